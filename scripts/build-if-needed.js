@@ -1,0 +1,35 @@
+/** Build the app when build/ is missing or older than any source it is made from. */
+import { spawnSync } from 'node:child_process';
+import { existsSync, readdirSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+
+const SOURCES = ['src', 'static', 'svelte.config.js', 'vite.config.ts', 'package.json'];
+
+/** @param {string} path @returns {number} newest mtime below path */
+function newest(path) {
+	if (!existsSync(path)) return 0;
+	const stat = statSync(path);
+	if (!stat.isDirectory()) return stat.mtimeMs;
+	let max = stat.mtimeMs;
+	for (const entry of readdirSync(path)) max = Math.max(max, newest(join(path, entry)));
+	return max;
+}
+
+/** @param {string} root @returns {string} the build directory */
+export function buildIfNeeded(root) {
+	const buildDir = join(root, 'build');
+	const marker = join(buildDir, 'index.html');
+	const builtAt = existsSync(marker) ? statSync(marker).mtimeMs : 0;
+	const sourcesAt = Math.max(...SOURCES.map((s) => newest(join(root, s))));
+	if (builtAt > sourcesAt) return buildDir;
+	console.log(builtAt ? 'Sources changed: rebuilding the app…' : 'Building the app (first run)…');
+	const result = spawnSync(process.execPath, [join(root, 'node_modules/vite/bin/vite.js'), 'build'], {
+		cwd: root,
+		stdio: 'inherit'
+	});
+	if (result.status !== 0) {
+		console.error('The build failed; see the messages above.');
+		process.exit(result.status ?? 1);
+	}
+	return buildDir;
+}

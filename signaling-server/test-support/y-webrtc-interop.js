@@ -1,0 +1,65 @@
+/**
+ * Runs inside a fresh network namespace with only loopback (see y-webrtc.test.ts): our
+ * signaling server plus two y-webrtc peer processes that must sync one Y.Map over WebRTC.
+ * Prints one JSON line: { ok: true, peers, health } or { ok: false, error, health, logs }.
+ * Environment: INTEROP_PASSWORD (optional: an encrypted room), INTEROP_TIMEOUT_MS.
+ */
+import { fork } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { startStandalone } from '../standalone.js';
+
+const peerScript = fileURLToPath(new URL('./y-webrtc-peer.js', import.meta.url));
+const timeoutMs = Number(process.env.INTEROP_TIMEOUT_MS || 15_000);
+const password = process.env.INTEROP_PASSWORD ?? '';
+
+const server = await startStandalone({ host: '127.0.0.1', port: 0 });
+const names = ['peer-a', 'peer-b'];
+/** Each peer's output (y-webrtc logs with LOG=y-webrtc), bounded, for a failure report. */
+const logs = new Map(names.map((name) => [name, '']));
+const peers = names.map((name) => {
+	const args = [server.url, 'webocracy-interop-room', name, names.join(','), password];
+	const peer = fork(peerScript, args, { stdio: ['ignore', 'pipe', 'pipe', 'ipc'] });
+	/** @param {Buffer} chunk */
+	const keep = (chunk) => logs.set(name, ((logs.get(name) ?? '') + chunk).slice(-8000));
+	peer.stdout?.on('data', keep);
+	peer.stderr?.on('data', keep);
+	return peer;
+});
+
+/** @param {{ ok: true, peers: unknown[] } | { ok: false, error: string }} result */
+const finish = async (result) => {
+	for (const peer of peers) {
+		if (peer.connected) peer.send('stop');
+	}
+	const health = server.signaling.health();
+	const extra = result.ok ? {} : { logs: Object.fromEntries(logs) };
+	console.log(JSON.stringify({ ...result, health, ...extra }));
+	setTimeout(() => {
+		for (const peer of peers) peer.kill('SIGKILL');
+	}, 1000).unref();
+	await server.close();
+	process.exit(0);
+};
+
+const timer = setTimeout(
+	() => finish({ ok: false, error: `peers did not sync within ${timeoutMs} ms` }),
+	timeoutMs
+);
+Promise.all(
+	peers.map(
+		(peer) =>
+			new Promise((resolve, reject) => {
+				peer.once('message', resolve);
+				peer.once('exit', (code) => reject(new Error(`peer exited early with ${code}`)));
+			})
+	)
+).then(
+	(reports) => {
+		clearTimeout(timer);
+		finish({ ok: true, peers: reports });
+	},
+	(error) => {
+		clearTimeout(timer);
+		finish({ ok: false, error: String(error) });
+	}
+);

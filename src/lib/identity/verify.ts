@@ -1,0 +1,323 @@
+/**
+ * The only way a ParsedRecord becomes Verified: its signature checks against the given
+ * armored public key, and that key's fingerprint is the record's author.
+ *
+ * A record is verified once per device. Results are cached by (record id, author
+ * fingerprint, signature) in memory, and positives optionally in a persistent store.
+ * A cached positive is sound for any caller: it says the holder of that fingerprint
+ * signed the text whose SHA-256 is the id, and every miss re-checks that hash before
+ * the result is cached. The one trust this module places in its input is that a
+ * ParsedRecord's id is the hash of its text, which `parseEntry` guarantees.
+ *
+ * Misses go to a pool of module Web Workers in the browser, or run inline where there
+ * are no workers (Node, Vitest, old browsers) with the same code.
+ */
+import { sha256Hex } from '../model/hash';
+import type { ParsedRecord } from '../model/record';
+import { err, ok, type Err, type Result } from '../model/result';
+import { unsafeAssumeVerified, type Verified } from '../model/verified';
+import { createPool, type VerifyPool, type WorkerLike } from './pool';
+import { createVerifyCore, type VerifyCore, type VerifyJob } from './verify-core';
+
+/** Remembers positive results across sessions. Implemented on IndexedDB in store.ts. */
+export type PersistentVerifiedCache = {
+	/** For each key: was it stored by addMany? */
+	hasMany(keys: readonly string[]): Promise<boolean[]>;
+	addMany(keys: readonly string[]): Promise<void>;
+};
+
+export type VerifyItem = { parsed: ParsedRecord; publicKey: string };
+
+export type VerifierStats = {
+	/** Records asked about, through verify and verifyMany. */
+	requests: number;
+	memoryHits: number;
+	/** Signature checks skipped because the persistent cache vouched for them. */
+	persistentHits: number;
+	/** Signatures actually checked with openpgp. */
+	signatureChecks: number;
+	/** Results that were errors (any code). */
+	rejected: number;
+	/** Persistent cache calls that failed (they count as misses; verification goes on). */
+	cacheErrors: number;
+	/** Live verify workers; 0 when running inline. */
+	workers: number;
+	/** Messages posted to workers. */
+	messages: number;
+	memoryEntries: number;
+	knownKeys: number;
+};
+
+export type Verifier = {
+	verify(parsed: ParsedRecord, publicKey: string): Promise<Result<Verified>>;
+	/** One result per item, in order. Misses travel to the workers in a few large messages. */
+	verifyMany(items: readonly VerifyItem[]): Promise<Result<Verified>[]>;
+	stats(): VerifierStats;
+	/** Stop the workers and drop the caches. Later calls still work, inline. */
+	destroy(): void;
+};
+
+export type VerifierOptions = {
+	cache?: PersistentVerifiedCache;
+	/** Default: true where module workers exist. */
+	useWorkers?: boolean;
+	/** Default: min(2, hardwareConcurrency). */
+	poolSize?: number;
+	/** For tests: how to start a worker. */
+	createWorker?: () => WorkerLike;
+	/** Records remembered in memory (oldest forgotten first). */
+	memoryEntries?: number;
+	/** Armored keys whose fingerprint is remembered. */
+	keyEntries?: number;
+};
+
+/** The key under which the persistent cache stores a positive result. */
+export const verifiedCacheKey = (id: string, fingerprint: string, signature: string): string =>
+	sha256Hex(`${id}\n${fingerprint}\n${signature}`);
+
+/** Vite finds the worker through this exact `new Worker(new URL(...))` shape. */
+function createVerifyWorker(): WorkerLike {
+	return new Worker(new URL('./verify.worker.ts', import.meta.url), { type: 'module' });
+}
+
+function canUseWorkers(): boolean {
+	return typeof Worker !== 'undefined' && typeof navigator !== 'undefined';
+}
+
+/** One id usually has one entry; a forged signature under the same id chains a second. */
+type MemoryEntry = {
+	author: string;
+	signature: string;
+	result: true | Err;
+	next: MemoryEntry | null;
+};
+
+function malformed(item: unknown): Err | null {
+	const { parsed, publicKey } = (item ?? {}) as Partial<VerifyItem>;
+	const record = parsed?.record as { author?: unknown } | undefined;
+	if (
+		typeof parsed !== 'object' ||
+		parsed === null ||
+		typeof parsed.id !== 'string' ||
+		typeof parsed.text !== 'string' ||
+		typeof parsed.signature !== 'string' ||
+		typeof record?.author !== 'string'
+	) {
+		return err('entry_malformed', 'not a parsed record');
+	}
+	if (typeof publicKey !== 'string') return err('key_mismatch', 'no public key given');
+	return null;
+}
+
+export function createVerifier(options: VerifierOptions = {}): Verifier {
+	const { cache } = options;
+	const maxMemory = options.memoryEntries ?? 50_000;
+	const maxKeys = options.keyEntries ?? 4096;
+	const useWorkers = options.createWorker
+		? options.useWorkers !== false
+		: (options.useWorkers ?? true) && canUseWorkers();
+	const create = options.createWorker ?? createVerifyWorker;
+
+	const memory = new Map<string, MemoryEntry>();
+	/** Armored key → its fingerprint (null: unreadable), learned from the workers' answers. */
+	const fingerprints = new Map<string, string | null>();
+	const counts = {
+		requests: 0,
+		memoryHits: 0,
+		persistentHits: 0,
+		signatureChecks: 0,
+		rejected: 0,
+		cacheErrors: 0
+	};
+	let pool: VerifyPool | null = null;
+	let inline: VerifyCore | null = null;
+	let destroyed = false;
+	let queue: { item: VerifyItem; resolve: (result: Result<Verified>) => void }[] = [];
+
+	const runInline = (jobs: readonly VerifyJob[]) => {
+		inline ??= createVerifyCore();
+		return inline.verifyBatch(jobs);
+	};
+
+	function runJobs(jobs: readonly VerifyJob[]) {
+		if (!useWorkers || destroyed) return runInline(jobs);
+		if (!pool) {
+			const hardware = typeof navigator !== 'undefined' ? navigator.hardwareConcurrency : 1;
+			const size = options.poolSize ?? Math.max(1, Math.min(2, hardware || 1));
+			pool = createPool({ size, create, fallback: runInline });
+		}
+		return pool.run(jobs);
+	}
+
+	function remember<K, V>(map: Map<K, V>, max: number, key: K, value: V) {
+		if (!map.has(key) && map.size >= max) {
+			const oldest = map.keys().next();
+			if (!oldest.done) map.delete(oldest.value);
+		}
+		map.set(key, value);
+	}
+
+	function recall(parsed: ParsedRecord): MemoryEntry | null {
+		const { author } = parsed.record;
+		for (let entry = memory.get(parsed.id) ?? null; entry; entry = entry.next) {
+			if (entry.author === author && entry.signature === parsed.signature) return entry;
+		}
+		return null;
+	}
+
+	function store(parsed: ParsedRecord, result: true | Err) {
+		if (recall(parsed)) return;
+		const head = memory.get(parsed.id) ?? null;
+		const { author } = parsed.record;
+		remember(memory, maxMemory, parsed.id, {
+			author,
+			signature: parsed.signature,
+			result,
+			next: head
+		});
+	}
+
+	/** Answer from memory alone, or undefined. Synchronous, so cached checks stay cheap. */
+	function fast(item: VerifyItem): Result<Verified> | undefined {
+		const bad = malformed(item);
+		if (bad) return bad;
+		const { parsed, publicKey } = item;
+		const fingerprint = fingerprints.get(publicKey);
+		if (fingerprint === undefined) return undefined;
+		if (fingerprint === null) return err('key_mismatch', 'the public key cannot be read');
+		if (fingerprint !== parsed.record.author) {
+			return err('key_mismatch', 'the key is not the author’s key');
+		}
+		const hit = recall(parsed);
+		if (!hit) return undefined;
+		counts.memoryHits++;
+		return hit.result === true ? ok(unsafeAssumeVerified(parsed)) : hit.result;
+	}
+
+	async function slow(items: readonly VerifyItem[]): Promise<Result<Verified>[]> {
+		let vouched: boolean[] = items.map(() => false);
+		const persistentKeys = cache
+			? items.map(({ parsed }) =>
+					verifiedCacheKey(parsed.id, parsed.record.author, parsed.signature)
+				)
+			: [];
+		if (cache) {
+			try {
+				const answer = await cache.hasMany(persistentKeys);
+				if (Array.isArray(answer) && answer.length === items.length) vouched = answer;
+			} catch {
+				counts.cacheErrors++;
+			}
+		}
+		const jobs: VerifyJob[] = items.map(({ parsed, publicKey }, i) => ({
+			id: parsed.id,
+			text: parsed.text,
+			signature: parsed.signature,
+			publicKey,
+			author: parsed.record.author,
+			checkSignature: vouched[i] !== true
+		}));
+		const outcomes = await runJobs(jobs);
+		const fresh: string[] = [];
+		const results = items.map(({ parsed, publicKey }, i): Result<Verified> => {
+			const outcome = outcomes[i];
+			if (!outcome) return err('signature_invalid', 'no verification result');
+			if (outcome.checked) counts.signatureChecks++;
+			if (outcome.fingerprint !== null || outcome.code === 'key_mismatch') {
+				remember(fingerprints, maxKeys, publicKey, outcome.fingerprint);
+			}
+			if (outcome.code === null) {
+				store(parsed, true);
+				if (outcome.checked) {
+					const key = persistentKeys[i];
+					if (key) fresh.push(key);
+				} else counts.persistentHits++;
+				return ok(unsafeAssumeVerified(parsed));
+			}
+			const failure = err(outcome.code, outcome.message);
+			// Deterministic for (id, author, signature) once the key is the author's.
+			if (outcome.code === 'signature_invalid' && outcome.fingerprint === parsed.record.author) {
+				store(parsed, failure);
+			}
+			return failure;
+		});
+		if (cache && fresh.length > 0) {
+			try {
+				await cache.addMany(fresh);
+			} catch {
+				counts.cacheErrors++;
+			}
+		}
+		return results;
+	}
+
+	async function resolveAll(items: readonly VerifyItem[]): Promise<Result<Verified>[]> {
+		const results = new Array<Result<Verified>>(items.length);
+		const missing: number[] = [];
+		for (let i = 0; i < items.length; i++) {
+			const answer = fast(items[i] as VerifyItem);
+			if (answer) results[i] = answer;
+			else missing.push(i);
+		}
+		if (missing.length > 0) {
+			let answers: Result<Verified>[];
+			try {
+				answers = await slow(missing.map((i) => items[i] as VerifyItem));
+			} catch (error) {
+				// Nothing below should throw; if it does, no record passes unchecked.
+				const message = error instanceof Error ? error.message : String(error);
+				answers = missing.map(() => err('signature_invalid', `verification failed: ${message}`));
+			}
+			missing.forEach((index, j) => {
+				results[index] = answers[j] as Result<Verified>;
+			});
+		}
+		for (const result of results) if (!result.ok) counts.rejected++;
+		return results;
+	}
+
+	function flush() {
+		const batch = queue;
+		queue = [];
+		void resolveAll(batch.map((b) => b.item)).then((results) =>
+			batch.forEach((b, i) => b.resolve(results[i] as Result<Verified>))
+		);
+	}
+
+	return {
+		verify(parsed, publicKey) {
+			counts.requests++;
+			const item = { parsed, publicKey };
+			const answer = fast(item);
+			if (answer) {
+				if (!answer.ok) counts.rejected++;
+				return Promise.resolve(answer);
+			}
+			// Misses in the same tick travel together, like one verifyMany.
+			return new Promise((resolve) => {
+				queue.push({ item, resolve });
+				if (queue.length === 1) queueMicrotask(flush);
+			});
+		},
+		async verifyMany(items) {
+			if (!Array.isArray(items)) return [];
+			counts.requests += items.length;
+			return resolveAll(items);
+		},
+		stats() {
+			return {
+				...counts,
+				workers: pool?.alive ?? 0,
+				messages: pool?.posted ?? 0,
+				memoryEntries: memory.size,
+				knownKeys: fingerprints.size
+			};
+		},
+		destroy() {
+			destroyed = true;
+			pool?.destroy();
+			memory.clear();
+			fingerprints.clear();
+		}
+	};
+}

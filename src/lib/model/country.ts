@@ -1,0 +1,226 @@
+/**
+ * The country as a pure derivation of its verified records. Two peers with the same
+ * records derive the same country, whatever order the records arrived in.
+ * Rules are numbered as in docs/records.md.
+ */
+import { sha256Hex } from './hash';
+import type { AdmissionProof } from './kinds/citizen';
+import type { Constitution, GenesisBody } from './kinds/genesis';
+import type { AnyRecord, ParsedRecord, RecordOf } from './record';
+import type { ReasonCode } from './result';
+import type { Verified } from './verified';
+
+export type Citizen = {
+	fingerprint: string;
+	name: string;
+	publicKey: string;
+	/** The record that admitted them, and how. */
+	admittedBy: string;
+	admission: AdmissionProof['type'];
+	admittedAt: number;
+	isFounder: boolean;
+};
+
+export type Rejection = {
+	id: string;
+	kind: string;
+	author: string;
+	code: ReasonCode;
+	message: string;
+};
+
+export type CountryView = {
+	id: string;
+	genesis: Verified<RecordOf<'genesis'>> | null;
+	name: string;
+	constitution: Constitution | null;
+	parent: GenesisBody['parent'];
+	founder: string | null;
+	/** Citizens in order of admission. */
+	citizens: Citizen[];
+	citizenByKey: ReadonlyMap<string, Citizen>;
+	/** Every record that passed every rule, by id. */
+	valid: ReadonlyMap<string, Verified>;
+	rejected: Rejection[];
+};
+
+/** Deterministic order used wherever "earlier" decides: author time, then id. */
+export const byTimeThenId = (a: ParsedRecord, b: ParsedRecord): number =>
+	a.record.at - b.record.at || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
+
+const isKindOf =
+	<K extends AnyRecord['kind']>(kind: K) =>
+	(r: Verified): r is Verified<Extract<AnyRecord, { kind: K }>> =>
+		r.record.kind === kind;
+
+/**
+ * The key a record must be verified with: self-keyed kinds carry it; every other kind
+ * is signed by a citizen's key. Citizen keys are trusted to belong to their fingerprint
+ * because verification checks that fingerprint(key) === author.
+ */
+export function signingKeyFor(
+	parsed: ParsedRecord,
+	keyByAuthor: ReadonlyMap<string, string>
+): string | null {
+	const { record } = parsed;
+	if (record.kind === 'genesis') return record.body.founderKey;
+	if (record.kind === 'citizen') return record.body.publicKey;
+	return keyByAuthor.get(record.author) ?? null;
+}
+
+/**
+ * Author → armored key, from the self-keyed records (`genesis`, `citizen`). When an author
+ * has several, the earliest record by (at, id) gives the key, so the map does not depend on
+ * the order records arrived in.
+ *
+ * Pass self-keyed records whose signatures verified: the model cannot tell a key's
+ * fingerprint, so an unverified `citizen` record that claims someone else's fingerprint
+ * would otherwise hide that person's real key.
+ */
+export function keysByAuthor(records: Iterable<ParsedRecord>): Map<string, string> {
+	const selfKeyed = [...records].filter(
+		({ record }) => record.kind === 'genesis' || record.kind === 'citizen'
+	);
+	const keys = new Map<string, string>();
+	for (const { record } of selfKeyed.sort(byTimeThenId)) {
+		if (keys.has(record.author)) continue;
+		if (record.kind === 'genesis') keys.set(record.author, record.body.founderKey);
+		else if (record.kind === 'citizen') keys.set(record.author, record.body.publicKey);
+	}
+	return keys;
+}
+
+export function deriveCountry(countryId: string, records: Iterable<Verified>): CountryView {
+	const rejected: Rejection[] = [];
+	const valid = new Map<string, Verified>();
+	const reject = (r: Verified, code: ReasonCode, message: string) =>
+		rejected.push({ id: r.id, kind: r.record.kind, author: r.record.author, code, message });
+
+	// Deduplicate by id and sort once, so every later step sees one deterministic order.
+	// The same text may come with several valid signatures: keep the smallest, so the view
+	// does not depend on arrival order.
+	const unique = new Map<string, Verified>();
+	for (const r of records) {
+		const seen = unique.get(r.id);
+		if (!seen || r.signature < seen.signature) unique.set(r.id, r);
+	}
+	const sorted = [...unique.values()].sort(byTimeThenId);
+
+	// R1, R2: exactly one genesis, the one whose hash is the country id.
+	let genesis: Verified<RecordOf<'genesis'>> | null = null;
+	const rest: Verified[] = [];
+	for (const r of sorted) {
+		if (isKindOf('genesis')(r)) {
+			if (r.id === countryId) genesis = r;
+			else reject(r, 'genesis_conflict', 'a genesis of another country');
+		} else if (r.record.country !== countryId) {
+			reject(r, 'country_mismatch', 'the record belongs to another country'); // R3
+		} else rest.push(r);
+	}
+
+	const empty: CountryView = {
+		id: countryId,
+		genesis: null,
+		name: '',
+		constitution: null,
+		parent: null,
+		founder: null,
+		citizens: [],
+		citizenByKey: new Map(),
+		valid,
+		rejected
+	};
+	if (!genesis) {
+		for (const r of rest) reject(r, 'genesis_missing', 'the country’s genesis is not here yet');
+		return empty;
+	}
+	valid.set(genesis.id, genesis);
+	const { constitution } = genesis.record.body;
+	const founder = genesis.record.author;
+
+	// Invites are usable only once their author is a citizen admitted before the claimant.
+	const invites = new Map(rest.filter(isKindOf('invite')).map((r) => [r.id, r]));
+	const usedInvites = new Set<string>();
+	const citizens = new Map<string, Citizen>();
+
+	for (const r of rest.filter(isKindOf('citizen'))) {
+		const { admission, name, publicKey } = r.record.body;
+		const author = r.record.author;
+		const existing = citizens.get(author);
+		if (admission.type === 'update') {
+			// R8: a profile update from someone already admitted.
+			if (!existing) {
+				reject(r, 'admission_denied', 'a profile update from someone who is not a citizen');
+				continue;
+			}
+			citizens.set(author, { ...existing, name });
+			valid.set(r.id, r);
+			continue;
+		}
+		if (existing) {
+			reject(r, 'citizen_duplicate', 'this key is already a citizen'); // R4
+			continue;
+		}
+		if (admission.type === 'founder' && author !== founder) {
+			reject(r, 'founder_mismatch', 'only the founder’s key may claim to be the founder'); // R5
+			continue;
+		}
+		if (admission.type === 'open' && constitution.admission !== 'open') {
+			reject(r, 'admission_denied', 'this country admits by invitation only'); // R6
+			continue;
+		}
+		if (admission.type === 'invite') {
+			// R7: the invite exists, its author was admitted earlier, the code matches, unused.
+			const invite = invites.get(admission.invite);
+			if (
+				!invite ||
+				!citizens.has(invite.record.author) ||
+				sha256Hex(admission.code) !== invite.record.body.codeHash
+			) {
+				reject(r, 'invite_invalid', 'the invite code is not valid here');
+				continue;
+			}
+			if (usedInvites.has(invite.id)) {
+				reject(r, 'invite_used', 'this invite was already used');
+				continue;
+			}
+			usedInvites.add(invite.id);
+		}
+		citizens.set(author, {
+			fingerprint: author,
+			name,
+			publicKey,
+			admittedBy: r.id,
+			admission: admission.type,
+			admittedAt: r.record.at,
+			isFounder: author === founder
+		});
+		valid.set(r.id, r);
+	}
+
+	// R9: everything else must come from a citizen.
+	for (const r of rest) {
+		if (r.record.kind === 'citizen') continue;
+		if (!citizens.has(r.record.author)) {
+			reject(r, 'author_unknown', 'the author is not a citizen of this country');
+			continue;
+		}
+		valid.set(r.id, r);
+	}
+
+	return {
+		...empty,
+		genesis,
+		name: genesis.record.body.name,
+		constitution,
+		parent: genesis.record.body.parent,
+		founder,
+		citizens: [...citizens.values()],
+		citizenByKey: citizens,
+		valid,
+		rejected
+	};
+}
+
+/** The first 8 hex digits, enough for people to tell countries and keys apart at a glance. */
+export const shortId = (id: string): string => id.slice(0, 8);

@@ -1,0 +1,143 @@
+/**
+ * The signed record envelope and how a stored entry becomes a parsed record.
+ * A record is immutable; its id is the SHA-256 of its canonical bytes.
+ */
+import * as v from 'valibot';
+import { canonicalText, parseCanonical } from './canonical';
+import { sha256Hex, HEX64 } from './hash';
+import { err, ok, type Result } from './result';
+import { check, fingerprint, timestamp } from './schema';
+import { citizenBodySchema, CITIZEN, type CitizenBody } from './kinds/citizen';
+import { genesisBodySchema, GENESIS, type GenesisBody } from './kinds/genesis';
+import { inviteBodySchema, INVITE, type InviteBody } from './kinds/invite';
+
+export const RECORD_VERSION = 1;
+/** Peers refuse bigger records, so no record can clog sync (y-webrtc drops > 256 KiB). */
+export const MAX_RECORD_BYTES = 256 * 1024;
+export const MAX_SIGNATURE_CHARS = 4096;
+
+const bodySchemas = {
+	[GENESIS]: genesisBodySchema,
+	[CITIZEN]: citizenBodySchema,
+	[INVITE]: inviteBodySchema
+} as const;
+
+export type Kind = keyof typeof bodySchemas;
+export const KINDS = Object.keys(bodySchemas) as Kind[];
+
+type BodyOf = { genesis: GenesisBody; citizen: CitizenBody; invite: InviteBody };
+
+export type RecordOf<K extends Kind> = {
+	v: typeof RECORD_VERSION;
+	kind: K;
+	/** The country id (genesis hash); empty for a genesis, which cannot name its own hash. */
+	country: string;
+	/** Fingerprint of the signing key. */
+	author: string;
+	/** Milliseconds since the epoch, by the author's clock: informative, never trusted for rules. */
+	at: number;
+	body: BodyOf[K];
+};
+export type AnyRecord = { [K in Kind]: RecordOf<K> }[Kind];
+
+/** What is stored in the Yjs map under the record id. */
+export type SignedEntry = { record: string; signature: string };
+
+/** A record that parsed and is canonical; its signature is not yet checked. */
+export type ParsedRecord<R extends AnyRecord = AnyRecord> = {
+	id: string;
+	/** The canonical text: exactly the bytes that were signed. */
+	text: string;
+	/** Base64 of the binary detached OpenPGP signature. */
+	signature: string;
+	record: R;
+};
+
+const envelopeSchema = v.strictObject({
+	v: v.literal(RECORD_VERSION, 'unsupported record version'),
+	kind: v.string(),
+	country: v.union([v.literal(''), v.pipe(v.string(), v.regex(HEX64))], 'must be a country id'),
+	author: fingerprint,
+	at: timestamp,
+	body: v.unknown()
+});
+
+/** Standard padded base64 (RFC 4648 §4), as btoa writes it: no line breaks, no url alphabet. */
+const BASE64 = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=|[A-Za-z0-9+/]{4})$/;
+
+export function isKind(kind: string): kind is Kind {
+	return Object.hasOwn(bodySchemas, kind);
+}
+
+/** Check an envelope object (not yet encoded): shape, kind and body schema. */
+export function checkRecord(value: unknown): Result<AnyRecord> {
+	const envelope = check(envelopeSchema, value);
+	if (!envelope.ok) {
+		// Only a record that states another version is "unsupported"; one with no `v` is malformed.
+		const statesVersion =
+			typeof value === 'object' &&
+			value !== null &&
+			!Array.isArray(value) &&
+			Object.hasOwn(value, 'v');
+		return envelope.path === 'v' && statesVersion
+			? err('version_unsupported', envelope.message, 'v')
+			: envelope;
+	}
+	const { kind } = envelope.value;
+	if (!isKind(kind)) return err('kind_unknown', `unknown record kind "${kind}"`, 'kind');
+	const body = check(bodySchemas[kind], envelope.value.body, 'body');
+	if (!body.ok) return body;
+	if ((kind === GENESIS) !== (envelope.value.country === '')) {
+		return err(
+			'schema_invalid',
+			kind === GENESIS ? 'a genesis names no country' : 'the record must name its country',
+			'country'
+		);
+	}
+	return ok({ ...envelope.value, body: body.value } as AnyRecord);
+}
+
+/** Turn whatever a peer put in the map into a parsed record, or say why not. Never throws. */
+export function parseEntry(id: string, entry: unknown): Result<ParsedRecord> {
+	if (typeof entry !== 'object' || entry === null) {
+		return err('entry_malformed', 'entry is not an object');
+	}
+	const { record: text, signature } = entry as Partial<Record<keyof SignedEntry, unknown>>;
+	if (typeof text !== 'string' || typeof signature !== 'string') {
+		return err('entry_malformed', 'entry needs a record text and a signature');
+	}
+	if (text.length > MAX_RECORD_BYTES) return err('record_too_large', 'record is too large');
+	if (signature.length > MAX_SIGNATURE_CHARS || !BASE64.test(signature)) {
+		return err('entry_malformed', 'signature is not base64', 'signature');
+	}
+	const value = parseCanonical(text);
+	if (!value.ok) {
+		return value.code === 'not_json'
+			? err('record_malformed', 'record is not JSON')
+			: err('record_not_canonical', `record is not canonical: ${value.message}`, value.path);
+	}
+	// Byte length matters for the wire limit; text.length is UTF-16 units, a lower bound.
+	if (new TextEncoder().encode(text).length > MAX_RECORD_BYTES) {
+		return err('record_too_large', 'record is too large');
+	}
+	const actualId = sha256Hex(text);
+	if (actualId !== id) return err('record_malformed', 'record does not match its id', 'id');
+	const record = checkRecord(value.value);
+	if (!record.ok) return record;
+	return ok({ id, text, signature, record: record.value });
+}
+
+/** Encode a new record (before signing): canonical text and id. */
+export function encodeRecord(record: AnyRecord): Result<{ id: string; text: string }> {
+	const checked = checkRecord(record);
+	if (!checked.ok) return checked;
+	const text = canonicalText(record);
+	if (!text.ok) return err('record_not_canonical', text.message, text.path);
+	if (new TextEncoder().encode(text.value).length > MAX_RECORD_BYTES) {
+		return err('record_too_large', 'record is too large');
+	}
+	return ok({ id: sha256Hex(text.value), text: text.value });
+}
+
+/** NFC-normalise and trim user-typed text before it goes into a record. */
+export const cleanText = (text: string): string => text.normalize('NFC').trim();

@@ -1,0 +1,46 @@
+/** Founding a country: the founder signs the genesis, then their own citizen record. */
+import { signRecord } from '../identity';
+import { err, makeCitizen, makeGenesis, ok, type Constitution, type Result } from '../model';
+import type { AppState } from './app.svelte';
+import { randomToken } from './random';
+
+export type FoundInput = { name: string; constitution: Constitution };
+
+export async function foundCountry(app: AppState, input: FoundInput): Promise<Result<string, string>> {
+	const unlocked = app.identity.unlocked;
+	if (!unlocked) return err('locked', 'Unlock your identity first.');
+	const { fingerprint, publicKey, name: displayName } = unlocked.key;
+	const at = Date.now();
+	const genesis = await signRecord(
+		unlocked,
+		makeGenesis({
+			author: fingerprint,
+			at,
+			name: input.name,
+			constitution: input.constitution,
+			founderKey: publicKey
+		})
+	);
+	if (!genesis.ok) return genesis;
+	const citizen = await signRecord(
+		unlocked,
+		makeCitizen({
+			country: genesis.value.id,
+			author: fingerprint,
+			at,
+			name: displayName,
+			publicKey,
+			admission: { type: 'founder' }
+		})
+	);
+	if (!citizen.ok) return citizen;
+	const id = genesis.value.id;
+	// Remember first, so the country opens with its own secret and rooms.
+	app.remember({ id, name: input.name, addedAt: at, secret: randomToken(32), signaling: [] });
+	const country = app.country(id);
+	const verdicts = await country.publish([genesis.value, citizen.value]);
+	const refused = verdicts.find((v) => v.status === 'invalid');
+	if (refused && refused.status === 'invalid') return err(refused.code, refused.message);
+	app.remember({ ...app.heldCountry(id)!, name: country.view.name });
+	return ok(id);
+}

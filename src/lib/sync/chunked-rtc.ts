@@ -1,0 +1,205 @@
+/**
+ * WebRTC data channels refuse messages over 256 KiB in Chromium (16 KiB is safe across
+ * browsers), and y-webrtc sends a whole sync state as one message and swallows the error
+ * (STACK.md, gotcha 1). This wraps an RTC implementation so every data channel splits
+ * large messages into frames and reassembles them, with backpressure on send and bounds on
+ * receive. It is handed to simple-peer through its documented `wrtc` option, so y-webrtc
+ * itself is untouched. Messages up to FRAME_PAYLOAD travel unchanged: plain y-webrtc peers
+ * still understand everything small, and ignore frames (an unknown message type to them).
+ */
+
+/** A frame starts with bytes no y-webrtc message starts with (a varuint ≥ 2^35). */
+const MAGIC = [0xff, 0xff, 0xff, 0xff, 0xff, 0x57];
+/** Magic, message id, frame index, frame count. */
+const HEADER = MAGIC.length + 4 + 4 + 4;
+/** Payload bytes per frame: a frame is 16 KiB, the size every browser's data channel accepts. */
+export const FRAME_PAYLOAD = 16 * 1024 - HEADER;
+/** Largest message we reassemble: above a 10 MB country with room to spare. */
+export const MAX_MESSAGE_BYTES = 64 * 1024 * 1024;
+/** Keep the channel's own send buffer below this; Chromium closes a channel past 16 MiB. */
+const HIGH_WATER = 4 * 1024 * 1024;
+
+export type RtcImplementation = {
+	RTCPeerConnection: typeof RTCPeerConnection;
+	RTCSessionDescription: typeof RTCSessionDescription;
+	RTCIceCandidate: typeof RTCIceCandidate;
+};
+
+export type ChunkStats = { framesSent: number; framesReceived: number; dropped: number };
+/** Sees every whole incoming message; returning false drops it before the peer library. */
+export type MessageFilter = (message: Uint8Array) => boolean;
+
+const isFrame = (bytes: Uint8Array): boolean =>
+	bytes.byteLength >= HEADER && MAGIC.every((b, i) => bytes[i] === b);
+
+/** Split one message into frames (or return it whole when it fits). */
+export function toFrames(message: Uint8Array, messageId: number): Uint8Array[] {
+	if (message.byteLength <= FRAME_PAYLOAD) return [message];
+	const count = Math.ceil(message.byteLength / FRAME_PAYLOAD);
+	const frames: Uint8Array[] = [];
+	for (let index = 0; index < count; index++) {
+		const payload = message.subarray(index * FRAME_PAYLOAD, (index + 1) * FRAME_PAYLOAD);
+		const frame = new Uint8Array(HEADER + payload.byteLength);
+		frame.set(MAGIC, 0);
+		const view = new DataView(frame.buffer);
+		view.setUint32(6, messageId >>> 0);
+		view.setUint32(10, index);
+		view.setUint32(14, count);
+		frame.set(payload, HEADER);
+		frames.push(frame);
+	}
+	return frames;
+}
+
+/**
+ * Reassembles frames arriving in order on one reliable ordered channel. Anything out of
+ * order, oversized or malformed is dropped whole: the message never half-applies.
+ */
+export class Reassembler {
+	private current: { id: number; count: number; parts: Uint8Array[]; bytes: number } | null = null;
+	dropped = 0;
+
+	/** Returns a whole message when one is complete, else null. */
+	push(bytes: Uint8Array): Uint8Array | null {
+		if (!isFrame(bytes)) {
+			// A plain message between frames means the framed one was abandoned.
+			if (this.current) this.drop();
+			return bytes;
+		}
+		const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+		const id = view.getUint32(6);
+		const index = view.getUint32(10);
+		const count = view.getUint32(14);
+		const payload = bytes.subarray(HEADER);
+		if (count < 2 || count * FRAME_PAYLOAD > MAX_MESSAGE_BYTES + FRAME_PAYLOAD) {
+			this.drop();
+			return null;
+		}
+		if (index === 0) {
+			if (this.current) this.drop();
+			this.current = { id, count, parts: [], bytes: 0 };
+		}
+		const current = this.current;
+		if (!current || current.id !== id || current.count !== count || current.parts.length !== index) {
+			this.drop();
+			return null;
+		}
+		current.parts.push(payload.slice());
+		current.bytes += payload.byteLength;
+		if (current.bytes > MAX_MESSAGE_BYTES) {
+			this.drop();
+			return null;
+		}
+		if (current.parts.length < count) return null;
+		this.current = null;
+		const whole = new Uint8Array(current.bytes);
+		let offset = 0;
+		for (const part of current.parts) {
+			whole.set(part, offset);
+			offset += part.byteLength;
+		}
+		return whole;
+	}
+
+	private drop(): void {
+		this.current = null;
+		this.dropped++;
+	}
+}
+
+const toBytes = (data: unknown): Uint8Array | null => {
+	if (data instanceof ArrayBuffer) return new Uint8Array(data);
+	if (ArrayBuffer.isView(data)) return new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
+	return null;
+};
+
+/** A data channel that frames large messages; everything else passes straight through. */
+export function chunkedChannel(
+	channel: RTCDataChannel,
+	stats: ChunkStats,
+	accept: MessageFilter = () => true
+): RTCDataChannel {
+	const reassembler = new Reassembler();
+	const queue: Uint8Array[] = [];
+	let nextId = (Math.random() * 2 ** 32) >>> 0;
+	let userOnMessage: ((event: MessageEvent) => void) | null = null;
+
+	// reason: DOM typings want ArrayBuffer-backed views; ours are, or are plain buffers.
+	const sendRaw = (bytes: Uint8Array) => channel.send(bytes as Uint8Array<ArrayBuffer>);
+	const drain = () => {
+		while (queue.length && channel.readyState === 'open' && channel.bufferedAmount < HIGH_WATER) {
+			sendRaw(queue.shift()!);
+			stats.framesSent++;
+		}
+		if (queue.length && channel.readyState === 'open') setTimeout(drain, 5);
+	};
+	channel.addEventListener('bufferedamountlow', drain);
+
+	const send = (data: unknown) => {
+		const bytes = toBytes(data);
+		if (!bytes) return channel.send(data as string);
+		const frames = toFrames(bytes, nextId++);
+		if (frames.length === 1 && !queue.length) return sendRaw(frames[0]!);
+		queue.push(...frames);
+		drain();
+	};
+
+	const onMessage = (event: MessageEvent) => {
+		const bytes = toBytes(event.data);
+		if (!bytes) return userOnMessage?.(event);
+		if (isFrame(bytes)) stats.framesReceived++;
+		const whole = reassembler.push(bytes);
+		stats.dropped = reassembler.dropped;
+		if (!whole || !accept(whole)) return;
+		const data =
+			whole.byteOffset === 0 && whole.byteLength === whole.buffer.byteLength
+				? whole.buffer
+				: whole.slice().buffer;
+		userOnMessage?.({ data } as MessageEvent);
+	};
+
+	return new Proxy(channel, {
+		get(target, prop) {
+			if (prop === 'send') return send;
+			if (prop === 'onmessage') return userOnMessage;
+			const value = Reflect.get(target, prop, target);
+			return typeof value === 'function' ? value.bind(target) : value;
+		},
+		set(target, prop, value) {
+			if (prop === 'onmessage') {
+				userOnMessage = value;
+				target.onmessage = value ? onMessage : null;
+				return true;
+			}
+			return Reflect.set(target, prop, value, target);
+		}
+	});
+}
+
+/** The given RTC implementation, with every data channel chunked. */
+export function chunkedRtc(
+	base: RtcImplementation,
+	stats: ChunkStats,
+	accept?: MessageFilter
+): RtcImplementation {
+	const Base = base.RTCPeerConnection;
+	class ChunkedPeerConnection extends Base {
+		private userOnDataChannel: ((event: RTCDataChannelEvent) => void) | null = null;
+		constructor(config?: RTCConfiguration) {
+			super(config);
+			super.addEventListener('datachannel', (event: RTCDataChannelEvent) => {
+				this.userOnDataChannel?.({ channel: chunkedChannel(event.channel, stats, accept) } as RTCDataChannelEvent);
+			});
+		}
+		override createDataChannel(label: string, init?: RTCDataChannelInit): RTCDataChannel {
+			return chunkedChannel(super.createDataChannel(label, init), stats, accept);
+		}
+		override get ondatachannel() {
+			return this.userOnDataChannel;
+		}
+		override set ondatachannel(handler) {
+			this.userOnDataChannel = handler;
+		}
+	}
+	return { ...base, RTCPeerConnection: ChunkedPeerConnection as typeof RTCPeerConnection };
+}

@@ -1,0 +1,278 @@
+/**
+ * Watches a country's record map — an untrusted log any peer can write — and keeps the
+ * verified set and the derived country. Honest peers heal: a valid record that someone
+ * deletes or overwrites is put back from this peer's verified copy.
+ */
+import * as Y from 'yjs';
+import { ObservableV2 } from 'lib0/observable';
+import {
+	deriveCountry,
+	keysByAuthor,
+	parseEntry,
+	signingKeyFor,
+	type CountryView,
+	type ParsedRecord,
+	type ReasonCode,
+	type Result,
+	type SignedEntry,
+	type Verified
+} from '../model';
+
+export type RecordVerifier = {
+	verifyMany(items: { parsed: ParsedRecord; publicKey: string }[]): Promise<Result<Verified>[]>;
+};
+
+export type RecordStatus =
+	| { status: 'valid' }
+	| { status: 'pending'; message: string }
+	| { status: 'invalid'; code: ReasonCode; message: string };
+
+export type DiagnosticEntry = {
+	id: string;
+	kind: string;
+	author: string;
+	at: number | null;
+} & RecordStatus;
+
+export type StoreSnapshot = {
+	country: CountryView;
+	diagnostics: DiagnosticEntry[];
+	healed: number;
+};
+
+type Events = { change: (snapshot: StoreSnapshot) => void };
+
+/** Transactions stay far below y-webrtc's 256 KiB message limit (STACK.md, gotcha 1). */
+const MAX_TRANSACTION_BYTES = 64 * 1024;
+
+export const LOCAL_ORIGIN = Symbol('webocracy-local-write');
+
+const sameEntry = (a: unknown, b: ParsedRecord): boolean =>
+	typeof a === 'object' &&
+	a !== null &&
+	(a as SignedEntry).record === b.text &&
+	(a as SignedEntry).signature === b.signature;
+
+export class RecordStore extends ObservableV2<Events> {
+	readonly countryId: string;
+	private readonly map: Y.Map<unknown>;
+	private readonly verifier: RecordVerifier;
+	private readonly parsed = new Map<string, ParsedRecord>();
+	private readonly verified = new Map<string, Verified>();
+	private readonly failed = new Map<string, DiagnosticEntry>();
+	private readonly dirty = new Set<string>();
+	private readonly waiters = new Map<string, Array<(status: RecordStatus) => void>>();
+	private running: Promise<void> = Promise.resolve();
+	private scheduled = false;
+	private healed = 0;
+	private current: StoreSnapshot;
+	private readonly observer: (event: Y.YMapEvent<unknown>, tx: Y.Transaction) => void;
+
+	constructor(options: { countryId: string; records: Y.Map<unknown>; verifier: RecordVerifier }) {
+		super();
+		this.countryId = options.countryId;
+		this.map = options.records;
+		this.verifier = options.verifier;
+		this.current = { country: deriveCountry(this.countryId, []), diagnostics: [], healed: 0 };
+		this.observer = (event, tx) => {
+			if (tx.origin === this) return; // our own healing writes
+			for (const key of event.keysChanged) this.dirty.add(key);
+			this.schedule();
+		};
+		this.map.observe(this.observer);
+		for (const key of this.map.keys()) this.dirty.add(key);
+		this.schedule();
+	}
+
+	get snapshot(): StoreSnapshot {
+		return this.current;
+	}
+
+	/** Resolves when every change seen so far has been checked. */
+	settled(): Promise<void> {
+		return this.running.then(() => (this.scheduled || this.dirty.size ? this.settled() : undefined));
+	}
+
+	/** Write signed entries, in transactions of bounded size, and wait for their verdict. */
+	async publish(entries: { id: string; entry: SignedEntry }[]): Promise<RecordStatus[]> {
+		const verdicts = entries.map(({ id }) => this.statusWhenKnown(id));
+		let batch: typeof entries = [];
+		let bytes = 0;
+		const flush = () => {
+			const items = batch;
+			this.map.doc?.transact(() => {
+				for (const { id, entry } of items) this.map.set(id, { ...entry });
+			}, LOCAL_ORIGIN);
+			batch = [];
+			bytes = 0;
+		};
+		for (const item of entries) {
+			const size = item.entry.record.length + item.entry.signature.length;
+			if (batch.length && bytes + size > MAX_TRANSACTION_BYTES) flush();
+			batch.push(item);
+			bytes += size;
+		}
+		if (batch.length) flush();
+		return Promise.all(verdicts);
+	}
+
+	statusOf(id: string): RecordStatus | null {
+		if (this.current.country.valid.has(id)) return { status: 'valid' };
+		const entry = this.current.diagnostics.find((d) => d.id === id);
+		return entry ? (entry as RecordStatus) : null;
+	}
+
+	destroy(): void {
+		this.map.unobserve(this.observer);
+		super.destroy();
+	}
+
+	private statusWhenKnown(id: string): Promise<RecordStatus> {
+		return new Promise((resolve) => {
+			const list = this.waiters.get(id) ?? [];
+			list.push(resolve);
+			this.waiters.set(id, list);
+		});
+	}
+
+	private schedule(): void {
+		if (this.scheduled) return;
+		this.scheduled = true;
+		// Coalesce a burst of remote updates into one verification batch.
+		this.running = this.running.then(async () => {
+			await Promise.resolve();
+			this.scheduled = false;
+			await this.process();
+		});
+	}
+
+	private async process(): Promise<void> {
+		const ids = [...this.dirty];
+		this.dirty.clear();
+		const toHeal: Verified[] = [];
+		const contested: { parsed: ParsedRecord; publicKey: string; mine: Verified }[] = [];
+		for (const id of ids) {
+			const value = this.map.get(id);
+			const mine = this.verified.get(id);
+			if (mine) {
+				if (value !== undefined && sameEntry(value, mine)) continue;
+				// The text under an id can never change (the id is its hash), so only the
+				// signature can differ. Deleted, unreadable, or a larger signature: put ours
+				// back. A smaller one wins only if it verifies — one deterministic winner, so
+				// two honest peers never fight over it.
+				const parsed = value === undefined ? null : parseEntry(id, value);
+				const publicKey = parsed?.ok
+					? signingKeyFor(parsed.value, keysByAuthor(this.parsed.values()))
+					: null;
+				if (parsed?.ok && publicKey && parsed.value.signature < mine.signature) {
+					contested.push({ parsed: parsed.value, publicKey, mine });
+				} else toHeal.push(mine);
+				continue;
+			}
+			this.failed.delete(id);
+			this.parsed.delete(id);
+			if (value === undefined) continue;
+			const parsed = parseEntry(id, value);
+			if (parsed.ok) this.parsed.set(id, parsed.value);
+			else this.failed.set(id, failure(id, value, parsed.code, parsed.message));
+		}
+		if (contested.length) {
+			const results = await this.verifier.verifyMany(contested);
+			results.forEach((result, i) => {
+				const { mine } = contested[i]!;
+				if (result.ok) {
+					this.verified.set(mine.id, result.value);
+					this.parsed.set(mine.id, result.value);
+				} else toHeal.push(mine);
+			});
+		}
+		if (toHeal.length) this.heal(toHeal);
+		await this.verifyPending();
+		this.recompute();
+	}
+
+	private heal(records: Verified[]): void {
+		this.healed += records.length;
+		this.map.doc?.transact(() => {
+			for (const r of records) this.map.set(r.id, { record: r.text, signature: r.signature });
+		}, this);
+	}
+
+	private async verifyPending(): Promise<void> {
+		// Keys come from self-signed records; verifying may reveal new keys, so loop.
+		for (;;) {
+			const keys = keysByAuthor(this.parsed.values());
+			const items: { parsed: ParsedRecord; publicKey: string }[] = [];
+			for (const parsed of this.parsed.values()) {
+				if (this.verified.has(parsed.id) || this.failed.has(parsed.id)) continue;
+				const publicKey = signingKeyFor(parsed, keys);
+				if (publicKey) items.push({ parsed, publicKey });
+			}
+			if (!items.length) return;
+			const results = await this.verifier.verifyMany(items);
+			results.forEach((result, i) => {
+				const { parsed } = items[i]!;
+				if (result.ok) this.verified.set(parsed.id, result.value);
+				else {
+					this.failed.set(parsed.id, {
+						...describe(parsed),
+						status: 'invalid',
+						code: result.code,
+						message: result.message
+					});
+				}
+			});
+		}
+	}
+
+	private recompute(): void {
+		const country = deriveCountry(this.countryId, this.verified.values());
+		const diagnostics: DiagnosticEntry[] = [];
+		const rejectedById = new Map(country.rejected.map((r) => [r.id, r]));
+		for (const parsed of this.parsed.values()) {
+			const rejection = rejectedById.get(parsed.id);
+			const base = describe(parsed);
+			if (country.valid.has(parsed.id)) diagnostics.push({ ...base, status: 'valid' });
+			else if (rejection) {
+				diagnostics.push({ ...base, status: 'invalid', code: rejection.code, message: rejection.message });
+			} else if (this.failed.has(parsed.id)) diagnostics.push(this.failed.get(parsed.id)!);
+			else diagnostics.push({ ...base, status: 'pending', message: 'the author’s key is not here yet' });
+		}
+		for (const [id, entry] of this.failed) if (!this.parsed.has(id)) diagnostics.push(entry);
+		diagnostics.sort((a, b) => (a.at ?? 0) - (b.at ?? 0) || (a.id < b.id ? -1 : 1));
+		this.current = { country, diagnostics, healed: this.healed };
+		for (const entry of diagnostics) {
+			const waiting = this.waiters.get(entry.id);
+			if (!waiting || entry.status === 'pending') continue;
+			this.waiters.delete(entry.id);
+			for (const resolve of waiting) resolve(entry);
+		}
+		this.emit('change', [this.current]);
+	}
+}
+
+function describe(parsed: ParsedRecord): Omit<DiagnosticEntry, keyof RecordStatus> {
+	return {
+		id: parsed.id,
+		kind: parsed.record.kind,
+		author: parsed.record.author,
+		at: parsed.record.at
+	};
+}
+
+function failure(id: string, value: unknown, code: ReasonCode, message: string): DiagnosticEntry {
+	// Best effort to say what the junk claimed to be; never trust it.
+	let kind = '?';
+	let author = '';
+	try {
+		const text = (value as SignedEntry | null)?.record;
+		if (typeof text === 'string' && text.length < 300_000) {
+			const claimed = JSON.parse(text) as { kind?: unknown; author?: unknown };
+			if (typeof claimed.kind === 'string') kind = claimed.kind.slice(0, 32);
+			if (typeof claimed.author === 'string') author = claimed.author.slice(0, 64);
+		}
+	} catch {
+		// unreadable: keep the placeholders
+	}
+	return { id: id.slice(0, 80), kind, author, at: null, status: 'invalid', code, message };
+}

@@ -1,0 +1,64 @@
+/** Shared steps for end-to-end tests: what a person does, in the words of the UI. */
+import { expect, test as base, type Browser, type Page } from '@playwright/test';
+
+export const PASSPHRASE = 'correct horse battery';
+
+export async function createIdentity(page: Page, name: string, passphrase = PASSPHRASE) {
+	await page.goto('/identity');
+	const form = page.getByRole('region', { name: /Create (your|another) identity/ });
+	await form.getByLabel('Display name').fill(name);
+	await form.getByLabel('Passphrase', { exact: true }).fill(passphrase);
+	await form.getByLabel('Passphrase again').fill(passphrase);
+	await form.getByRole('button', { name: 'Create identity' }).click();
+	await expect(page.getByTestId('identity-badge')).toContainText(`${name}`);
+	await expect(page.getByTestId('identity-badge')).toContainText('unlocked');
+}
+
+/** Open a page of the app the way a person does: by its link in the main navigation. */
+export async function navigate(page: Page, link: 'Countries' | 'Identity') {
+	await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: link }).click();
+}
+
+export async function unlock(page: Page, passphrase = PASSPHRASE) {
+	const form = page.getByRole('form', { name: 'Unlock identity' });
+	await form.getByLabel('Passphrase').fill(passphrase);
+	await form.getByRole('button', { name: 'Unlock' }).click();
+}
+
+export async function foundCountry(
+	page: Page,
+	name: string,
+	{ admission = 'invite' as 'invite' | 'open' } = {}
+): Promise<string> {
+	// Navigate inside the app: a full page load locks the key again, by design.
+	await navigate(page, 'Countries');
+	await page.getByRole('link', { name: 'Found a country' }).click();
+	await page.getByLabel('Country name').fill(name);
+	await page.getByLabel('Admission').selectOption(admission);
+	await page.getByRole('button', { name: 'Found the country' }).click();
+	await expect(page.getByTestId('country-name')).toHaveText(name);
+	const id = new URL(page.url()).pathname.split('/')[2];
+	expect(id).toMatch(/^[0-9a-f]{64}$/);
+	return id!;
+}
+
+type Fixtures = {
+	/** A page in a browser context of its own: its own IndexedDB, no shared channels. */
+	newPerson: () => Promise<Page>;
+};
+
+export const test = base.extend<Fixtures>({
+	newPerson: async ({ browser }: { browser: Browser }, use) => {
+		const contexts: Awaited<ReturnType<Browser['newContext']>>[] = [];
+		await use(async () => {
+			const context = await browser.newContext();
+			contexts.push(context);
+			const page = await context.newPage();
+			page.on('pageerror', (error) => console.error(`[page error] ${error.message}`));
+			return page;
+		});
+		await Promise.all(contexts.map((c) => c.close()));
+	}
+});
+
+export { expect };

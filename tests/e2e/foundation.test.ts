@@ -1,0 +1,90 @@
+import { readFile } from 'node:fs/promises';
+import {
+	createIdentity,
+	expect,
+	foundCountry,
+	navigate,
+	PASSPHRASE,
+	test,
+	unlock
+} from './fixtures';
+
+test('create an identity, found a country, reload: everything is still there', async ({
+	newPerson
+}) => {
+	const page = await newPerson();
+	await createIdentity(page, 'Ada');
+	const id = await foundCountry(page, 'First Webocratic Republic');
+
+	await expect(page.getByTestId('citizens')).toContainText('Ada');
+	await expect(page.getByTestId('citizens')).toContainText('founder');
+
+	await page.reload();
+	await expect(page.getByTestId('country-name')).toHaveText('First Webocratic Republic');
+	await expect(page.getByTestId('citizens')).toContainText('Ada');
+	// After a reload the key is locked again until the passphrase is given.
+	await expect(page.getByTestId('identity-badge')).toContainText('locked');
+
+	await page.goto('/');
+	await expect(page.getByTestId('held-countries')).toContainText('First Webocratic Republic');
+
+	await page.goto(`/c/${id}/diagnostics`);
+	await expect(page.getByTestId('diagnostics-summary')).toContainText('2 valid · 0 invalid');
+});
+
+test('a wrong passphrase is refused and nothing is lost', async ({ newPerson }) => {
+	const page = await newPerson();
+	await createIdentity(page, 'Grace');
+	await page.reload();
+	await page.goto('/identity');
+	await unlock(page, 'not the passphrase');
+	await expect(page.getByRole('alert')).toContainText(/passphrase/i);
+	await expect(page.getByTestId('identity-badge')).toContainText('locked');
+	await unlock(page, PASSPHRASE);
+	await expect(page.getByTestId('identity-badge')).toContainText('unlocked');
+});
+
+test('founding refuses an empty or overlong name with a clear message', async ({ newPerson }) => {
+	const page = await newPerson();
+	await createIdentity(page, 'Linus');
+	await navigate(page, 'Countries');
+	await page.getByRole('link', { name: 'Found a country' }).click();
+	await page.getByLabel('Country name').fill('   ');
+	await page.getByRole('button', { name: 'Found the country' }).click();
+	await expect(page.getByRole('alert')).toContainText('Country name: must not be empty');
+	await page.getByLabel('Country name').fill('x'.repeat(10_000));
+	await page.getByRole('button', { name: 'Found the country' }).click();
+	await expect(page.getByRole('alert')).toContainText('Country name: must be at most 80');
+	await page.goto('/');
+	await expect(page.getByText('You hold no country yet.')).toBeVisible();
+});
+
+test('a corrupt key file is refused on import', async ({ newPerson }) => {
+	const page = await newPerson();
+	await page.goto('/identity');
+	await page.getByLabel('…or paste it').fill('-----BEGIN PGP PRIVATE KEY BLOCK-----\n\ngarbage\n');
+	await page.getByLabel("The key's passphrase").fill(PASSPHRASE);
+	await page.getByRole('button', { name: 'Import key' }).click();
+	await expect(page.getByRole('alert')).toBeVisible();
+	await expect(page.getByTestId('identity-badge')).toHaveCount(0);
+});
+
+test('a key exported in one context imports in another', async ({ newPerson }) => {
+	const first = await newPerson();
+	await createIdentity(first, 'Hedy');
+	const fingerprint = await first.getByTestId('fingerprint').textContent();
+	const [download] = await Promise.all([
+		first.waitForEvent('download'),
+		first.getByRole('button', { name: 'Export private key' }).click()
+	]);
+	const armored = await readFile((await download.path())!, 'utf8');
+	expect(armored).toContain('-----BEGIN PGP PRIVATE KEY BLOCK-----');
+
+	const second = await newPerson();
+	await second.goto('/identity');
+	await second.getByLabel('…or paste it').fill(armored);
+	await second.getByLabel("The key's passphrase").fill(PASSPHRASE);
+	await second.getByRole('button', { name: 'Import key' }).click();
+	await expect(second.getByTestId('fingerprint')).toHaveText(fingerprint!);
+	await expect(second.getByTestId('identity-badge')).toContainText('unlocked');
+});
