@@ -27,7 +27,10 @@ const peers = names.map((name) => {
 });
 
 /** @param {{ ok: true, peers: unknown[] } | { ok: false, error: string }} result */
+let finished = false;
 const finish = async (result) => {
+	if (finished) return;
+	finished = true;
 	for (const peer of peers) {
 		if (peer.connected) peer.send('stop');
 	}
@@ -41,15 +44,39 @@ const finish = async (result) => {
 	process.exit(0);
 };
 
-const timer = setTimeout(
-	() => finish({ ok: false, error: `peers did not sync within ${timeoutMs} ms` }),
-	timeoutMs
-);
+/** On a timeout, ask each peer where it is stuck (waits at most 1 s). */
+async function statuses() {
+	return Promise.all(
+		peers.map(
+			(peer) =>
+				new Promise((resolve) => {
+					const timer = setTimeout(() => resolve('no answer'), 1000);
+					peer.on('message', (/** @type {{ status?: unknown }} */ message) => {
+						if (message.status) {
+							clearTimeout(timer);
+							resolve(message.status);
+						}
+					});
+					if (peer.connected) peer.send('status');
+				})
+		)
+	);
+}
+
+const timer = setTimeout(async () => {
+	const stuck = await statuses();
+	finish({
+		ok: false,
+		error: `peers did not sync within ${timeoutMs} ms: ${JSON.stringify(stuck)}`
+	});
+}, timeoutMs);
 Promise.all(
 	peers.map(
 		(peer) =>
 			new Promise((resolve, reject) => {
-				peer.once('message', resolve);
+				peer.on('message', (/** @type {{ map?: unknown }} */ message) => {
+					if (message.map) resolve(message);
+				});
 				peer.once('exit', (code) => reject(new Error(`peer exited early with ${code}`)));
 			})
 	)

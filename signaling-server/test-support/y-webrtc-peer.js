@@ -48,7 +48,30 @@ const provider = new WebrtcProvider(room, doc, {
 map.set(name, `hello from ${name}`);
 report();
 
+/** What a stuck run needs to show: is signaling up, and where each peer connection stands. */
+function status() {
+	const room = /** @type {{ webrtcConns: Map<string, any>, bcConns: Set<string> } | null} */ (
+		provider.room
+	);
+	return {
+		name,
+		keys: [...map.keys()],
+		signaling: provider.signalingConns.map((conn) => conn.connected),
+		// reason: simple-peer's internals (_pc, initiator) are untyped in y-webrtc's JSDoc.
+		conns: [...(room?.webrtcConns ?? new Map()).entries()].map(([id, conn]) => ({
+			id: id.slice(0, 8),
+			initiator: conn.peer.initiator,
+			connected: conn.connected,
+			synced: conn.synced,
+			closed: conn.closed,
+			ice: conn.peer._pc?.iceConnectionState,
+			signalingState: conn.peer._pc?.signalingState
+		}))
+	};
+}
+
 process.on('message', (message) => {
+	if (message === 'status') process.send?.({ status: status() });
 	if (message === 'stop') {
 		provider.destroy();
 		doc.destroy();

@@ -5,13 +5,18 @@ export const PASSPHRASE = 'correct horse battery';
 
 export async function createIdentity(page: Page, name: string, passphrase = PASSPHRASE) {
 	await page.goto('/identity');
+	await fillNewIdentity(page, name, passphrase);
+	await expect(page.getByTestId('identity-badge')).toContainText(`${name}`);
+	await expect(page.getByTestId('identity-badge')).toContainText('unlocked');
+}
+
+/** Fill and submit the "create identity" form on the identity page. */
+export async function fillNewIdentity(page: Page, name: string, passphrase = PASSPHRASE) {
 	const form = page.getByRole('region', { name: /Create (your|another) identity/ });
 	await form.getByLabel('Display name').fill(name);
 	await form.getByLabel('Passphrase', { exact: true }).fill(passphrase);
 	await form.getByLabel('Passphrase again').fill(passphrase);
 	await form.getByRole('button', { name: 'Create identity' }).click();
-	await expect(page.getByTestId('identity-badge')).toContainText(`${name}`);
-	await expect(page.getByTestId('identity-badge')).toContainText('unlocked');
 }
 
 /** Open a page of the app the way a person does: by its link in the main navigation. */

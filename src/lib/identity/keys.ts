@@ -103,8 +103,16 @@ async function nameOf(key: PublicKey): Promise<string> {
 	// openpgp fills `name` only for "Name <email>" user IDs; a bare "Carol" stays in `userID`.
 	const bare = user?.userID.replace(/\s*<[^>]*>\s*$/, '') ?? '';
 	const raw = cleanText(user?.name || bare || user?.email || '');
-	// Keep it usable as a citizen name: one line, bounded.
-	return [...raw.replace(/[\u0000-\u001f\u007f-\u009f]/g, ' ')].slice(0, DISPLAY_NAME_MAX).join('');
+	// Keep it usable as a citizen name: one line (C0/C1 controls become spaces), bounded.
+	const isControl = (c: string) => {
+		const code = c.codePointAt(0) ?? 0;
+		return code < 0x20 || (code >= 0x7f && code <= 0x9f);
+	};
+	return [...raw]
+		.map((c) => (isControl(c) ? ' ' : c))
+		.slice(0, DISPLAY_NAME_MAX)
+		.join('')
+		.trim();
 }
 
 async function describe(

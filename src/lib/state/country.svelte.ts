@@ -34,8 +34,11 @@ export class CountryState {
 	private readonly docs: CountryDocs;
 	private readonly store: RecordStore;
 	private connection: CountryConnection | null = null;
+	/** Connection changes run one after another: y-webrtc allows one provider per room. */
+	private connecting: Promise<void>;
 	private readonly options: CountryOptions;
 	private digest = { digest: '', count: 0 };
+	private destroyed = false;
 	private remote: RemotePeer[] = [];
 
 	constructor(id: string, options: CountryOptions) {
@@ -48,29 +51,24 @@ export class CountryState {
 			this.snapshot = snapshot;
 			this.announce();
 		});
-		void this.docs.whenLoaded.then(async () => {
-			if (options.signaling.length && typeof RTCPeerConnection !== 'undefined') this.connect();
-			await this.store.settled();
-			this.loaded = true;
-		});
+		// Join the rooms only once local data is loaded, so the first sync exchange sends a
+		// true state vector instead of asking peers for everything.
+		this.connecting = this.docs.whenLoaded.then(() => this.reconnect());
+		void this.docs.whenLoaded
+			.then(() => this.store.settled())
+			.then(() => (this.loaded = true));
 	}
 
 	get view() {
 		return this.snapshot.country;
 	}
 
-	/** Join the country's rooms (again) with what an invite or the local registry says. */
+	/** Join the country's rooms with what an invite or the local registry says. */
 	configure(signaling: string[], secret: string | null): void {
-		const same =
-			this.connection &&
-			secret === this.options.secret &&
-			signaling.join() === this.options.signaling.join();
-		if (same) return;
+		if (secret === this.options.secret && signaling.join() === this.options.signaling.join()) return;
 		this.options.signaling = signaling;
 		this.options.secret = secret;
-		this.connection?.destroy();
-		this.connection = null;
-		if (signaling.length && typeof RTCPeerConnection !== 'undefined') this.connect();
+		this.connecting = this.connecting.then(() => this.reconnect());
 	}
 
 	setOnline(online: boolean): void {
@@ -86,17 +84,24 @@ export class CountryState {
 	}
 
 	async destroy(): Promise<void> {
-		this.connection?.destroy();
+		this.destroyed = true;
+		await this.connecting;
+		await this.connection?.destroyed();
 		this.store.destroy();
 		await this.docs.destroy();
 	}
 
-	private connect(): void {
-		const connection = new CountryConnection(this.docs, {
-			signaling: this.options.signaling,
-			secret: this.options.secret,
-			online: this.options.online
-		});
+	private async reconnect(): Promise<void> {
+		if (this.destroyed) return;
+		const old = this.connection;
+		this.connection = null;
+		if (old) await old.destroyed();
+		const { signaling, secret, online } = this.options;
+		if (!signaling.length || typeof RTCPeerConnection === 'undefined') {
+			this.status = null;
+			return;
+		}
+		const connection = new CountryConnection(this.docs, { signaling, secret, online });
 		this.connection = connection;
 		this.status = connection.status;
 		connection.on('status', (status) => (this.status = status));

@@ -87,6 +87,7 @@ export class CountryConnection extends ObservableV2<Events> {
 	private readonly timer: ReturnType<typeof setInterval>;
 	private readonly onRemoteUpdate: (update: Uint8Array, origin: unknown) => void;
 	private lastStatus = '';
+	private isDestroyed = false;
 
 	constructor(
 		private readonly docs: CountryDocs,
@@ -190,7 +191,18 @@ export class CountryConnection extends ObservableV2<Events> {
 		};
 	}
 
+	/**
+	 * Leave the rooms. y-webrtc frees a room name only after its key promise settles, so
+	 * wait for that before anyone opens the same rooms again.
+	 */
+	async destroyed(): Promise<void> {
+		this.destroy();
+		await Promise.all(this.providers.map((p) => p.key));
+	}
+
 	destroy(): void {
+		if (this.isDestroyed) return;
+		this.isDestroyed = true;
 		clearInterval(this.timer);
 		this.docs.publicDoc.off('update', this.onRemoteUpdate);
 		for (const provider of this.providers) provider.destroy();

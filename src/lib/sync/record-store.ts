@@ -162,7 +162,7 @@ export class RecordStore extends ObservableV2<Events> {
 				// two honest peers never fight over it.
 				const parsed = value === undefined ? null : parseEntry(id, value);
 				const publicKey = parsed?.ok
-					? signingKeyFor(parsed.value, keysByAuthor(this.parsed.values()))
+					? signingKeyFor(parsed.value, keysByAuthor(this.verified.values()))
 					: null;
 				if (parsed?.ok && publicKey && parsed.value.signature < mine.signature) {
 					contested.push({ parsed: parsed.value, publicKey, mine });
@@ -199,9 +199,10 @@ export class RecordStore extends ObservableV2<Events> {
 	}
 
 	private async verifyPending(): Promise<void> {
-		// Keys come from self-signed records; verifying may reveal new keys, so loop.
+		// Keys come only from verified self-signed records (a forged citizen record must not
+		// shadow a real key); verifying them reveals new keys, so loop.
 		for (;;) {
-			const keys = keysByAuthor(this.parsed.values());
+			const keys = keysByAuthor(this.verified.values());
 			const items: { parsed: ParsedRecord; publicKey: string }[] = [];
 			for (const parsed of this.parsed.values()) {
 				if (this.verified.has(parsed.id) || this.failed.has(parsed.id)) continue;

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { checkRecord } from '../record';
+import { checkRecord, encodeRecord } from '../record';
 import type { ReasonCode } from '../result';
 import { MAX_ARMORED_KEY } from '../schema';
-import { DISPLAY_NAME_MAX } from './citizen';
+import { DISPLAY_NAME_MAX, makeCitizen } from './citizen';
 import { citizenRecord, fakeKey, inviteCode, person, REMOVE, withPath } from '../fixtures/records';
 
 const COUNTRY = 'ab'.repeat(32);
@@ -74,5 +74,21 @@ describe('citizen body [R18]', () => {
 
 	it.each(accepted)('accepts %s', (_name, field, value) => {
 		expect(checkRecord(withPath(citizen, field, value)).ok).toBe(true);
+	});
+});
+
+describe('makeCitizen', () => {
+	it('normalises the display name to NFC and trims it, so the record encodes', () => {
+		const zoe = person('zoe');
+		const record = makeCitizen({
+			country: COUNTRY,
+			author: zoe.fingerprint,
+			at: 2,
+			name: '\tZoe\u0308 ',
+			publicKey: zoe.key,
+			admission: { type: 'open' }
+		});
+		expect(record.body.name).toBe('Zoë');
+		expect(encodeRecord(record).ok).toBe(true);
 	});
 });

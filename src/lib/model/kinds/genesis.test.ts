@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { checkRecord } from '../record';
+import { checkRecord, encodeRecord } from '../record';
 import type { ReasonCode } from '../result';
 import { MAX_ARMORED_KEY } from '../schema';
-import { COUNTRY_NAME_MAX } from './genesis';
+import { COUNTRY_NAME_MAX, makeGenesis } from './genesis';
 import { fakeKey, genesisRecord, person, REMOVE, withPath } from '../fixtures/records';
 
 const genesis = genesisRecord({ founder: person('founder'), at: 1 });
@@ -90,5 +90,21 @@ describe('genesis body [R18]', () => {
 
 	it.each(accepted)('accepts %s', (_name, path, value) => {
 		expect(checkRecord(withPath(genesis, path, value)).ok).toBe(true);
+	});
+});
+
+describe('makeGenesis', () => {
+	it('normalises the name to NFC and trims it, so the record encodes', () => {
+		const founder = person('founder');
+		const record = makeGenesis({
+			author: founder.fingerprint,
+			at: 1,
+			name: '  Re\u0301publique ',
+			constitution: { admission: 'open', seats: 3, termDays: 30 },
+			founderKey: founder.key
+		});
+		expect(record.body.name).toBe('République');
+		expect(record.body.parent).toBeNull();
+		expect(encodeRecord(record).ok).toBe(true);
 	});
 });

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { sha256Hex } from '../hash';
-import { checkRecord } from '../record';
+import { checkRecord, encodeRecord } from '../record';
+import { makeInvite } from './invite';
 import type { ReasonCode } from '../result';
 import { inviteCode, inviteRecord, person, REMOVE, withPath } from '../fixtures/records';
 
@@ -33,5 +34,20 @@ describe('invite body [R18]', () => {
 	it('accepts the SHA-256 hex of the code', () => {
 		expect(invite.body.codeHash).toBe(sha256Hex(inviteCode('x')));
 		expect(checkRecord(invite).ok).toBe(true);
+	});
+});
+
+describe('makeInvite', () => {
+	it('publishes the hash it is given and nothing else', () => {
+		const alice = person('alice');
+		const codeHash = sha256Hex(inviteCode('y'));
+		const record = makeInvite({
+			country: 'ab'.repeat(32),
+			author: alice.fingerprint,
+			at: 3,
+			codeHash
+		});
+		expect(record.body).toEqual({ codeHash });
+		expect(encodeRecord(record).ok).toBe(true);
 	});
 });

@@ -1,7 +1,8 @@
 import { error } from '@sveltejs/kit';
 import { HEX64 } from '$lib/model';
+import type { PageLoad } from './$types';
 
-export function load({ params }) {
+export const load: PageLoad = ({ params }) => {
 	if (!HEX64.test(params.country)) error(404, 'That is not a country id.');
 	return { countryId: params.country };
-}
+};

@@ -1,0 +1,107 @@
+import { createIdentity, expect, fillNewIdentity, foundCountry, test } from './fixtures';
+import type { Page } from '@playwright/test';
+
+async function invite(page: Page): Promise<string> {
+	await page.getByRole('button', { name: 'Create an invite link' }).click();
+	const link = await page.getByTestId('invite-link').inputValue();
+	expect(link).toContain('/join#join=');
+	return link;
+}
+
+/** A newcomer opens the link, makes an identity on the way, and becomes a citizen. */
+async function joinAsNewcomer(page: Page, link: string, name: string) {
+	await page.goto(link);
+	await page.getByRole('link', { name: 'Create or import one' }).click();
+	await fillNewIdentity(page, name);
+	await expect(page).toHaveURL(/\/join#join=/);
+	await page.getByRole('button', { name: `Become a citizen as ${name}` }).click();
+	await expect(page.getByTestId('country-name')).toBeVisible();
+}
+
+test('invite → join over WebRTC: both see each other as citizens', async ({ newPerson }) => {
+	const ada = await newPerson();
+	await createIdentity(ada, 'Ada');
+	await foundCountry(ada, 'Syncland');
+	const link = await invite(ada);
+
+	const bob = await newPerson();
+	await joinAsNewcomer(bob, link, 'Bob');
+
+	await expect(bob.getByTestId('citizens')).toContainText('Ada');
+	await expect(bob.getByTestId('citizens')).toContainText('Bob');
+	await expect(ada.getByTestId('citizens')).toContainText('Bob');
+	await expect(ada.getByTestId('connection')).toHaveAttribute('data-peers', '1');
+});
+
+async function rename(page: Page, name: string) {
+	const form = page.getByRole('form', { name: 'Change your name' });
+	await form.getByLabel('New display name').fill(name);
+	await form.getByRole('button', { name: 'Change name' }).click();
+	await expect(page.getByTestId('citizens')).toContainText(name);
+}
+
+test('partition: both write offline, reconnect, converge', async ({ newPerson }) => {
+	const ada = await newPerson();
+	await createIdentity(ada, 'Ada');
+	await foundCountry(ada, 'Partitionia');
+	const link = await invite(ada);
+	const bob = await newPerson();
+	await joinAsNewcomer(bob, link, 'Bob');
+	await expect(ada.getByTestId('citizens')).toContainText('Bob');
+
+	await ada.context().setOffline(true);
+	await bob.context().setOffline(true);
+	await expect(ada.getByTestId('connection')).toHaveAttribute('data-state', 'offline');
+	await expect(bob.getByTestId('connection')).toHaveAttribute('data-state', 'offline');
+
+	await rename(ada, 'Ada Lovelace');
+	await rename(bob, 'Bob Kahn');
+	// Still apart: neither has seen the other's change.
+	await expect(ada.getByTestId('citizens')).not.toContainText('Bob Kahn');
+	await expect(bob.getByTestId('citizens')).not.toContainText('Ada Lovelace');
+
+	await ada.context().setOffline(false);
+	await bob.context().setOffline(false);
+	for (const page of [ada, bob]) {
+		await expect(page.getByTestId('citizens')).toContainText('Ada Lovelace');
+		await expect(page.getByTestId('citizens')).toContainText('Bob Kahn');
+	}
+});
+
+test('three people: a chain of invites, everyone sees everyone', async ({ newPerson }) => {
+	const ada = await newPerson();
+	await createIdentity(ada, 'Ada');
+	await foundCountry(ada, 'Trinity');
+	const bob = await newPerson();
+	await joinAsNewcomer(bob, await invite(ada), 'Bob');
+	const cy = await newPerson();
+	await joinAsNewcomer(cy, await invite(bob), 'Cy');
+	for (const page of [ada, bob, cy]) {
+		for (const name of ['Ada', 'Bob', 'Cy']) {
+			await expect(page.getByTestId('citizens')).toContainText(name);
+		}
+	}
+	await expect(ada.getByTestId('connection')).toHaveAttribute('data-peers', '2');
+});
+
+test('an invite link works once; a damaged one says so', async ({ newPerson }) => {
+	const ada = await newPerson();
+	await createIdentity(ada, 'Ada');
+	await foundCountry(ada, 'Onceland');
+	const link = await invite(ada);
+	const bob = await newPerson();
+	await joinAsNewcomer(bob, link, 'Bob');
+
+	const eve = await newPerson();
+	await eve.goto(link);
+	await eve.getByRole('link', { name: 'Create or import one' }).click();
+	await fillNewIdentity(eve, 'Eve');
+	await eve.getByRole('button', { name: 'Become a citizen as Eve' }).click();
+	await expect(eve.getByRole('alert')).toHaveText('This invite was already used. Ask for a new one.');
+	await expect(ada.getByTestId('citizens')).not.toContainText('Eve');
+
+	await eve.goto(link.slice(0, -10));
+	await expect(eve.getByRole('alert')).toContainText('damaged');
+	await eve.goto(link.replace('/join#join=', '/join#join=x'));
+	await expect(eve.getByRole('alert')).toContainText('damaged');
+});
