@@ -23,10 +23,14 @@ export function buildIfNeeded(root) {
 	const sourcesAt = Math.max(...SOURCES.map((s) => newest(join(root, s))));
 	if (builtAt > sourcesAt) return buildDir;
 	console.log(builtAt ? 'Sources changed: rebuilding the app…' : 'Building the app (first run)…');
-	const result = spawnSync(process.execPath, [join(root, 'node_modules/vite/bin/vite.js'), 'build', '--logLevel', 'warn'], {
-		cwd: root,
-		stdio: 'inherit'
-	});
+	const result = spawnSync(
+		process.execPath,
+		[join(root, 'node_modules/vite/bin/vite.js'), 'build', '--logLevel', 'warn'],
+		{
+			cwd: root,
+			stdio: 'inherit'
+		}
+	);
 	if (result.status !== 0) {
 		console.error('The build failed; see the messages above.');
 		process.exit(result.status ?? 1);

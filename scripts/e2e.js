@@ -23,9 +23,10 @@ if (!existsSync(chromium)) {
 	process.exit(1);
 }
 
-const hasUnshare = spawnSync('sh', ['-c', 'command -v unshare && command -v ip'], {
-	stdio: 'ignore'
-}).status === 0;
+const hasUnshare =
+	spawnSync('sh', ['-c', 'command -v unshare && command -v ip'], {
+		stdio: 'ignore'
+	}).status === 0;
 const isRoot = typeof process.getuid === 'function' && process.getuid() === 0;
 
 if (!process.env.WEBOCRACY_NETNS && isRoot && hasUnshare) {

@@ -97,7 +97,9 @@ test('an invite link works once; a damaged one says so', async ({ newPerson }) =
 	await eve.getByRole('link', { name: 'Create or import one' }).click();
 	await fillNewIdentity(eve, 'Eve');
 	await eve.getByRole('button', { name: 'Become a citizen as Eve' }).click();
-	await expect(eve.getByRole('alert')).toHaveText('This invite was already used. Ask for a new one.');
+	await expect(eve.getByRole('alert')).toHaveText(
+		'This invite was already used. Ask for a new one.'
+	);
 	await expect(ada.getByTestId('citizens')).not.toContainText('Eve');
 
 	await eve.goto(link.slice(0, -10));

@@ -1,12 +1,7 @@
 /** Everything the UI reads, created once by the root layout. */
 import { version } from '$app/environment';
 import { createVerifier, createVerifiedCacheStore } from '../identity';
-import {
-	readHeldCountries,
-	rememberCountry,
-	type HeldCountry,
-	type RecordVerifier
-} from '../sync';
+import { readHeldCountries, rememberCountry, type HeldCountry, type RecordVerifier } from '../sync';
 import { CountryState } from './country.svelte';
 import { IdentityState } from './identity.svelte';
 
@@ -22,6 +17,7 @@ export class AppState {
 	heldProblem = $state<string | null>(null);
 	online = $state(typeof navigator === 'undefined' ? true : navigator.onLine);
 	readonly verifier: RecordVerifier & { destroy(): void };
+	// eslint-disable-next-line svelte/prefer-svelte-reactivity -- reason: a cache of open countries, never read by views
 	private readonly open = new Map<string, CountryState>();
 
 	constructor() {
@@ -54,7 +50,8 @@ export class AppState {
 	}
 
 	signalingFor(country: Pick<HeldCountry, 'signaling'>): string[] {
-		return [...new Set([this.ownSignaling, ...country.signaling])];
+		const all = [this.ownSignaling, ...country.signaling];
+		return all.filter((url, i) => all.indexOf(url) === i);
 	}
 
 	/**

@@ -45,7 +45,11 @@ export class CountryState {
 		this.id = id;
 		this.options = options;
 		this.docs = openCountryDocs(id);
-		this.store = new RecordStore({ countryId: id, records: this.docs.records, verifier: options.verifier });
+		this.store = new RecordStore({
+			countryId: id,
+			records: this.docs.records,
+			verifier: options.verifier
+		});
 		this.snapshot = this.store.snapshot;
 		this.store.on('change', (snapshot) => {
 			this.snapshot = snapshot;
@@ -54,9 +58,7 @@ export class CountryState {
 		// Join the rooms only once local data is loaded, so the first sync exchange sends a
 		// true state vector instead of asking peers for everything.
 		this.connecting = this.docs.whenLoaded.then(() => this.reconnect());
-		void this.docs.whenLoaded
-			.then(() => this.store.settled())
-			.then(() => (this.loaded = true));
+		void this.docs.whenLoaded.then(() => this.store.settled()).then(() => (this.loaded = true));
 	}
 
 	get view() {
@@ -65,7 +67,8 @@ export class CountryState {
 
 	/** Join the country's rooms with what an invite or the local registry says. */
 	configure(signaling: string[], secret: string | null): void {
-		if (secret === this.options.secret && signaling.join() === this.options.signaling.join()) return;
+		if (secret === this.options.secret && signaling.join() === this.options.signaling.join())
+			return;
 		this.options.signaling = signaling;
 		this.options.secret = secret;
 		this.connecting = this.connecting.then(() => this.reconnect());

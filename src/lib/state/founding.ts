@@ -6,7 +6,10 @@ import { randomToken } from './random';
 
 export type FoundInput = { name: string; constitution: Constitution };
 
-export async function foundCountry(app: AppState, input: FoundInput): Promise<Result<string, string>> {
+export async function foundCountry(
+	app: AppState,
+	input: FoundInput
+): Promise<Result<string, string>> {
 	const unlocked = app.identity.unlocked;
 	if (!unlocked) return err('locked', 'Unlock your identity first.');
 	const { fingerprint, publicKey, name: displayName } = unlocked.key;

@@ -5,3 +5,4 @@ export * from './identity.svelte';
 export * from './founding';
 export * from './invites';
 export * from './publishing';
+export type { ConnectionStatus, DiagnosticEntry, HeldCountry } from '../sync';

@@ -14,7 +14,10 @@ import { publishChecked } from './publishing';
 import { randomToken } from './random';
 
 /** An invite link for a held country; for `invite` countries it publishes a one-time code. */
-export async function createInvite(app: AppState, countryId: string): Promise<Result<string, string>> {
+export async function createInvite(
+	app: AppState,
+	countryId: string
+): Promise<Result<string, string>> {
 	const held = app.heldCountry(countryId);
 	const key = app.identity.unlocked?.key;
 	if (!held) return err('not_held', 'This device does not hold that country.');
@@ -29,7 +32,12 @@ export async function createInvite(app: AppState, countryId: string): Promise<Re
 		const published = await publishChecked(
 			app,
 			country,
-			makeInvite({ country: countryId, author: key.fingerprint, at: Date.now(), codeHash: sha256Hex(code) })
+			makeInvite({
+				country: countryId,
+				author: key.fingerprint,
+				at: Date.now(),
+				codeHash: sha256Hex(code)
+			})
 		);
 		if (!published.ok) return published;
 		invite = { id: published.value, code };

@@ -80,7 +80,12 @@ export class Reassembler {
 			this.current = { id, count, parts: [], bytes: 0 };
 		}
 		const current = this.current;
-		if (!current || current.id !== id || current.count !== count || current.parts.length !== index) {
+		if (
+			!current ||
+			current.id !== id ||
+			current.count !== count ||
+			current.parts.length !== index
+		) {
 			this.drop();
 			return null;
 		}
@@ -109,7 +114,8 @@ export class Reassembler {
 
 const toBytes = (data: unknown): Uint8Array | null => {
 	if (data instanceof ArrayBuffer) return new Uint8Array(data);
-	if (ArrayBuffer.isView(data)) return new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
+	if (ArrayBuffer.isView(data))
+		return new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
 	return null;
 };
 
@@ -188,7 +194,9 @@ export function chunkedRtc(
 		constructor(config?: RTCConfiguration) {
 			super(config);
 			super.addEventListener('datachannel', (event: RTCDataChannelEvent) => {
-				this.userOnDataChannel?.({ channel: chunkedChannel(event.channel, stats, accept) } as RTCDataChannelEvent);
+				this.userOnDataChannel?.({
+					channel: chunkedChannel(event.channel, stats, accept)
+				} as RTCDataChannelEvent);
 			});
 		}
 		override createDataChannel(label: string, init?: RTCDataChannelInit): RTCDataChannel {

@@ -90,7 +90,9 @@ export class RecordStore extends ObservableV2<Events> {
 
 	/** Resolves when every change seen so far has been checked. */
 	settled(): Promise<void> {
-		return this.running.then(() => (this.scheduled || this.dirty.size ? this.settled() : undefined));
+		return this.running.then(() =>
+			this.scheduled || this.dirty.size ? this.settled() : undefined
+		);
 	}
 
 	/** Write signed entries, in transactions of bounded size, and wait for their verdict. */
@@ -235,9 +237,19 @@ export class RecordStore extends ObservableV2<Events> {
 			const base = describe(parsed);
 			if (country.valid.has(parsed.id)) diagnostics.push({ ...base, status: 'valid' });
 			else if (rejection) {
-				diagnostics.push({ ...base, status: 'invalid', code: rejection.code, message: rejection.message });
+				diagnostics.push({
+					...base,
+					status: 'invalid',
+					code: rejection.code,
+					message: rejection.message
+				});
 			} else if (this.failed.has(parsed.id)) diagnostics.push(this.failed.get(parsed.id)!);
-			else diagnostics.push({ ...base, status: 'pending', message: 'the author’s key is not here yet' });
+			else
+				diagnostics.push({
+					...base,
+					status: 'pending',
+					message: 'the author’s key is not here yet'
+				});
 		}
 		for (const [id, entry] of this.failed) if (!this.parsed.has(id)) diagnostics.push(entry);
 		diagnostics.sort((a, b) => (a.at ?? 0) - (b.at ?? 0) || (a.id < b.id ? -1 : 1));
