@@ -9,6 +9,7 @@ import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { buildIfNeeded } from './build-if-needed.js';
+import { canMakeNetns, insideNetns, runNodeInNetns } from './netns.js';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const chromium = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
@@ -23,36 +24,12 @@ if (!existsSync(chromium)) {
 	process.exit(1);
 }
 
-const hasUnshare =
-	spawnSync('sh', ['-c', 'command -v unshare && command -v ip'], {
-		stdio: 'ignore'
-	}).status === 0;
-const isRoot = typeof process.getuid === 'function' && process.getuid() === 0;
-
-if (!process.env.WEBOCRACY_NETNS && isRoot && hasUnshare) {
+if (!insideNetns() && canMakeNetns()) {
 	buildIfNeeded(root);
-	const inner = [process.execPath, fileURLToPath(import.meta.url), ...args]
-		.map((a) => `'${a.replaceAll("'", "'\\''")}'`)
-		.join(' ');
-	const script = [
-		'set -e',
-		'ip link set lo up',
-		'ip link add wbva type veth peer name wbvb',
-		'ip addr add 10.254.0.1/24 dev wbva',
-		'ip link set wbva up',
-		'ip link set wbvb up',
-		'ip route add default dev wbva',
-		`exec ${inner}`
-	].join('\n');
-	const result = spawnSync('unshare', ['-n', 'sh', '-c', script], {
-		cwd: root,
-		stdio: 'inherit',
-		env: { ...process.env, WEBOCRACY_NETNS: '1' }
-	});
-	process.exit(result.status ?? 1);
+	process.exit(runNodeInNetns({ script: fileURLToPath(import.meta.url), args, cwd: root }));
 }
 
-if (!process.env.WEBOCRACY_NETNS) {
+if (!insideNetns()) {
 	console.warn(
 		'Not root or no `unshare`: running end-to-end tests without a private network namespace.'
 	);

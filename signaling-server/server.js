@@ -58,6 +58,7 @@ import { createTokenBucket, takeToken } from './token-bucket.js';
  * @property {number} rejected Upgrades refused with 503 (full or shutting down).
  * @property {number} messagesIn Frames received.
  * @property {number} framesOut Frames sent.
+ * @property {number} publishes Publish frames relayed (each counted once, whatever its receivers).
  * @property {Record<ParseErrorCode | TopicRejectCode, number>} dropped Input ignored, by reason.
  * @property {Record<CloseCode, number>} closed Connections ended by the server, by reason.
  */
@@ -141,6 +142,7 @@ export function createSignalingServer(options = {}) {
 		rejected: 0,
 		messagesIn: 0,
 		framesOut: 0,
+		publishes: 0,
 		dropped: {
 			malformed_json: 0,
 			not_object: 0,
@@ -228,6 +230,7 @@ export function createSignalingServer(options = {}) {
 				registry.unsubscribe(conn, message.topics);
 				return;
 			case 'publish': {
+				counters.publishes += 1;
 				const { receivers, message: out } = registry.publish(message.topic, message.body);
 				if (receivers.length === 0) return;
 				// Encode once for every receiver.

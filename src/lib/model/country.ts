@@ -199,13 +199,23 @@ export function deriveCountry(countryId: string, records: Iterable<Verified>): C
 	}
 
 	// R9: everything else must come from a citizen.
+	const posts = new Map<string, Verified<RecordOf<'post'>>>();
 	for (const r of rest) {
 		if (r.record.kind === 'citizen') continue;
 		if (!citizens.has(r.record.author)) {
 			reject(r, 'author_unknown', 'the author is not a citizen of this country');
 			continue;
 		}
-		valid.set(r.id, r);
+		if (isKindOf('post')(r)) posts.set(r.id, r);
+		else valid.set(r.id, r);
+	}
+
+	// R22, R23: a post edit replaces a valid post of the same author.
+	for (const [id, verdict] of postVerdicts(posts)) {
+		const r = posts.get(id)!;
+		if (verdict === 'ok') valid.set(id, r);
+		else if (verdict === 'edit_forbidden') reject(r, verdict, 'only a post’s author may edit it');
+		else reject(r, verdict, 'it edits a post that is not here or not valid');
 	}
 
 	return {
@@ -224,3 +234,40 @@ export function deriveCountry(countryId: string, records: Iterable<Verified>): C
 
 /** The first 8 hex digits, enough for people to tell countries and keys apart at a glance. */
 export const shortId = (id: string): string => id.slice(0, 8);
+
+type PostVerdict = 'ok' | 'replaces_unknown' | 'edit_forbidden';
+
+/**
+ * Walk each post's `replaces` chain (iteratively: chains can be long) so that an edit is
+ * valid only if everything it builds on is. Cycles cannot occur: an id is the hash of a
+ * record that names its parent's id.
+ */
+function postVerdicts(posts: ReadonlyMap<string, Verified<RecordOf<'post'>>>): Map<string, PostVerdict> {
+	const verdicts = new Map<string, PostVerdict>();
+	for (const start of posts.keys()) {
+		const chain: string[] = [];
+		let id: string | null = start;
+		let verdict: PostVerdict = 'ok';
+		while (id !== null && !verdicts.has(id)) {
+			const post = posts.get(id);
+			if (!post) {
+				verdict = 'replaces_unknown';
+				break;
+			}
+			chain.push(id);
+			const parentId: string | null = post.record.body.replaces;
+			const parent = parentId === null ? null : posts.get(parentId);
+			if (parentId !== null && parent && parent.record.author !== post.record.author) {
+				verdict = 'edit_forbidden';
+				break;
+			}
+			id = parentId;
+		}
+		if (id !== null && verdicts.has(id) && verdict === 'ok') {
+			verdict = verdicts.get(id) === 'ok' ? 'ok' : 'replaces_unknown';
+		}
+		// The first link carries the precise reason; everything built on it is unknown ground.
+		chain.forEach((link, i) => verdicts.set(link, i === chain.length - 1 ? verdict : verdict === 'ok' ? 'ok' : 'replaces_unknown'));
+	}
+	return verdicts;
+}

@@ -8,3 +8,4 @@ export * from './kinds/genesis';
 export * from './kinds/citizen';
 export * from './kinds/invite';
 export * from './invite-link';
+export * from './kinds/post';

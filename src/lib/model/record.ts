@@ -10,6 +10,7 @@ import { check, fingerprint, timestamp } from './schema';
 import { citizenBodySchema, CITIZEN, type CitizenBody } from './kinds/citizen';
 import { genesisBodySchema, GENESIS, type GenesisBody } from './kinds/genesis';
 import { inviteBodySchema, INVITE, type InviteBody } from './kinds/invite';
+import { postBodySchema, POST, type PostBody } from './kinds/post';
 
 export const RECORD_VERSION = 1;
 /** Peers refuse bigger records, so no record can clog sync (y-webrtc drops > 256 KiB). */
@@ -19,13 +20,14 @@ export const MAX_SIGNATURE_CHARS = 4096;
 const bodySchemas = {
 	[GENESIS]: genesisBodySchema,
 	[CITIZEN]: citizenBodySchema,
-	[INVITE]: inviteBodySchema
+	[INVITE]: inviteBodySchema,
+	[POST]: postBodySchema
 } as const;
 
 export type Kind = keyof typeof bodySchemas;
 export const KINDS = Object.keys(bodySchemas) as Kind[];
 
-type BodyOf = { genesis: GenesisBody; citizen: CitizenBody; invite: InviteBody };
+type BodyOf = { genesis: GenesisBody; citizen: CitizenBody; invite: InviteBody; post: PostBody };
 
 export type RecordOf<K extends Kind> = {
 	v: typeof RECORD_VERSION;

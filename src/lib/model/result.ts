@@ -17,7 +17,9 @@ export type ReasonCode =
 	| 'admission_denied'
 	| 'invite_invalid'
 	| 'invite_used'
-	| 'citizen_duplicate';
+	| 'citizen_duplicate'
+	| 'replaces_unknown'
+	| 'edit_forbidden';
 
 export type Ok<T> = { ok: true; value: T };
 export type Err<C extends string = ReasonCode> = {

@@ -202,8 +202,10 @@ export function chunkedRtc(
 		override createDataChannel(label: string, init?: RTCDataChannelInit): RTCDataChannel {
 			return chunkedChannel(super.createDataChannel(label, init), stats, accept);
 		}
+		// Reads as null: Node implementations (@roamhq/wrtc) dispatch by reading `on<type>`,
+		// which would hand the raw, unchunked channel to the handler a second time.
 		override get ondatachannel() {
-			return this.userOnDataChannel;
+			return null;
 		}
 		override set ondatachannel(handler) {
 			this.userOnDataChannel = handler;

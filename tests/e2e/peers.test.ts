@@ -1,0 +1,101 @@
+/** Sync against peers that are not browsers: a large seeded country, and a vandal. */
+import type { Page } from '@playwright/test';
+import { expect, fillNewIdentity, test } from './fixtures';
+import { inviteUrl, makeFounder, NodePeer, seedCountry } from './support/node-peer';
+
+const BASE = `http://127.0.0.1:${process.env.E2E_PORT ?? 4173}`;
+const SIGNAL = BASE.replace('http', 'ws') + '/signal';
+const SECRET = 'test-secret-0123456789abcdef';
+
+async function joinOpenCountry(page: Page, link: string, name: string) {
+	await page.goto(link);
+	await page.getByRole('link', { name: 'Create or import one' }).click();
+	await fillNewIdentity(page, name);
+	await page.getByRole('button', { name: `Become a citizen as ${name}` }).click();
+	await expect(page.getByTestId('country-name')).toBeVisible();
+}
+
+test('a new peer joins a 10 MB country and receives every record', async ({ newPerson }) => {
+	test.setTimeout(180_000);
+	const founder = await makeFounder();
+	const { countryId, records } = await seedCountry({
+		founder,
+		name: 'Bigland',
+		posts: 10_000,
+		postBytes: 620
+	});
+	const bytes = records.reduce((n, r) => n + r.entry.record.length + r.entry.signature.length, 0);
+	expect(bytes).toBeGreaterThan(10_000_000);
+	const seeder = new NodePeer(countryId, { signaling: [SIGNAL], secret: SECRET });
+	seeder.write(records);
+
+	const page = await newPerson();
+	const started = Date.now();
+	await joinOpenCountry(
+		page,
+		inviteUrl(BASE, { country: countryId, name: 'Bigland', secret: SECRET, signaling: [SIGNAL] }),
+		'Newcomer'
+	);
+	await page.getByRole('link', { name: /Diagnostics/ }).click();
+	// Every seeded record plus the newcomer's own citizen record, all verified.
+	await expect(page.getByTestId('diagnostics-summary')).toContainText(
+		`${records.length + 1} valid · 0 invalid`,
+		{ timeout: 60_000 }
+	);
+	console.log(
+		`10 MB join: ${(bytes / 1e6).toFixed(1)} MB, ${records.length} records, ` +
+			`link opened → all verified in ${Date.now() - started} ms (includes making an identity)`
+	);
+	// The seeder received the newcomer's record back over the same path.
+	await seeder.waitForRecords(records.length + 1);
+	await seeder.close();
+});
+
+test('records a vandal deletes or alters are healed by honest peers', async ({ newPerson }) => {
+	const founder = await makeFounder('Founder');
+	const { countryId, records } = await seedCountry({
+		founder,
+		name: 'Healthy',
+		posts: 3,
+		postBytes: 200
+	});
+	const honest = new NodePeer(countryId, { signaling: [SIGNAL], secret: SECRET });
+	honest.write(records);
+
+	const alice = await newPerson();
+	await joinOpenCountry(
+		alice,
+		inviteUrl(BASE, { country: countryId, name: 'Healthy', secret: SECRET, signaling: [SIGNAL] }),
+		'Alice'
+	);
+	await honest.close(); // from now on, only the browser holds the verified copy
+	await expect(alice.getByTestId('citizens')).toContainText('Founder');
+
+	// Anyone can join the public room without the citizens' secret and write anything.
+	const vandal = new NodePeer(countryId, { signaling: [SIGNAL], secret: null });
+	await vandal.waitForRecords(records.length + 1);
+	const [genesis, founderCitizen, firstPost] = records;
+	vandal.docs.publicDoc.transact(() => {
+		vandal.records.delete(founderCitizen!.id);
+		vandal.records.delete(genesis!.id);
+		vandal.records.set(firstPost!.id, {
+			record: firstPost!.entry.record.replace('Post number 0', 'Vandalised'),
+			signature: firstPost!.entry.signature
+		});
+	});
+
+	// The browser restores all three, and the vandal's own copy is healed back.
+	await expect
+		.poll(() => [vandal.records.has(genesis!.id), vandal.records.has(founderCitizen!.id)])
+		.toEqual([true, true]);
+	await expect
+		.poll(() => (vandal.records.get(firstPost!.id) as { record: string }).record)
+		.toBe(firstPost!.entry.record);
+	await expect(alice.getByTestId('citizens')).toContainText('Founder');
+	await alice.getByRole('link', { name: /Diagnostics/ }).click();
+	await expect(alice.getByTestId('diagnostics-summary')).toContainText(
+		`${records.length + 1} valid · 0 invalid`
+	);
+	await expect(alice.getByTestId('diagnostics-summary')).toContainText('3 restored');
+	await vandal.close();
+});
