@@ -9,16 +9,19 @@ const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const host = process.env.HOST ?? '127.0.0.1';
 const port = Number(process.env.PORT ?? 8080);
 
+// SIGNALING=off serves the app alone, like any static host would.
+const withSignaling = process.env.SIGNALING !== 'off';
+
 const buildDir = buildIfNeeded(root);
-const signaling = createSignalingServer();
+const signaling = withSignaling ? createSignalingServer() : null;
 const server = createAppServer({
 	buildDir,
-	onUpgrade: [{ path: '/signal', handleUpgrade: signaling.handleUpgrade }],
+	onUpgrade: signaling ? [{ path: '/signal', handleUpgrade: signaling.handleUpgrade }] : [],
 	routes: {
 		'/health': (_req, res) => {
 			res.setHeader('Content-Type', 'application/json');
 			res.setHeader('Cache-Control', 'no-store');
-			res.end(JSON.stringify({ ok: true, signaling: signaling.health() }));
+			res.end(JSON.stringify({ ok: true, signaling: signaling?.health() ?? null }));
 		}
 	}
 });
@@ -28,7 +31,8 @@ server.on('error', (error) => {
 	process.exit(1);
 });
 server.listen(port, host, () => {
-	console.log(`Webocracy is running at http://${host}:${port}/ (signaling at /signal)`);
+	const extra = signaling ? ' (signaling at /signal)' : ' (no signaling: SIGNALING=off)';
+	console.log(`Webocracy is running at http://${host}:${port}/${extra}`);
 });
 
 let stopping = false;
@@ -36,6 +40,8 @@ for (const signal of ['SIGINT', 'SIGTERM']) {
 	process.on(signal, () => {
 		if (stopping) process.exit(1);
 		stopping = true;
-		void signaling.close().finally(() => server.close(() => process.exit(0)));
+		void (signaling?.close() ?? Promise.resolve()).finally(() =>
+			server.close(() => process.exit(0))
+		);
 	});
 }

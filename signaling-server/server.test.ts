@@ -200,7 +200,7 @@ describe('limits and bad input', () => {
 	});
 
 	it('terminates sockets that do not answer pings, and keeps those that do', async () => {
-		const server = await start({ pingIntervalMs: 40 });
+		const server = await start({ pingIntervalMs: 200 });
 		// autoPong: false is a half-open socket as the server sees it: nothing comes back.
 		const silent = await client(server.url, { autoPong: false });
 		const healthy = await client(server.url);

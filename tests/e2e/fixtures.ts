@@ -4,7 +4,17 @@ import { expect, test as base, type Browser, type Page } from '@playwright/test'
 export const PASSPHRASE = 'correct horse battery';
 
 export async function createIdentity(page: Page, name: string, passphrase = PASSPHRASE) {
-	await page.goto('/identity');
+	await createIdentityAt(page, '', name, passphrase);
+}
+
+/** Create an identity in the app served at `origin` ('' for the default test server). */
+export async function createIdentityAt(
+	page: Page,
+	origin: string,
+	name: string,
+	passphrase = PASSPHRASE
+) {
+	await page.goto(`${origin}/identity`);
 	await fillNewIdentity(page, name, passphrase);
 	await expect(page.getByTestId('identity-badge')).toContainText(`${name}`);
 	await expect(page.getByTestId('identity-badge')).toContainText('unlocked');

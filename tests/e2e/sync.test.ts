@@ -1,4 +1,12 @@
-import { createIdentity, expect, fillNewIdentity, foundCountry, test } from './fixtures';
+import { readFile } from 'node:fs/promises';
+import {
+	createIdentity,
+	expect,
+	fillNewIdentity,
+	foundCountry,
+	PASSPHRASE,
+	test
+} from './fixtures';
 import type { Page } from '@playwright/test';
 
 async function invite(page: Page): Promise<string> {
@@ -106,4 +114,37 @@ test('an invite link works once; a damaged one says so', async ({ newPerson }) =
 	await expect(eve.getByRole('alert')).toContainText('damaged');
 	await eve.goto(link.replace('/join#join=', '/join#join=x'));
 	await expect(eve.getByRole('alert')).toContainText('damaged');
+});
+
+test('a key exported in one context signs, in another, records the first verifies', async ({
+	newPerson
+}) => {
+	const laptop = await newPerson();
+	await createIdentity(laptop, 'Ada');
+	await foundCountry(laptop, 'Keyland');
+	const link = await invite(laptop);
+	await laptop
+		.getByRole('navigation', { name: 'Main' })
+		.getByRole('link', { name: 'Identity' })
+		.click();
+	const [download] = await Promise.all([
+		laptop.waitForEvent('download'),
+		laptop.getByRole('button', { name: 'Export private key' }).click()
+	]);
+	const armored = await readFile((await download.path())!, 'utf8');
+	await laptop.goBack();
+	await expect(laptop.getByTestId('citizens')).toContainText('Ada');
+
+	const phone = await newPerson();
+	await phone.goto(link);
+	await phone.getByRole('link', { name: 'Create or import one' }).click();
+	await phone.getByLabel('…or paste it').fill(armored);
+	await phone.getByLabel("The key's passphrase").fill(PASSPHRASE);
+	await phone.getByRole('button', { name: 'Import key' }).click();
+	await phone.getByRole('button', { name: 'Become a citizen as Ada' }).click();
+	await expect(phone.getByTestId('citizens')).toContainText('Ada');
+	await rename(phone, 'Ada on the phone');
+	await expect(laptop.getByTestId('citizens')).toContainText('Ada on the phone');
+	// One citizen, not two: the same key is the same person on every device.
+	await expect(laptop.getByTestId('citizens').getByRole('listitem')).toHaveCount(1);
 });

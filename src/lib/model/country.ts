@@ -242,7 +242,9 @@ type PostVerdict = 'ok' | 'replaces_unknown' | 'edit_forbidden';
  * valid only if everything it builds on is. Cycles cannot occur: an id is the hash of a
  * record that names its parent's id.
  */
-function postVerdicts(posts: ReadonlyMap<string, Verified<RecordOf<'post'>>>): Map<string, PostVerdict> {
+function postVerdicts(
+	posts: ReadonlyMap<string, Verified<RecordOf<'post'>>>
+): Map<string, PostVerdict> {
 	const verdicts = new Map<string, PostVerdict>();
 	for (const start of posts.keys()) {
 		const chain: string[] = [];
@@ -267,7 +269,12 @@ function postVerdicts(posts: ReadonlyMap<string, Verified<RecordOf<'post'>>>): M
 			verdict = verdicts.get(id) === 'ok' ? 'ok' : 'replaces_unknown';
 		}
 		// The first link carries the precise reason; everything built on it is unknown ground.
-		chain.forEach((link, i) => verdicts.set(link, i === chain.length - 1 ? verdict : verdict === 'ok' ? 'ok' : 'replaces_unknown'));
+		chain.forEach((link, i) =>
+			verdicts.set(
+				link,
+				i === chain.length - 1 ? verdict : verdict === 'ok' ? 'ok' : 'replaces_unknown'
+			)
+		);
 	}
 	return verdicts;
 }

@@ -11,7 +11,10 @@ const TAG = /^[\p{Ll}\p{Lo}\p{N}][\p{Ll}\p{Lo}\p{N}-]{0,31}$/u;
 
 export const postBodySchema = v.strictObject({
 	title: lineText(1, POST_TITLE_MAX),
-	body: v.pipe(v.string(), v.maxLength(POST_BODY_MAX, `must be at most ${POST_BODY_MAX} characters`)),
+	body: v.pipe(
+		v.string(),
+		v.maxLength(POST_BODY_MAX, `must be at most ${POST_BODY_MAX} characters`)
+	),
 	tags: v.pipe(
 		v.array(v.pipe(v.string(), v.regex(TAG, 'tags are lowercase words or numbers joined by -'))),
 		v.maxLength(POST_TAGS_MAX, `at most ${POST_TAGS_MAX} tags`),
@@ -32,7 +35,9 @@ export function makePost(input: {
 	tags?: string[];
 	replaces?: string | null;
 }) {
-	const tags = (input.tags ?? []).map((t) => t.normalize('NFC').trim().toLowerCase()).filter(Boolean);
+	const tags = (input.tags ?? [])
+		.map((t) => t.normalize('NFC').trim().toLowerCase())
+		.filter(Boolean);
 	return {
 		v: 1 as const,
 		kind: POST,

@@ -1,0 +1,14 @@
+/** The bench page: exposes the workloads to the driver (bench/run.js) as `window.bench`. */
+import { runIdentity } from './identity';
+import * as sync from './sync';
+
+const api = { runIdentity, sync };
+export type BenchApi = typeof api;
+
+declare global {
+	interface Window {
+		bench: BenchApi;
+	}
+}
+
+window.bench = api;
