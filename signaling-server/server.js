@@ -276,11 +276,17 @@ export function createSignalingServer(options = {}) {
 		});
 	}
 
+	let lastBeat = now();
 	// One timer for every socket, not one per socket (y-webrtc's server keeps one each).
 	const heartbeat = setInterval(() => {
+		const beat = now();
+		// After a stall of this process, timers run before pending socket reads, so pongs that
+		// did arrive are not counted yet: judge nobody on a late beat, just ping again.
+		const late = beat - lastBeat > limits.pingIntervalMs * 1.5;
+		lastBeat = beat;
 		for (const conn of conns) {
 			if (conn.ended) continue;
-			if (!conn.alive) {
+			if (!conn.alive && !late) {
 				end(conn, 'idle_timeout');
 				continue;
 			}

@@ -1,6 +1,6 @@
 /**
  * Our signaling server alone in a process, as `npm run signal` mounts it (websockets on
- * every path), for signaling.bench.js. PORT=0 picks a free port; the preload reports it.
+ * every path), for signaling.bench.js, on a free port of 127.0.0.1 that the preload reports.
  */
 import http from 'node:http';
 import { createSignalingServer } from '../../signaling-server/server.js';
@@ -13,4 +13,4 @@ const server = http.createServer((req, res) => {
 	} else res.writeHead(404).end();
 });
 signaling.attach(server);
-server.listen(Number(process.env.PORT ?? 0));
+server.listen(0, '127.0.0.1');
