@@ -45,61 +45,94 @@ function idleClient(url, room) {
 }
 
 /**
+ * A server in a child process of its own, with the preload that reports its port and memory.
  * @param {string} script
- * @param {number} count
- * @returns {Promise<Held>}
  */
-async function hold(script, count) {
+async function startServer(script) {
 	const child = fork(script, [], {
 		execArgv: ['--expose-gc', '--import', preload],
-		env: { ...process.env, PORT: '0' },
 		stdio: ['ignore', 'ignore', 'inherit', 'ipc']
 	});
 	/** @type {Array<(message: any) => void>} */
 	const waiting = [];
 	child.on('message', (message) => waiting.shift()?.(message));
 	const next = () =>
-		withTimeout(
-			new Promise((resolve) => waiting.push(resolve)),
-			20_000,
-			`signaling child ${script}`
-		);
-	const measure = async () => {
-		const reply = next();
-		child.send('measure');
-		return /** @type {Memory} */ ((await reply).memory);
-	};
-	/** @type {WebSocket[]} */
-	const clients = [];
+		withTimeout(new Promise((resolve) => waiting.push(resolve)), 20_000, `server ${script}`);
 	try {
 		const { port } = /** @type {{ port: number }} */ (await next());
-		const url = `ws://127.0.0.1:${port}/`;
-		const before = await measure();
-		const t0 = performance.now();
+		return {
+			port,
+			url: `ws://127.0.0.1:${port}/`,
+			/** @returns {Promise<Memory>} */
+			async measure() {
+				const reply = next();
+				child.send('measure');
+				return (await reply).memory;
+			},
+			stop: () => child.kill()
+		};
+	} catch (error) {
+		child.kill();
+		throw error;
+	}
+}
+
+/**
+ * Open `count` idle connections to each server, a batch to one then a batch to the next,
+ * so both see the same machine; measure each server before and after.
+ * @param {string[]} scripts
+ * @param {number} count
+ * @returns {Promise<Held[]>}
+ */
+async function holdSideBySide(scripts, count) {
+	/** @type {Awaited<ReturnType<typeof startServer>>[]} */
+	const servers = [];
+	/** @type {WebSocket[][]} */
+	const clients = scripts.map(() => []);
+	try {
+		for (const script of scripts) servers.push(await startServer(script));
+		const before = [];
+		for (const server of servers) before.push(await server.measure());
+		const openMs = servers.map(() => 0);
 		for (let i = 0; i < count; i += BATCH) {
 			const size = Math.min(BATCH, count - i);
-			const batch = await withTimeout(
-				Promise.all(
-					Array.from({ length: size }, (_, j) => idleClient(url, `room-${(i + j) % ROOMS}`))
-				),
-				20_000,
-				'opening connections'
-			);
-			clients.push(...batch);
+			for (const [k, server] of servers.entries()) {
+				const t0 = performance.now();
+				const batch = await withTimeout(
+					Promise.all(
+						Array.from({ length: size }, (_, j) =>
+							idleClient(server.url, `room-${(i + j) % ROOMS}`)
+						)
+					),
+					20_000,
+					'opening connections'
+				);
+				openMs[k] = (openMs[k] ?? 0) + performance.now() - t0;
+				clients[k]?.push(...batch);
+			}
 		}
-		const openMs = performance.now() - t0;
 		// Let anything the opening left behind settle before measuring.
 		await new Promise((resolve) => setTimeout(resolve, 500));
-		const after = await measure();
-		const held = clients.filter((ws) => ws.readyState === WebSocket.OPEN).length;
-		let health = null;
-		if (script !== referenceServer) {
-			health = await fetch(`http://127.0.0.1:${port}/health`).then((r) => r.json());
+		/** @type {Held[]} */
+		const held = [];
+		for (const [k, server] of servers.entries()) {
+			const after = await server.measure();
+			let health = null;
+			if (scripts[k] !== referenceServer) {
+				health = await fetch(`http://127.0.0.1:${server.port}/health`).then((r) => r.json());
+			}
+			held.push({
+				held: (clients[k] ?? []).filter((ws) => ws.readyState === WebSocket.OPEN).length,
+				openMs: openMs[k] ?? 0,
+				before: /** @type {Memory} */ (before[k]),
+				after,
+				health
+			});
 		}
-		return { held, openMs, before, after, health };
+		return held;
 	} finally {
-		for (const ws of clients) ws.terminate();
-		child.kill();
+		for (const list of clients) for (const ws of list) ws.terminate();
+		for (const server of servers) server.stop();
 	}
 }
 
@@ -110,22 +143,20 @@ const perConnection = (h, field) => (h.after[field] - h.before[field]) / Math.ma
 export default {
 	name: 'signaling',
 	async run(ctx) {
-		ctx.log(`signaling: ${CONNECTIONS} idle connections to our server…`);
-		const ours = await hold(join(here, 'support/our-signaling.js'), CONNECTIONS);
-		const health = /** @type {{ connections?: number } | null} */ (ours.health);
-		if (health?.connections !== ours.held) {
-			ctx.note(`signaling: /health counts ${health?.connections} connections, clients ${ours.held}`);
-		}
-		/** @type {Held | null} */
-		let reference = null;
-		if (ctx.netns) {
-			ctx.log(`signaling: ${CONNECTIONS} idle connections to y-webrtc's server…`);
-			reference = await hold(referenceServer, CONNECTIONS);
-		} else {
+		const scripts = [join(here, 'support/our-signaling.js')];
+		if (ctx.netns) scripts.push(referenceServer);
+		else {
 			ctx.note(
 				"signaling: y-webrtc's server not measured: it listens on every interface, so the " +
 					'bench runs it only inside a network namespace of its own (root with `unshare`).'
 			);
+		}
+		ctx.log(`signaling: ${CONNECTIONS} idle connections to each of ${scripts.length} servers…`);
+		const [ours, reference = null] = await holdSideBySide(scripts, CONNECTIONS);
+		if (!ours) throw new Error('our server was not measured');
+		const health = /** @type {{ connections?: number } | null} */ (ours.health);
+		if (health?.connections !== ours.held) {
+			ctx.note(`signaling: /health counts ${health?.connections} connections, clients ${ours.held}`);
 		}
 		const baselineName = "y-webrtc's bin/server.js";
 		const KB = 1024;

@@ -80,16 +80,16 @@ export default {
 			}
 
 			ctx.log(`sync: ${WARMUP} warm-up and ${WRITES} measured writes on each path…`);
+			const write = (/** @type {number} */ from, /** @type {number} */ count) =>
+				withTimeout(
+					writer.evaluate((o) => window.bench.sync.runWrites(o), { count, gapMs: GAP_MS, from }),
+					120_000,
+					'writes'
+				);
+			await write(0, WARMUP);
+			await reader.evaluate(() => window.bench.sync.takeTimings());
 			/** @type {Sent[]} */
-			const sent = await withTimeout(
-				writer.evaluate((o) => window.bench.sync.runWrites(o), {
-					count: WARMUP + WRITES,
-					gapMs: GAP_MS,
-					from: 0
-				}),
-				120_000,
-				'writes'
-			);
+			const sent = await write(WARMUP, WRITES);
 			const measured = sent.filter((s) => s.index >= WARMUP);
 			/** @type {Seen} */
 			let seen = { ours: [], plain: [] };
@@ -103,6 +103,7 @@ export default {
 				ctx.note(`sync: ${e instanceof Error ? e.message : e}; missing writes are left out`)
 			);
 
+			const timings = await reader.evaluate(() => window.bench.sync.takeTimings());
 			const ours = new Map(seen.ours.map((s) => [s.key, s]));
 			const plain = new Map(seen.plain.map((s) => [s.key, s]));
 			/** @type {number[]} */
@@ -150,6 +151,15 @@ export default {
 					baseline: median(plainUpdate),
 					baselineName: 'plain y-webrtc',
 					note: 'our transport alone (chunked channels, message filter), before verification'
+				},
+				{
+					metric: 'reader: RecordStore verifier call, median',
+					unit: 'ms',
+					ours: median(timings.verifyMany),
+					note:
+						`${timings.verifyMany.length} calls; inside them the persistent verified cache ` +
+						`(IndexedDB) took median ${median(timings.hasMany).toFixed(1)} ms (hasMany) + ` +
+						`${median(timings.addMany).toFixed(1)} ms (addMany)`
 				},
 				{
 					metric: 'join → WebRTC peer connected',

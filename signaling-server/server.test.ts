@@ -218,11 +218,17 @@ describe('limits and bad input', () => {
 		healthy.ws.on('ping', () => (pings += 1));
 		await vi.waitFor(() => expect(pings).toBeGreaterThanOrEqual(3));
 		expect(healthy.isClosed()).toBe(false);
-		// A stall of the server's own process (here: of this one) is not the client's fault.
-		const stallUntil = performance.now() + 3 * 200;
-		while (performance.now() < stallUntil) {
-			// Busy: nothing else runs, as in a long GC pause or a blocked event loop.
-		}
+		// A stall of the server's own process (here: of this one, which runs both ends) is not
+		// the client's fault: stall right after a pong is sent, before the server reads it.
+		await new Promise<void>((resolve) =>
+			healthy.ws.once('ping', () => {
+				const stallUntil = performance.now() + 3 * 200;
+				while (performance.now() < stallUntil) {
+					// Busy: nothing else runs, as in a long GC pause or a blocked event loop.
+				}
+				resolve();
+			})
+		);
 		const pingsAfterStall = pings;
 		await vi.waitFor(() => expect(pings).toBeGreaterThanOrEqual(pingsAfterStall + 2));
 		expect(healthy.isClosed()).toBe(false);

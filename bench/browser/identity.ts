@@ -24,8 +24,10 @@ export type Probe = {
 	/** Longest task the browser reported (PerformanceObserver 'longtask', ≥ 50 ms), or 0. */
 	longestTaskMs: number;
 	longTasks: number;
-	/** null where the runtime reports no long tasks (Node). */
+	/** false where the runtime reports no long tasks (Node). */
 	longTaskSupported: boolean;
+	/** How long the call itself held the main thread before returning its promise. */
+	callMs: number;
 };
 
 export type IdentityOptions = {
@@ -86,7 +88,7 @@ async function inLanes<T, R>(items: readonly T[], lanes: number, work: (item: T)
 	return results;
 }
 
-function startProbe(): () => Probe {
+function startProbe(): () => Omit<Probe, 'callMs'> {
 	let last = performance.now();
 	let maxGapMs = 0;
 	const timer = setInterval(() => {
@@ -274,10 +276,12 @@ export async function runIdentity(options: IdentityOptions): Promise<IdentityRes
 			await pause();
 			const stop = startProbe();
 			const t0 = performance.now();
-			await run();
+			const running = run();
+			const callMs = performance.now() - t0;
+			await running;
 			const ms = performance.now() - t0;
 			await pause();
-			return { ...stop(), ...rate(measured.length, ms) };
+			return { ...stop(), callMs, ...rate(measured.length, ms) };
 		};
 		const freshPool = createVerifier({ useWorkers: true });
 		await verifyAllOk(freshPool, warm.map((s) => s.item));

@@ -14,6 +14,7 @@ import {
 	generateIdentity,
 	signRecord,
 	unlockIdentity,
+	type PersistentVerifiedCache,
 	type UnlockedIdentity
 } from '../../src/lib/identity';
 import { makeCitizen, makeGenesis, type SignedEntry } from '../../src/lib/model';
@@ -22,7 +23,8 @@ import {
 	openCountryDocs,
 	RecordStore,
 	type CountryDocs,
-	type RecordStatus
+	type RecordStatus,
+	type RecordVerifier
 } from '../../src/lib/sync';
 
 export type Path = 'ours' | 'plain';
@@ -58,6 +60,9 @@ type Side = {
 let side: Side | null = null;
 let writer: { unlocked: UnlockedIdentity; publicKey: string; countryId: string } | null = null;
 const seen: Seen = { ours: [], plain: [] };
+/** Durations (ms) of the reader's verifier calls and of the persistent cache calls inside them. */
+export type Timings = { verifyMany: number[]; hasMany: number[]; addMany: number[] };
+let timings: Timings = { verifyMany: [], hasMany: [], addMany: [] };
 const oursByKey = new Map<string, Seen['ours'][number]>();
 let startedAt = 0;
 const connectedAt: { ours: number | null; plain: number | null } = { ours: null, plain: null };
@@ -69,10 +74,42 @@ const connectedPeers = (room: Room) =>
 function open(options: { signaling: string; countryId: string; plainRoom: string }): Side {
 	const docs = openCountryDocs(options.countryId, { persist: false });
 	// As the app configures it (state/app.svelte.ts): worker pool and the persistent cache.
-	const verifier = createVerifier({
-		cache: createVerifiedCacheStore(`bench-verified-${Math.random().toString(36).slice(2)}`)
+	const persistent = createVerifiedCacheStore(`bench-verified-${Math.random().toString(36).slice(2)}`);
+	// Timed, so the report can say how much of the latency is the cache's IndexedDB calls.
+	const cache: PersistentVerifiedCache = {
+		async hasMany(keys) {
+			const t0 = performance.now();
+			try {
+				return await persistent.hasMany(keys);
+			} finally {
+				timings.hasMany.push(performance.now() - t0);
+			}
+		},
+		async addMany(keys) {
+			const t0 = performance.now();
+			try {
+				await persistent.addMany(keys);
+			} finally {
+				timings.addMany.push(performance.now() - t0);
+			}
+		}
+	};
+	const verifier = createVerifier({ cache });
+	const timedVerifier: RecordVerifier = {
+		async verifyMany(items) {
+			const t0 = performance.now();
+			try {
+				return await verifier.verifyMany(items);
+			} finally {
+				timings.verifyMany.push(performance.now() - t0);
+			}
+		}
+	};
+	const store = new RecordStore({
+		countryId: options.countryId,
+		records: docs.records,
+		verifier: timedVerifier
 	});
-	const store = new RecordStore({ countryId: options.countryId, records: docs.records, verifier });
 	// Observers first, then providers (STACK.md, gotcha 3).
 	docs.records.observe((event) => {
 		const at = now();
@@ -258,6 +295,12 @@ export async function runWrites(options: { count: number; gapMs: number; from: n
 /** Reader: what arrived so far. */
 export function received(): Seen {
 	return seen;
+}
+
+export function takeTimings(): Timings {
+	const taken = timings;
+	timings = { verifyMany: [], hasMany: [], addMany: [] };
+	return taken;
 }
 
 export async function teardown(): Promise<void> {

@@ -50,14 +50,16 @@ report();
 
 /** What a stuck run needs to show: is signaling up, and where each peer connection stands. */
 function status() {
-	const room = /** @type {{ webrtcConns: Map<string, any>, bcConns: Set<string> } | null} */ (
-		provider.room
+	// simple-peer's internals (initiator, _pc) are untyped in y-webrtc's JSDoc: name what we read.
+	/** @typedef {{ iceConnectionState: string, signalingState: string }} PcView */
+	/** @typedef {{ connected: boolean, synced: boolean, closed: boolean, peer: { initiator: boolean, _pc?: PcView } }} ConnView */
+	const room = /** @type {{ webrtcConns: Map<string, ConnView> } | null} */ (
+		/** @type {unknown} */ (provider.room)
 	);
 	return {
 		name,
 		keys: [...map.keys()],
 		signaling: provider.signalingConns.map((conn) => conn.connected),
-		// reason: simple-peer's internals (_pc, initiator) are untyped in y-webrtc's JSDoc.
 		conns: [...(room?.webrtcConns ?? new Map()).entries()].map(([id, conn]) => ({
 			id: id.slice(0, 8),
 			initiator: conn.peer.initiator,

@@ -21,6 +21,9 @@ export type InviteLinkError = 'link_malformed' | 'link_damaged';
 
 const SECRET = /^[A-Za-z0-9_-]{16,128}$/;
 const MAX_FRAGMENT = 8 * 1024;
+/** Signaling URLs a link carries, and the length of each: decoding refuses more. */
+const MAX_SIGNALING = 8;
+const MAX_URL = 512;
 
 const toBase64Url = (text: string): string => {
 	const bytes = new TextEncoder().encode(text);
@@ -38,22 +41,8 @@ const fromBase64Url = (text: string): string => {
 
 const checksum = (payload: string): string => sha256Hex(payload).slice(0, 8);
 
-/** The fragment (without `#`) for an invitation. */
-export function encodeInvitation(invitation: Invitation): string {
-	const payload = toBase64Url(
-		JSON.stringify({
-			c: invitation.country,
-			n: invitation.name,
-			s: invitation.secret,
-			g: invitation.signaling,
-			i: invitation.invite ? [invitation.invite.id, invitation.invite.code] : null
-		})
-	);
-	return `join=${payload}.${checksum(payload)}`;
-}
-
 const isUrl = (s: unknown): s is string => {
-	if (typeof s !== 'string' || s.length > 512) return false;
+	if (typeof s !== 'string' || s.length > MAX_URL) return false;
 	try {
 		const url = new URL(s);
 		return url.protocol === 'ws:' || url.protocol === 'wss:';
@@ -62,7 +51,30 @@ const isUrl = (s: unknown): s is string => {
 	}
 };
 
-/** Read an invitation from a URL fragment; never throws. */
+/**
+ * The fragment (without `#`) for an invitation. Only signaling URLs that decoding accepts
+ * travel, the first MAX_SIGNALING of them: the app's own server plus a country's list can
+ * be one more than the limit, and one extra must not make every link unreadable.
+ */
+export function encodeInvitation(invitation: Invitation): string {
+	const payload = toBase64Url(
+		JSON.stringify({
+			c: invitation.country,
+			n: invitation.name,
+			s: invitation.secret,
+			g: invitation.signaling.filter(isUrl).slice(0, MAX_SIGNALING),
+			i: invitation.invite ? [invitation.invite.id, invitation.invite.code] : null
+		})
+	);
+	return `join=${payload}.${checksum(payload)}`;
+}
+
+/**
+ * Read an invitation from a URL fragment; never throws. A link cut short or changed fails
+ * its checksum: `link_damaged` (ask for it again). A link whose checksum holds but whose
+ * content is not an invitation was made that way, and asking again would give the same
+ * link: `link_malformed`, like anything that is not an invite link at all.
+ */
 export function decodeInvitation(fragment: string): Result<Invitation, InviteLinkError> {
 	const text = fragment.replace(/^#/, '');
 	const malformed = err('link_malformed', 'This is not a Webocracy invite link.');
@@ -78,20 +90,20 @@ export function decodeInvitation(fragment: string): Result<Invitation, InviteLin
 	try {
 		raw = JSON.parse(fromBase64Url(payload));
 	} catch {
-		return damaged;
+		return malformed;
 	}
-	if (typeof raw !== 'object' || raw === null) return damaged;
+	if (typeof raw !== 'object' || raw === null) return malformed;
 	const { c, n, s, g, i } = raw;
-	if (typeof c !== 'string' || !HEX64.test(c)) return damaged;
-	if (typeof s !== 'string' || !SECRET.test(s)) return damaged;
-	if (typeof n !== 'string' || n.length > 200) return damaged;
-	if (!Array.isArray(g) || g.length > 8 || !g.every(isUrl)) return damaged;
+	if (typeof c !== 'string' || !HEX64.test(c)) return malformed;
+	if (typeof s !== 'string' || !SECRET.test(s)) return malformed;
+	if (typeof n !== 'string' || n.length > 200) return malformed;
+	if (!Array.isArray(g) || g.length > MAX_SIGNALING || !g.every(isUrl)) return malformed;
 	let invite: Invitation['invite'] = null;
 	if (i !== null) {
-		if (!Array.isArray(i) || i.length !== 2) return damaged;
+		if (!Array.isArray(i) || i.length !== 2) return malformed;
 		const [id, code] = i as unknown[];
-		if (typeof id !== 'string' || !HEX64.test(id)) return damaged;
-		if (typeof code !== 'string' || !INVITE_CODE.test(code)) return damaged;
+		if (typeof id !== 'string' || !HEX64.test(id)) return malformed;
+		if (typeof code !== 'string' || !INVITE_CODE.test(code)) return malformed;
 		invite = { id, code };
 	}
 	return ok({ country: c, name: n, secret: s, signaling: g, invite });

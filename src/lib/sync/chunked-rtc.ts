@@ -119,7 +119,12 @@ const toBytes = (data: unknown): Uint8Array | null => {
 	return null;
 };
 
-/** A data channel that frames large messages; everything else passes straight through. */
+/**
+ * A data channel that frames large messages; small binary messages pass straight through.
+ * Only binary messages reach the peer library, each whole and past `accept`: the peers
+ * (simple-peer under y-webrtc) send nothing else, and text would bypass the filter.
+ * `stats` may be shared by every channel of a connection: it only ever adds.
+ */
 export function chunkedChannel(
 	channel: RTCDataChannel,
 	stats: ChunkStats,
@@ -129,15 +134,25 @@ export function chunkedChannel(
 	const queue: Uint8Array[] = [];
 	let nextId = (Math.random() * 2 ** 32) >>> 0;
 	let userOnMessage: ((event: MessageEvent) => void) | null = null;
+	/** One poll at a time, however many sends and `bufferedamountlow` events call drain. */
+	let poll: ReturnType<typeof setTimeout> | null = null;
 
 	// reason: DOM typings want ArrayBuffer-backed views; ours are, or are plain buffers.
 	const sendRaw = (bytes: Uint8Array) => channel.send(bytes as Uint8Array<ArrayBuffer>);
 	const drain = () => {
 		while (queue.length && channel.readyState === 'open' && channel.bufferedAmount < HIGH_WATER) {
-			sendRaw(queue.shift()!);
-			stats.framesSent++;
+			const next = queue.shift()!;
+			sendRaw(next);
+			if (isFrame(next)) stats.framesSent++;
 		}
-		if (queue.length && channel.readyState === 'open') setTimeout(drain, 5);
+		// bufferedamountlow fires only when the buffer falls to its threshold (0 by default):
+		// poll as well, so a busy channel is refilled before it runs dry.
+		if (queue.length && channel.readyState === 'open' && poll === null) {
+			poll = setTimeout(() => {
+				poll = null;
+				drain();
+			}, 5);
+		}
 	};
 	channel.addEventListener('bufferedamountlow', drain);
 
@@ -152,10 +167,14 @@ export function chunkedChannel(
 
 	const onMessage = (event: MessageEvent) => {
 		const bytes = toBytes(event.data);
-		if (!bytes) return userOnMessage?.(event);
+		if (!bytes) {
+			stats.dropped++;
+			return;
+		}
 		if (isFrame(bytes)) stats.framesReceived++;
+		const before = reassembler.dropped;
 		const whole = reassembler.push(bytes);
-		stats.dropped = reassembler.dropped;
+		stats.dropped += reassembler.dropped - before;
 		if (!whole || !accept(whole)) return;
 		const data =
 			whole.byteOffset === 0 && whole.byteLength === whole.buffer.byteLength
