@@ -52,7 +52,7 @@ describe('checkRecord: the envelope', () => {
 		['[R15] v 2 with an unknown shape', { v: 2, anything: true }, 'version_unsupported', 'v'],
 		['[R16] kind missing', withPath(genesis, 'kind', REMOVE), 'schema_invalid', 'kind'],
 		['[R16] kind not a string', withPath(genesis, 'kind', 7), 'schema_invalid', 'kind'],
-		['[R17] kind "post" (unknown)', withPath(invite, 'kind', 'post'), 'kind_unknown', 'kind'],
+		['[R17] kind "poll" (unknown)', withPath(invite, 'kind', 'poll'), 'kind_unknown', 'kind'],
 		['[R17] kind "toString"', withPath(invite, 'kind', 'toString'), 'kind_unknown', 'kind'],
 		['[R17] kind "__proto__"', withPath(invite, 'kind', '__proto__'), 'kind_unknown', 'kind'],
 		['[R17] kind "Genesis" (case)', withPath(genesis, 'kind', 'Genesis'), 'kind_unknown', 'kind'],
@@ -140,8 +140,8 @@ describe('checkRecord: the envelope', () => {
 		expect(checkRecord(input)).toEqual({ ok: true, value: input });
 	});
 
-	it('knows exactly the kinds genesis, citizen and invite', () => {
-		expect([...KINDS].sort()).toEqual(['citizen', 'genesis', 'invite']);
+	it('knows exactly the kinds genesis, citizen, invite and post', () => {
+		expect([...KINDS].sort()).toEqual(['citizen', 'genesis', 'invite', 'post']);
 		expect(isKind('genesis')).toBe(true);
 		expect(isKind('constructor')).toBe(false);
 	});
@@ -323,7 +323,7 @@ describe('parseEntry', () => {
 		],
 		[
 			'[R17] a record of an unknown kind',
-			...entryFor(textOf(withPath(invite, 'kind', 'post'))),
+			...entryFor(textOf(withPath(invite, 'kind', 'poll'))),
 			'kind_unknown',
 			'kind'
 		],
