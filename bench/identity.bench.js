@@ -106,7 +106,8 @@ export default {
 						baselineName: 'inline verification',
 						note:
 							`long tasks (≥ 50 ms): pool ${probe.pool.longTasks}, inline ` +
-							`${probe.inline.longTasks}; 0 means none reported`
+							`${probe.inline.longTasks}, raw WebCrypto ${probe.baseline.longTasks} (longest ` +
+							`${probe.baseline.longestTaskMs.toFixed(0)} ms); 0 ms means none reported`
 					}
 				);
 			}

@@ -156,7 +156,9 @@ export default {
 		if (!ours) throw new Error('our server was not measured');
 		const health = /** @type {{ connections?: number } | null} */ (ours.health);
 		if (health?.connections !== ours.held) {
-			ctx.note(`signaling: /health counts ${health?.connections} connections, clients ${ours.held}`);
+			ctx.note(
+				`signaling: /health counts ${health?.connections} connections, clients ${ours.held}`
+			);
 		}
 		const baselineName = "y-webrtc's bin/server.js";
 		const KB = 1024;

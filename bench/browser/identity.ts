@@ -176,7 +176,9 @@ export async function runIdentity(options: IdentityOptions): Promise<IdentityRes
 		if (round >= 0 && performance.now() - signStart > options.timeLimitMs) break;
 		const from = signed.length;
 		const count = round < 0 ? WARM_RECORDS : Math.min(perRound, total - from);
-		const records = Array.from({ length: count }, (_, j) => recordAt(unlocked, publicKey, from + j));
+		const records = Array.from({ length: count }, (_, j) =>
+			recordAt(unlocked, publicKey, from + j)
+		);
 
 		const t0 = performance.now();
 		const entries = [];
@@ -219,22 +221,46 @@ export async function runIdentity(options: IdentityOptions): Promise<IdentityRes
 	const inline = createVerifier({ useWorkers: false });
 	const pool = options.pool ? createVerifier({ useWorkers: true }) : null;
 	// Warm-up: openpgp loaded, the key parsed; for the pool, workers started and loaded.
-	await verifyAllOk(inline, warm.map((s) => s.item));
+	await verifyAllOk(
+		inline,
+		warm.map((s) => s.item)
+	);
 	await baselineVerify(warm);
 	let poolColdStartMs: number | null = null;
 	if (pool) {
 		const t0 = performance.now();
-		await verifyAllOk(pool, warm.map((s) => s.item));
+		await verifyAllOk(
+			pool,
+			warm.map((s) => s.item)
+		);
 		poolColdStartMs = performance.now() - t0;
 		if (pool.stats().workers === 0) throw new Error('the verifier started no workers');
 	}
 
-	type Variant = { name: 'baseline' | 'inline' | 'pool'; run: (b: readonly Signed[]) => Promise<void> };
+	type Variant = {
+		name: 'baseline' | 'inline' | 'pool';
+		run: (b: readonly Signed[]) => Promise<void>;
+	};
 	const variants: Variant[] = [
 		{ name: 'baseline', run: baselineVerify },
-		{ name: 'inline', run: (b) => verifyAllOk(inline, b.map((s) => s.item)) }
+		{
+			name: 'inline',
+			run: (b) =>
+				verifyAllOk(
+					inline,
+					b.map((s) => s.item)
+				)
+		}
 	];
-	if (pool) variants.push({ name: 'pool', run: (b) => verifyAllOk(pool, b.map((s) => s.item)) });
+	if (pool)
+		variants.push({
+			name: 'pool',
+			run: (b) =>
+				verifyAllOk(
+					pool,
+					b.map((s) => s.item)
+				)
+		});
 	const verifyRates: Record<Variant['name'], Rate> = {
 		baseline: rate(0, 0),
 		inline: rate(0, 0),
@@ -249,7 +275,11 @@ export async function runIdentity(options: IdentityOptions): Promise<IdentityRes
 			const variant = variants[(round + k) % variants.length] as Variant;
 			const t0 = performance.now();
 			await variant.run(batch);
-			verifyRates[variant.name] = add(verifyRates[variant.name], batch.length, performance.now() - t0);
+			verifyRates[variant.name] = add(
+				verifyRates[variant.name],
+				batch.length,
+				performance.now() - t0
+			);
 		}
 	}
 
@@ -284,11 +314,17 @@ export async function runIdentity(options: IdentityOptions): Promise<IdentityRes
 			return { ...stop(), callMs, ...rate(measured.length, ms) };
 		};
 		const freshPool = createVerifier({ useWorkers: true });
-		await verifyAllOk(freshPool, warm.map((s) => s.item));
+		await verifyAllOk(
+			freshPool,
+			warm.map((s) => s.item)
+		);
 		const poolProbe = await probed(() => verifyAllOk(freshPool, items));
 		freshPool.destroy();
 		const freshInline = createVerifier({ useWorkers: false });
-		await verifyAllOk(freshInline, warm.map((s) => s.item));
+		await verifyAllOk(
+			freshInline,
+			warm.map((s) => s.item)
+		);
 		const inlineProbe = await probed(() => verifyAllOk(freshInline, items));
 		freshInline.destroy();
 		const baselineProbe = await probed(() => baselineVerify(measured));

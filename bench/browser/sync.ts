@@ -74,7 +74,9 @@ const connectedPeers = (room: Room) =>
 function open(options: { signaling: string; countryId: string; plainRoom: string }): Side {
 	const docs = openCountryDocs(options.countryId, { persist: false });
 	// As the app configures it (state/app.svelte.ts): worker pool and the persistent cache.
-	const persistent = createVerifiedCacheStore(`bench-verified-${Math.random().toString(36).slice(2)}`);
+	const persistent = createVerifiedCacheStore(
+		`bench-verified-${Math.random().toString(36).slice(2)}`
+	);
 	// Timed, so the report can say how much of the latency is the cache's IndexedDB calls.
 	const cache: PersistentVerifiedCache = {
 		async hasMany(keys) {
@@ -164,6 +166,7 @@ function open(options: { signaling: string; countryId: string; plainRoom: string
 			await connection.destroyed();
 			store.destroy();
 			verifier.destroy();
+			persistent.close();
 			await docs.destroy();
 			plainDoc.destroy();
 		}

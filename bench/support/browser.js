@@ -3,7 +3,7 @@
  * signaling server on the same HTTP server at /signal, and the system Chromium launched
  * with the flags playwright.config.ts gives the end-to-end tests.
  */
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import http from 'node:http';
 import { extname, join, normalize, sep } from 'node:path';
@@ -68,6 +68,12 @@ const TYPES = {
  * @returns {Promise<BenchBrowser>}
  */
 export async function startBrowser({ root, pageDir, log }) {
+	const executablePath = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+	if (!existsSync(executablePath)) {
+		throw new Error(
+			`Chromium is not at ${executablePath}: apt-get install -y chromium, or set CHROMIUM_PATH`
+		);
+	}
 	const server = http.createServer((req, res) => {
 		const path = decodeURIComponent((req.url ?? '/').split('?')[0] ?? '/');
 		const file = normalize(join(pageDir, path === '/' ? 'index.html' : path));
@@ -96,7 +102,6 @@ export async function startBrowser({ root, pageDir, log }) {
 	const pageUrl = `http://127.0.0.1:${port}/`;
 	const signalingUrl = `ws://127.0.0.1:${port}/signal`;
 
-	const executablePath = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 	const browser = await chromium.launch({ executablePath, args: chromiumFlags(root) });
 	const version = browser.version();
 	log(`Chromium ${version}; bench page at ${pageUrl}`);

@@ -1,5 +1,5 @@
 import 'fake-indexeddb/auto';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it, vi } from 'vitest';
 import fc from 'fast-check';
 import { makeGenesis } from '../model';
 import { sha256Hex } from '../model/hash';
@@ -305,7 +305,10 @@ describe('the persistent cache (fake-indexeddb)', () => {
 			{ parsed: goodBob, publicKey: bob.key.publicKey },
 			{ parsed: bad, publicKey: alice.key.publicKey }
 		];
-		const first = createVerifier({ cache: createVerifiedCacheStore(dbName) });
+		const first = createVerifier({
+			cache: createVerifiedCacheStore(dbName),
+			persistentLookupMin: 1
+		});
 		const before = await first.verifyMany(items);
 		expect(before.map((r) => r.ok)).toEqual([true, true, false]);
 		expect(first.stats()).toMatchObject({ signatureChecks: 3, persistentHits: 0 });
@@ -319,7 +322,7 @@ describe('the persistent cache (fake-indexeddb)', () => {
 			])
 		).toEqual([true, true, false]);
 
-		const second = createVerifier({ cache: store });
+		const second = createVerifier({ cache: store, persistentLookupMin: 1 });
 		const after = await second.verifyMany([
 			...items,
 			{ parsed: good, publicKey: bob.key.publicKey },
@@ -342,9 +345,34 @@ describe('the persistent cache (fake-indexeddb)', () => {
 			hasMany: () => Promise.reject(new Error('IndexedDB blocked')),
 			addMany: () => Promise.reject(new Error('quota'))
 		};
-		const verifier = createVerifier({ cache: broken });
+		const verifier = createVerifier({ cache: broken, persistentLookupMin: 1 });
 		expect((await verifier.verify(good, alice.key.publicKey)).ok).toBe(true);
-		expect(verifier.stats()).toMatchObject({ cacheErrors: 2, signatureChecks: 1 });
+		// Remembering a positive is not awaited: its failure is counted a moment later.
+		await vi.waitFor(() =>
+			expect(verifier.stats()).toMatchObject({ cacheErrors: 2, signatureChecks: 1 })
+		);
+	});
+
+	it('skips the persistent lookup for small (live) batches', async () => {
+		let lookups = 0;
+		const counting: PersistentVerifiedCache = {
+			hasMany: async (keys) => {
+				lookups++;
+				return keys.map(() => false);
+			},
+			addMany: async () => {}
+		};
+		const verifier = createVerifier({ cache: counting, persistentLookupMin: 2 });
+		await verifier.verify(good, alice.key.publicKey);
+		expect(lookups).toBe(0);
+		await verifier.verifyMany([
+			{ parsed: goodBob, publicKey: bob.key.publicKey },
+			{
+				parsed: { ...good, signature: flipByte(good.signature, -1) },
+				publicKey: alice.key.publicKey
+			}
+		]);
+		expect(lookups).toBe(1);
 	});
 });
 

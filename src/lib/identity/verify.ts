@@ -61,6 +61,8 @@ export type VerifierOptions = {
 	cache?: PersistentVerifiedCache;
 	/** Default: true where module workers exist. */
 	useWorkers?: boolean;
+	/** Batches smaller than this skip the persistent cache lookup (live writes are new). */
+	persistentLookupMin?: number;
 	/** Default: min(2, hardwareConcurrency). */
 	poolSize?: number;
 	/** For tests: how to start a worker. */
@@ -112,6 +114,7 @@ function malformed(item: unknown): Err | null {
 export function createVerifier(options: VerifierOptions = {}): Verifier {
 	const { cache } = options;
 	const maxMemory = options.memoryEntries ?? 50_000;
+	const persistentLookupMin = options.persistentLookupMin ?? 16;
 	const maxKeys = options.keyEntries ?? 4096;
 	const useWorkers = options.createWorker
 		? options.useWorkers !== false
@@ -201,7 +204,9 @@ export function createVerifier(options: VerifierOptions = {}): Verifier {
 					verifiedCacheKey(parsed.id, parsed.record.author, parsed.signature)
 				)
 			: [];
-		if (cache) {
+		// Live writes arrive a few at a time and are always new: asking the persistent cache
+		// would only add an IndexedDB round trip to every message. Loads come in batches.
+		if (cache && items.length >= persistentLookupMin) {
 			try {
 				const answer = await cache.hasMany(persistentKeys);
 				if (Array.isArray(answer) && answer.length === items.length) vouched = answer;
@@ -242,11 +247,8 @@ export function createVerifier(options: VerifierOptions = {}): Verifier {
 			return failure;
 		});
 		if (cache && fresh.length > 0) {
-			try {
-				await cache.addMany(fresh);
-			} catch {
-				counts.cacheErrors++;
-			}
+			// Not awaited: the answer is known; remembering it must not delay the view.
+			void cache.addMany(fresh).catch(() => counts.cacheErrors++);
 		}
 		return results;
 	}

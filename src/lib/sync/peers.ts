@@ -173,7 +173,11 @@ export class CountryConnection extends ObservableV2<Events> {
 				seen.set(conn.url, (seen.get(conn.url) ?? false) || conn.connected);
 			}
 			const room = provider.room;
-			if (room) peers = Math.max(peers, room.webrtcConns.size + room.bcConns.size);
+			if (room) {
+				// Only peers whose data channel is open: a pending or failed offer is no peer yet.
+				const open = [...room.webrtcConns.values()].filter((c) => c.connected).length;
+				peers = Math.max(peers, open + room.bcConns.size);
+			}
 		}
 		const signaling = [...seen].map(([url, connected]) => ({ url, connected }));
 		const state = !this.online

@@ -44,6 +44,16 @@ type Events = { change: (snapshot: StoreSnapshot) => void };
 
 /** Transactions stay far below y-webrtc's 256 KiB message limit (STACK.md, gotcha 1). */
 const MAX_TRANSACTION_BYTES = 64 * 1024;
+/** What Yjs adds per map entry besides its strings (item header, field names): about 30. */
+const ENTRY_OVERHEAD = 64;
+const utf8 = new TextEncoder();
+
+/** The bytes an entry adds to an update: Yjs writes its strings as UTF-8. */
+const entryBytes = (id: string, entry: SignedEntry): number =>
+	utf8.encode(entry.record).length +
+	utf8.encode(entry.signature).length +
+	id.length +
+	ENTRY_OVERHEAD;
 
 export const LOCAL_ORIGIN = Symbol('webocracy-local-write');
 
@@ -98,23 +108,7 @@ export class RecordStore extends ObservableV2<Events> {
 	/** Write signed entries, in transactions of bounded size, and wait for their verdict. */
 	async publish(entries: { id: string; entry: SignedEntry }[]): Promise<RecordStatus[]> {
 		const verdicts = entries.map(({ id }) => this.statusWhenKnown(id));
-		let batch: typeof entries = [];
-		let bytes = 0;
-		const flush = () => {
-			const items = batch;
-			this.map.doc?.transact(() => {
-				for (const { id, entry } of items) this.map.set(id, { ...entry });
-			}, LOCAL_ORIGIN);
-			batch = [];
-			bytes = 0;
-		};
-		for (const item of entries) {
-			const size = item.entry.record.length + item.entry.signature.length;
-			if (batch.length && bytes + size > MAX_TRANSACTION_BYTES) flush();
-			batch.push(item);
-			bytes += size;
-		}
-		if (batch.length) flush();
+		this.write(entries, LOCAL_ORIGIN);
 		return Promise.all(verdicts);
 	}
 
@@ -153,6 +147,8 @@ export class RecordStore extends ObservableV2<Events> {
 		this.dirty.clear();
 		const toHeal: Verified[] = [];
 		const contested: { parsed: ParsedRecord; publicKey: string; mine: Verified }[] = [];
+		// Once per batch, not per entry: a vandal rewriting every entry must not cost n².
+		let keys: Map<string, string> | null = null;
 		for (const id of ids) {
 			const value = this.map.get(id);
 			const mine = this.verified.get(id);
@@ -164,7 +160,7 @@ export class RecordStore extends ObservableV2<Events> {
 				// two honest peers never fight over it.
 				const parsed = value === undefined ? null : parseEntry(id, value);
 				const publicKey = parsed?.ok
-					? signingKeyFor(parsed.value, keysByAuthor(this.verified.values()))
+					? signingKeyFor(parsed.value, (keys ??= keysByAuthor(this.verified.values())))
 					: null;
 				if (parsed?.ok && publicKey && parsed.value.signature < mine.signature) {
 					contested.push({ parsed: parsed.value, publicKey, mine });
@@ -195,9 +191,36 @@ export class RecordStore extends ObservableV2<Events> {
 
 	private heal(records: Verified[]): void {
 		this.healed += records.length;
-		this.map.doc?.transact(() => {
-			for (const r of records) this.map.set(r.id, { record: r.text, signature: r.signature });
-		}, this);
+		// A vandal may delete everything at once: put it back in bounded transactions too.
+		const entries = records.map((r) => ({
+			id: r.id,
+			entry: { record: r.text, signature: r.signature }
+		}));
+		this.write(entries, this);
+	}
+
+	/**
+	 * Set entries in transactions of at most MAX_TRANSACTION_BYTES (one entry bigger than
+	 * that goes alone): each transaction is one update, and one message to every peer.
+	 */
+	private write(entries: { id: string; entry: SignedEntry }[], origin: unknown): void {
+		let batch: typeof entries = [];
+		let bytes = 0;
+		const flush = () => {
+			const items = batch;
+			this.map.doc?.transact(() => {
+				for (const { id, entry } of items) this.map.set(id, { ...entry });
+			}, origin);
+			batch = [];
+			bytes = 0;
+		};
+		for (const item of entries) {
+			const size = entryBytes(item.id, item.entry);
+			if (batch.length && bytes + size > MAX_TRANSACTION_BYTES) flush();
+			batch.push(item);
+			bytes += size;
+		}
+		if (batch.length) flush();
 	}
 
 	private async verifyPending(): Promise<void> {
