@@ -199,7 +199,8 @@ describe('[R5] the founder proof', () => {
 				admittedBy: founding.id,
 				admission: 'founder',
 				admittedAt: 1,
-				isFounder: true
+				isFounder: true,
+				inheritedFrom: null
 			}
 		]);
 	});

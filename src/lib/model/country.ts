@@ -19,6 +19,8 @@ export type Citizen = {
 	admission: AdmissionProof['type'];
 	admittedAt: number;
 	isFounder: boolean;
+	/** For a seceded country: the ancestor country whose records admitted them. */
+	inheritedFrom: string | null;
 };
 
 export type Rejection = {
@@ -35,6 +37,10 @@ export type CountryView = {
 	name: string;
 	constitution: Constitution | null;
 	parent: GenesisBody['parent'];
+	/** Ancestor country ids, nearest first (empty unless this country seceded). */
+	ancestors: string[];
+	/** The parent country's name, from its genesis, when this country seceded. */
+	parentName: string | null;
 	founder: string | null;
 	/** Citizens in order of admission. */
 	citizens: Citizen[];
@@ -106,10 +112,28 @@ export function deriveCountry(countryId: string, records: Iterable<Verified>): C
 	}
 	const sorted = [...unique.values()].sort(byTimeThenId);
 
+	// R24: a seceded country starts from its parent's records: what is valid there (by the
+	// parent's own rules, recursively) stays valid here, and its citizens are citizens here.
+	let genesis =
+		(sorted.find((r) => r.id === countryId && isKindOf('genesis')(r)) as
+			Verified<RecordOf<'genesis'>> | undefined) ?? null;
+	const parent = genesis?.record.body.parent ?? null;
+	const inherited = parent
+		? deriveCountry(
+				parent.country,
+				sorted.filter((r) => r.id !== countryId)
+			)
+		: null;
+	const ancestors = inherited ? [inherited.id, ...inherited.ancestors] : [];
+	const ancestry = new Set(ancestors);
+	const ofAncestor = (r: Verified) =>
+		r.record.kind === 'genesis' ? ancestry.has(r.id) : ancestry.has(r.record.country);
+
 	// R1, R2: exactly one genesis, the one whose hash is the country id.
-	let genesis: Verified<RecordOf<'genesis'>> | null = null;
+	genesis = null;
 	const rest: Verified[] = [];
 	for (const r of sorted) {
+		if (ofAncestor(r)) continue; // judged by the ancestor's own derivation above
 		if (isKindOf('genesis')(r)) {
 			if (r.id === countryId) genesis = r;
 			else reject(r, 'genesis_conflict', 'a genesis of another country');
@@ -124,6 +148,8 @@ export function deriveCountry(countryId: string, records: Iterable<Verified>): C
 		name: '',
 		constitution: null,
 		parent: null,
+		ancestors: [],
+		parentName: null,
 		founder: null,
 		citizens: [],
 		citizenByKey: new Map(),
@@ -138,10 +164,25 @@ export function deriveCountry(countryId: string, records: Iterable<Verified>): C
 	const { constitution } = genesis.record.body;
 	const founder = genesis.record.author;
 
+	const citizens = new Map<string, Citizen>();
+	if (inherited) {
+		for (const [id, r] of inherited.valid) valid.set(id, r);
+		for (const rejection of inherited.rejected) {
+			const r = sorted.find((x) => x.id === rejection.id);
+			if (r && ofAncestor(r)) rejected.push(rejection);
+		}
+		for (const citizen of inherited.citizens) {
+			citizens.set(citizen.fingerprint, {
+				...citizen,
+				isFounder: false,
+				inheritedFrom: citizen.inheritedFrom ?? inherited.id
+			});
+		}
+	}
+
 	// Invites are usable only once their author is a citizen admitted before the claimant.
 	const invites = new Map(rest.filter(isKindOf('invite')).map((r) => [r.id, r]));
 	const usedInvites = new Set<string>();
-	const citizens = new Map<string, Citizen>();
 
 	for (const r of rest.filter(isKindOf('citizen'))) {
 		const { admission, name, publicKey } = r.record.body;
@@ -154,6 +195,12 @@ export function deriveCountry(countryId: string, records: Iterable<Verified>): C
 				continue;
 			}
 			citizens.set(author, { ...existing, name });
+			valid.set(r.id, r);
+			continue;
+		}
+		if (existing?.inheritedFrom && admission.type === 'founder' && author === founder) {
+			// R25: the seceding founder may already be a citizen of the parent.
+			citizens.set(author, { ...existing, name, isFounder: true, admittedBy: r.id });
 			valid.set(r.id, r);
 			continue;
 		}
@@ -193,7 +240,8 @@ export function deriveCountry(countryId: string, records: Iterable<Verified>): C
 			admittedBy: r.id,
 			admission: admission.type,
 			admittedAt: r.record.at,
-			isFounder: author === founder
+			isFounder: author === founder,
+			inheritedFrom: null
 		});
 		valid.set(r.id, r);
 	}
@@ -210,8 +258,16 @@ export function deriveCountry(countryId: string, records: Iterable<Verified>): C
 		else valid.set(r.id, r);
 	}
 
-	// R22, R23: a post edit replaces a valid post of the same author.
-	for (const [id, verdict] of postVerdicts(posts)) {
+	// R22, R23: a post edit replaces a valid post of the same author (inherited posts count:
+	// their authors may go on editing them in the new country).
+	const inheritedPosts = new Map<string, PostVerdict>();
+	for (const r of inherited?.valid.values() ?? []) {
+		if (!isKindOf('post')(r)) continue;
+		posts.set(r.id, r);
+		inheritedPosts.set(r.id, 'ok');
+	}
+	for (const [id, verdict] of postVerdicts(posts, inheritedPosts)) {
+		if (inheritedPosts.has(id)) continue;
 		const r = posts.get(id)!;
 		if (verdict === 'ok') valid.set(id, r);
 		else if (verdict === 'edit_forbidden') reject(r, verdict, 'only a post’s author may edit it');
@@ -221,6 +277,8 @@ export function deriveCountry(countryId: string, records: Iterable<Verified>): C
 	return {
 		...empty,
 		genesis,
+		ancestors,
+		parentName: inherited?.name || null,
 		name: genesis.record.body.name,
 		constitution,
 		parent: genesis.record.body.parent,
@@ -243,9 +301,10 @@ type PostVerdict = 'ok' | 'replaces_unknown' | 'edit_forbidden';
  * record that names its parent's id.
  */
 function postVerdicts(
-	posts: ReadonlyMap<string, Verified<RecordOf<'post'>>>
+	posts: ReadonlyMap<string, Verified<RecordOf<'post'>>>,
+	settled: ReadonlyMap<string, PostVerdict> = new Map()
 ): Map<string, PostVerdict> {
-	const verdicts = new Map<string, PostVerdict>();
+	const verdicts = new Map<string, PostVerdict>(settled);
 	for (const start of posts.keys()) {
 		const chain: string[] = [];
 		let id: string | null = start;
@@ -278,3 +337,7 @@ function postVerdicts(
 	}
 	return verdicts;
 }
+
+/** SHA-256 over the sorted ids of a record set: names a set compactly (announcements, forks). */
+export const recordSetDigest = (ids: Iterable<string>): string =>
+	sha256Hex([...ids].sort().join('\n'));

@@ -64,8 +64,20 @@ describe('genesis body [R18]', () => {
 		[
 			'parent with an extra field',
 			'body.parent',
-			{ country: HEX64, recordSet: HEX64, extra: 1 },
+			{ country: HEX64, recordSet: HEX64, records: 3, extra: 1 },
 			'body.parent.extra'
+		],
+		[
+			'parent with no record count',
+			'body.parent',
+			{ country: HEX64, recordSet: HEX64 },
+			'body.parent.records'
+		],
+		[
+			'parent with zero records',
+			'body.parent',
+			{ country: HEX64, recordSet: HEX64, records: 0 },
+			'body.parent.records'
 		],
 		['an unknown body field', 'body.extra', 1]
 	];
@@ -85,7 +97,7 @@ describe('genesis body [R18]', () => {
 		['termDays 1', 'body.constitution.termDays', 1],
 		['termDays 3650', 'body.constitution.termDays', 3650],
 		['founderKey of exactly 16 KiB', 'body.founderKey', keyOfLength(MAX_ARMORED_KEY)],
-		['a parent', 'body.parent', { country: HEX64, recordSet: 'cd'.repeat(32) }]
+		['a parent', 'body.parent', { country: HEX64, recordSet: 'cd'.repeat(32), records: 12 }]
 	];
 
 	it.each(accepted)('accepts %s', (_name, path, value) => {

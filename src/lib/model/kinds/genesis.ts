@@ -22,7 +22,14 @@ export const genesisBodySchema = v.strictObject({
 	constitution: constitutionSchema,
 	founderKey: armoredPublicKey,
 	/** A seceding country names where it came from (the export issue fills this in). */
-	parent: v.nullable(v.strictObject({ country: recordId, recordSet: recordId }))
+	parent: v.nullable(
+		v.strictObject({
+			country: recordId,
+			/** recordSetDigest of the parent's valid records the new country starts from. */
+			recordSet: recordId,
+			records: v.pipe(v.number(), v.safeInteger(), v.minValue(1))
+		})
+	)
 });
 export type GenesisBody = v.InferOutput<typeof genesisBodySchema>;
 
