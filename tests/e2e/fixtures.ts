@@ -57,6 +57,32 @@ export async function foundCountry(
 	return id!;
 }
 
+/** Create an invite link on the country page (the identity must be unlocked). */
+export async function invite(page: Page): Promise<string> {
+	await page.getByRole('button', { name: 'Create an invite link' }).click();
+	const link = await page.getByTestId('invite-link').inputValue();
+	expect(link).toContain('/join#join=');
+	return link;
+}
+
+/** A newcomer opens the link, makes an identity on the way, and becomes a citizen. */
+export async function joinAsNewcomer(page: Page, link: string, name: string) {
+	await page.goto(link);
+	await page.getByRole('link', { name: 'Create or import one' }).click();
+	await fillNewIdentity(page, name);
+	await expect(page).toHaveURL(/\/join#join=/);
+	await page.getByRole('button', { name: `Become a citizen as ${name}` }).click();
+	await expect(page.getByTestId('country-name')).toBeVisible();
+}
+
+/** Change one's display name on the country page: a signed write, visible to everyone. */
+export async function rename(page: Page, name: string) {
+	const form = page.getByRole('form', { name: 'Change your name' });
+	await form.getByLabel('New display name').fill(name);
+	await form.getByRole('button', { name: 'Change name' }).click();
+	await expect(page.getByTestId('citizens')).toContainText(name);
+}
+
 type Fixtures = {
 	/** A page in a browser context of its own: its own IndexedDB, no shared channels. */
 	newPerson: () => Promise<Page>;
@@ -69,7 +95,9 @@ export const test = base.extend<Fixtures>({
 			const context = await browser.newContext();
 			contexts.push(context);
 			const page = await context.newPage();
-			page.on('pageerror', (error) => console.error(`[page error] ${error.message}`));
+			page.on('pageerror', (error) =>
+				console.error(`[page error] ${error.message}\n${error.stack}`)
+			);
 			return page;
 		});
 		await Promise.all(contexts.map((c) => c.close()));

@@ -4,27 +4,12 @@ import {
 	expect,
 	fillNewIdentity,
 	foundCountry,
+	invite,
+	joinAsNewcomer,
 	PASSPHRASE,
+	rename,
 	test
 } from './fixtures';
-import type { Page } from '@playwright/test';
-
-async function invite(page: Page): Promise<string> {
-	await page.getByRole('button', { name: 'Create an invite link' }).click();
-	const link = await page.getByTestId('invite-link').inputValue();
-	expect(link).toContain('/join#join=');
-	return link;
-}
-
-/** A newcomer opens the link, makes an identity on the way, and becomes a citizen. */
-async function joinAsNewcomer(page: Page, link: string, name: string) {
-	await page.goto(link);
-	await page.getByRole('link', { name: 'Create or import one' }).click();
-	await fillNewIdentity(page, name);
-	await expect(page).toHaveURL(/\/join#join=/);
-	await page.getByRole('button', { name: `Become a citizen as ${name}` }).click();
-	await expect(page.getByTestId('country-name')).toBeVisible();
-}
 
 test('invite → join over WebRTC: both see each other as citizens', async ({ newPerson }) => {
 	const ada = await newPerson();
@@ -40,13 +25,6 @@ test('invite → join over WebRTC: both see each other as citizens', async ({ ne
 	await expect(ada.getByTestId('citizens')).toContainText('Bob');
 	await expect(ada.getByTestId('connection')).toHaveAttribute('data-peers', '1');
 });
-
-async function rename(page: Page, name: string) {
-	const form = page.getByRole('form', { name: 'Change your name' });
-	await form.getByLabel('New display name').fill(name);
-	await form.getByRole('button', { name: 'Change name' }).click();
-	await expect(page.getByTestId('citizens')).toContainText(name);
-}
 
 test('partition: both write offline, reconnect, converge', async ({ newPerson }) => {
 	const ada = await newPerson();

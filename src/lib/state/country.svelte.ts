@@ -1,6 +1,8 @@
 /** One country open on this device: its documents, peers, verified records and derived view. */
 import {
 	CountryConnection,
+	exportCountryFile,
+	mergeCitizensUpdate,
 	openCountryDocs,
 	RecordStore,
 	type ConnectionStatus,
@@ -84,6 +86,32 @@ export class CountryState {
 		const verdicts = await this.store.publish(entries);
 		await this.docs.flushed();
 		return verdicts;
+	}
+
+	/** The whole country as a `.webocracy` file. */
+	async exportFile(options: {
+		includeCitizens: boolean;
+		secret: string | null;
+		signaling: string[];
+	}): Promise<Uint8Array | null> {
+		const genesis = this.view.genesis;
+		if (!genesis) return null;
+		return exportCountryFile(this.docs, {
+			name: this.view.name,
+			genesis: { record: genesis.text, signature: genesis.signature },
+			...options
+		});
+	}
+
+	/** Merge a citizens' document from a file; false if it does not decode. */
+	mergeCitizens(update: Uint8Array): boolean {
+		return mergeCitizensUpdate(this.docs, update);
+	}
+
+	/** Records already stored under these ids with exactly this content. */
+	holds(id: string, entry: SignedEntry): boolean {
+		const valid = this.view.valid.get(id);
+		return !!valid && valid.text === entry.record && valid.signature === entry.signature;
 	}
 
 	async destroy(): Promise<void> {

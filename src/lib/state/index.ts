@@ -5,4 +5,7 @@ export * from './identity.svelte';
 export * from './founding';
 export * from './invites';
 export * from './publishing';
+export * from './pwa.svelte';
+export * from './storage.svelte';
 export type { ConnectionStatus, DiagnosticEntry, HeldCountry } from '../sync';
+export * from './exchange';

@@ -22,6 +22,12 @@ export async function createInvite(
 	const key = app.identity.unlocked?.key;
 	if (!held) return err('not_held', 'This device does not hold that country.');
 	if (!key) return err('locked', 'Unlock your identity first.');
+	if (!held.secret) {
+		return err(
+			'no_secret',
+			'This device does not hold the key to the citizens’ area (it came from a public-only file), so it cannot invite. Invite from a device of a citizen who has it.'
+		);
+	}
 	const country = app.country(countryId);
 	if (!country.view.citizenByKey.has(key.fingerprint)) {
 		return err('not_citizen', 'Only citizens can invite.');
