@@ -1,0 +1,606 @@
+/**
+ * The record store against real Y.Docs, real signatures (the identity fixtures' keys) and
+ * the real verifier, inline. Peers talk over an in-memory network with seeded random
+ * delivery; an "attacker" is just a doc that writes whatever it likes.
+ */
+import * as Y from 'yjs';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { createVerifier, type UnlockedIdentity } from '../identity';
+import {
+	canonicalText,
+	makeCitizen,
+	makeGenesis,
+	makePost,
+	MAX_RECORD_BYTES,
+	sha256Hex,
+	type AnyRecord,
+	type ReasonCode
+} from '../model';
+import { RECORDS_MAP } from './docs';
+import { LOCAL_ORIGIN, RecordStore, type RecordStatus, type StoreSnapshot } from './record-store';
+import { forge, sign, signedCountry, signer, T0, type Signed } from './fixtures/country';
+import { Network, seededRandom, settle } from './fixtures/network';
+
+let alice: UnlockedIdentity;
+let bob: UnlockedIdentity;
+let carol: UnlockedIdentity;
+let land: Awaited<ReturnType<typeof signedCountry>>;
+
+beforeAll(async () => {
+	[alice, bob, carol] = await Promise.all([signer('alice'), signer('bob'), signer('carol')]);
+	land = await signedCountry({ founder: alice, member: bob });
+});
+
+type Peer = { doc: Y.Doc; records: Y.Map<unknown>; store: RecordStore };
+
+/** A doc with its own store and verifier, on the network if one is given. */
+function peer(network: Network | null, countryId = land.country): Peer {
+	const doc = new Y.Doc();
+	network?.join(doc);
+	const records = doc.getMap<unknown>(RECORDS_MAP);
+	const verifier = createVerifier({ useWorkers: false });
+	return { doc, records, store: new RecordStore({ countryId, records, verifier }) };
+}
+
+/** A doc with no store: it writes what it likes and heals nothing. */
+function attacker(network: Network): { doc: Y.Doc; records: Y.Map<unknown> } {
+	const doc = network.join(new Y.Doc());
+	return { doc, records: doc.getMap<unknown>(RECORDS_MAP) };
+}
+
+/** Everything a snapshot says, in a form where equal snapshots compare equal. */
+const summary = ({ country, diagnostics }: StoreSnapshot) => ({
+	name: country.name,
+	founder: country.founder,
+	citizens: country.citizens.map((c) => `${c.fingerprint} ${c.name} ${c.admittedBy}`),
+	valid: [...country.valid.keys()].sort(),
+	signatures: [...country.valid.values()].map((r) => `${r.id} ${r.signature}`).sort(),
+	rejected: country.rejected.map((r) => `${r.id} ${r.code}`).sort(),
+	diagnostics: diagnostics.map((d) => `${d.id} ${d.status} ${d.status === 'invalid' ? d.code : ''}`)
+});
+
+const ids = (records: Signed[]) => records.map((r) => r.id).sort();
+const recordOf = (signed: Signed) => JSON.parse(signed.entry.record) as AnyRecord;
+/** The map's content, sorted by id. */
+const contents = (map: Y.Map<unknown>) =>
+	Object.entries(map.toJSON()).sort(([a], [b]) => (a < b ? -1 : 1));
+const VALID: RecordStatus = { status: 'valid' };
+
+/** What a new peer shows for a document state: the view rebuilt from scratch. */
+async function fromScratch(state: Uint8Array): Promise<StoreSnapshot> {
+	const fresh = peer(null);
+	Y.applyUpdate(fresh.doc, state);
+	await fresh.store.settled();
+	return fresh.store.snapshot;
+}
+
+describe('(a) peers converge', () => {
+	for (const seed of [1, 2, 3, 0x5eed]) {
+		it(`four peers that each publish part of the country, in any order, end equal (seed ${seed})`, async () => {
+			const network = new Network({ seed, duplicate: 0.3 });
+			const peers = [peer(network), peer(network), peer(network), peer(network)];
+			const random = seededRandom(seed);
+			// Each record is written on a random peer, all before any delivery: a post can
+			// arrive before its author's key, a claim before its invite, an edit before its post.
+			for (const record of land.all) {
+				void peers[Math.floor(random() * peers.length)]!.store.publish([record]);
+			}
+			await settle(
+				network,
+				peers.map((p) => p.store)
+			);
+
+			const first = summary(peers[0]!.store.snapshot);
+			expect(first.valid).toEqual(ids(land.all));
+			expect(first.rejected).toEqual([]);
+			expect(first.citizens).toHaveLength(2);
+			for (const p of peers) {
+				expect(summary(p.store.snapshot)).toEqual(first);
+				expect(contents(p.records)).toEqual(contents(peers[0]!.records));
+			}
+			const rebuilt = await fromScratch(Y.encodeStateAsUpdate(peers[0]!.doc));
+			expect(summary(rebuilt)).toEqual(first);
+		});
+	}
+
+	it('publish resolves once the records it wrote are judged', async () => {
+		const network = new Network({ seed: 4 });
+		const a = peer(network);
+		const b = peer(network);
+		const founded = a.store.publish([land.genesis, land.founding, land.invite]);
+		await settle(network, [a.store, b.store]);
+		expect(await founded).toMatchObject([VALID, VALID, VALID]);
+		// Bob, holding the country, joins and posts from his own device.
+		const joined = b.store.publish([land.joining, ...land.posts.slice(2)]);
+		const posted = a.store.publish(land.posts.slice(0, 2));
+		await settle(network, [a.store, b.store]);
+		expect(await joined).toMatchObject([VALID, VALID, VALID]);
+		expect(await posted).toMatchObject([VALID, VALID]);
+		expect(summary(a.store.snapshot)).toEqual(summary(b.store.snapshot));
+		expect(a.store.statusOf(land.joining.id)).toEqual(VALID);
+		expect(a.store.statusOf(sha256Hex('not here'))).toBeNull();
+	});
+});
+
+describe('(b) healing', () => {
+	/** [name, what the vandal does to the map, how many records it touches] */
+	type Attack = [
+		name: string,
+		attack: (records: Y.Map<unknown>) => void | Promise<void>,
+		touched: number
+	];
+	const attacks: Attack[] = [
+		['a deleted record', (m) => m.delete(land.posts[0]!.id), 1],
+		[
+			'a record whose text was changed under its id',
+			(m) => {
+				const [post] = land.posts;
+				m.set(post!.id, {
+					...post!.entry,
+					record: post!.entry.record.replace('Welcome', 'Gotcha')
+				});
+			},
+			1
+		],
+		[
+			'a record signed again by another key (same text)',
+			async (m) => {
+				m.set(land.posts[1]!.id, (await forge(carol, recordOf(land.posts[1]!))).entry);
+			},
+			1
+		],
+		[
+			'a record with a smaller, bogus signature (must be checked, then refused)',
+			(m) => m.set(land.posts[2]!.id, { ...land.posts[2]!.entry, signature: 'AAAA' }),
+			1
+		],
+		[
+			'a record with a larger, bogus signature',
+			(m) => m.set(land.posts[2]!.id, { ...land.posts[2]!.entry, signature: 'zzzz' }),
+			1
+		],
+		['a record replaced by a number', (m) => m.set(land.founding.id, 42), 1],
+		['a record replaced by junk', (m) => m.set(land.genesis.id, { record: 'x', signature: '' }), 1],
+		['every record deleted', (m) => m.clear(), 8],
+		[
+			'every record overwritten with the smallest signature',
+			(m) => {
+				for (const r of land.all) m.set(r.id, { ...r.entry, signature: 'AAAA' });
+			},
+			8
+		]
+	];
+
+	it.each(attacks)(
+		'[heal] %s is put back; the record stays valid',
+		async (_name, attack, touched) => {
+			const network = new Network({ seed: 11 });
+			const honest = peer(network);
+			const vandal = attacker(network);
+			await honest.store.publish(land.all);
+			await settle(network, [honest.store]);
+			const before = contents(honest.records);
+			const healed = honest.store.snapshot.healed;
+			const alwaysValid: boolean[] = [];
+			honest.store.on('change', (s) =>
+				alwaysValid.push(land.all.every((r) => s.country.valid.has(r.id)))
+			);
+
+			await attack(vandal.records);
+			await settle(network, [honest.store]);
+
+			expect(honest.store.snapshot.healed - healed).toBe(touched);
+			expect(contents(honest.records)).toEqual(before);
+			expect(contents(vandal.records)).toEqual(before); // the vandal's copy is healed too
+			expect(alwaysValid.length).toBeGreaterThan(0);
+			expect(alwaysValid.every(Boolean)).toBe(true);
+			expect(summary(honest.store.snapshot).valid).toEqual(ids(land.all));
+			// Healed once: nothing moves any more.
+			network.flush();
+			expect(network.pending).toBe(0);
+		}
+	);
+
+	it('[heal] two honest peers heal a vandal’s work once between them and agree', async () => {
+		const network = new Network({ seed: 12, duplicate: 0.2 });
+		const a = peer(network);
+		const b = peer(network);
+		const vandal = attacker(network);
+		await a.store.publish(land.all);
+		await settle(network, [a.store, b.store]);
+		const before = contents(a.records);
+		const updates = network.updateCount();
+
+		const forged = await forge(carol, recordOf(land.posts[3]!));
+		vandal.doc.transact(() => {
+			vandal.records.delete(land.posts[0]!.id);
+			vandal.records.set(land.posts[1]!.id, 'junk');
+			vandal.records.set(land.posts[3]!.id, forged.entry);
+		});
+		await settle(network, [a.store, b.store]);
+
+		for (const p of [a, b, vandal]) expect(contents(p.records)).toEqual(before);
+		expect(summary(a.store.snapshot)).toEqual(summary(b.store.snapshot));
+		const healed = a.store.snapshot.healed + b.store.snapshot.healed;
+		expect(healed).toBeGreaterThanOrEqual(3);
+		expect(healed).toBeLessThanOrEqual(6); // at most once each
+		expect(network.updateCount() - updates).toBeLessThanOrEqual(1 + 2 * 2);
+	});
+});
+
+describe('(c) two valid signatures of the same records', () => {
+	/** The same texts signed again: openpgp signatures carry a random salt, so they differ. */
+	const signAgain = () =>
+		Promise.all(land.all.map((r, i) => sign(i === 3 || i >= 6 ? bob : alice, recordOf(r))));
+	const sorted = (entries: [string, unknown][]) => entries.sort(([x], [y]) => (x < y ? -1 : 1));
+
+	for (const seed of [21, 22, 23]) {
+		it(`honest peers holding different signatures settle on the smaller, without fighting (seed ${seed})`, async () => {
+			const again = await signAgain();
+			expect(ids(again)).toEqual(ids(land.all));
+			again.forEach((r, i) => expect(r.entry.signature).not.toBe(land.all[i]!.entry.signature));
+
+			const network = new Network({ seed, duplicate: 0.2 });
+			const a = peer(network);
+			const b = peer(network);
+			// Each checks its own copy before hearing of the other's.
+			const held = await Promise.all([a.store.publish(land.all), b.store.publish(again)]);
+			expect(held.flat()).toMatchObject([...land.all, ...land.all].map(() => VALID));
+			const writes = network.updateCount();
+			await settle(network, [a.store, b.store], 10);
+
+			const expected = sorted(
+				land.all.map((r, i) => {
+					const other = again[i]!.entry;
+					return [r.id, r.entry.signature < other.signature ? r.entry : other];
+				})
+			);
+			expect(contents(a.records)).toEqual(expected);
+			expect(contents(b.records)).toEqual(expected);
+			expect(summary(a.store.snapshot)).toEqual(summary(b.store.snapshot));
+			// Each id is put back at most once, in one bounded transaction per peer.
+			const healed = a.store.snapshot.healed + b.store.snapshot.healed;
+			expect(healed).toBeLessThanOrEqual(land.all.length);
+			expect(network.updateCount() - writes).toBeLessThanOrEqual(2);
+		});
+	}
+
+	it('peers whose writes cross before either checks them agree on what the document kept', async () => {
+		const again = await signAgain();
+		const network = new Network({ seed: 24 });
+		const a = peer(network);
+		const b = peer(network);
+		const fromA = a.store.publish(land.all);
+		const fromB = b.store.publish(again);
+		const writes = network.updateCount();
+		await settle(network, [a.store, b.store], 10);
+		expect(await fromA).toMatchObject(land.all.map(() => VALID));
+		expect(await fromB).toMatchObject(land.all.map(() => VALID));
+		// Yjs picked one write per id on both sides; neither store saw the other one, or a
+		// reason to change it.
+		expect(contents(a.records)).toEqual(contents(b.records));
+		expect(summary(a.store.snapshot)).toEqual(summary(b.store.snapshot));
+		expect(summary(a.store.snapshot).valid).toEqual(ids(land.all));
+		expect(network.updateCount() - writes).toBeLessThanOrEqual(2);
+	});
+});
+
+describe('(d) junk is diagnosed, never shown', () => {
+	const STRANGER = 'ab'.repeat(20);
+
+	/** [name, the entries a vandal writes (the first is judged), the status it must get] */
+	type Junk = [
+		name: string,
+		make: () => Promise<Signed[]> | Signed[],
+		expected: { status: 'invalid'; code: ReasonCode } | { status: 'pending' }
+	];
+	const raw = (id: string, entry: unknown) => [{ id, entry } as unknown as Signed];
+	const invalid = (code: ReasonCode) => ({ status: 'invalid' as const, code });
+	const post = (by: UnlockedIdentity, extra: Partial<Parameters<typeof makePost>[0]> = {}) =>
+		makePost({
+			country: land.country,
+			author: by.key.fingerprint,
+			at: T0 + 50,
+			title: 'Sneaky',
+			body: '',
+			...extra
+		});
+	const carolJoins = () =>
+		sign(
+			carol,
+			makeCitizen({
+				country: land.country,
+				author: carol.key.fingerprint,
+				at: T0 + 40,
+				name: 'Carol',
+				publicKey: carol.key.publicKey,
+				admission: { type: 'open' }
+			})
+		);
+
+	const cases: Junk[] = [
+		['a number', () => raw(sha256Hex('n'), 42), invalid('entry_malformed')],
+		['a string', () => raw(sha256Hex('s'), 'record'), invalid('entry_malformed')],
+		['null', () => raw(sha256Hex('null'), null), invalid('entry_malformed')],
+		['a list', () => raw(sha256Hex('l'), [1, 2]), invalid('entry_malformed')],
+		[
+			'an entry without a signature',
+			() => raw(sha256Hex('no signature'), { record: '{}' }),
+			invalid('entry_malformed')
+		],
+		[
+			'a signature that is not base64',
+			() => raw(sha256Hex('{}'), { record: '{}', signature: 'not base64!' }),
+			invalid('entry_malformed')
+		],
+		[
+			'a valid entry under another id',
+			() => raw(sha256Hex('elsewhere'), land.posts[0]!.entry),
+			invalid('record_malformed')
+		],
+		[
+			'text that is not JSON',
+			() => raw(sha256Hex('{oops'), { record: '{oops', signature: 'AAAA' }),
+			invalid('record_malformed')
+		],
+		[
+			'JSON that is not canonical',
+			() => {
+				const pretty = JSON.stringify(recordOf(land.posts[0]!), null, 2);
+				return raw(sha256Hex(pretty), { record: pretty, signature: 'AAAA' });
+			},
+			invalid('record_not_canonical')
+		],
+		[
+			'a record over 256 KiB',
+			() => {
+				const big = `"${'x'.repeat(MAX_RECORD_BYTES)}"`;
+				return raw(sha256Hex(big), { record: big, signature: 'AAAA' });
+			},
+			invalid('record_too_large')
+		],
+		[
+			'a record of a kind this peer does not know',
+			() => {
+				const text = canonicalText({ ...recordOf(land.posts[0]!), kind: 'poll' });
+				if (!text.ok) throw new Error(text.message);
+				return raw(sha256Hex(text.value), { record: text.value, signature: 'AAAA' });
+			},
+			invalid('kind_unknown')
+		],
+		[
+			'a post by alice signed by bob',
+			async () => [await forge(bob, post(alice))],
+			invalid('signature_invalid')
+		],
+		[
+			'a post by alice with the signature of another of her posts',
+			async () => {
+				const other = await forge(alice, post(alice));
+				const entry = { ...other.entry, signature: land.posts[0]!.entry.signature };
+				return [{ id: other.id, entry }];
+			},
+			invalid('signature_invalid')
+		],
+		[
+			'a forged citizen record claiming bob’s fingerprint with carol’s key',
+			async () => [
+				await forge(
+					carol,
+					makeCitizen({
+						country: land.country,
+						author: bob.key.fingerprint,
+						at: T0, // earlier than bob's own: it would shadow his key if trusted
+						name: 'Not Bob',
+						publicKey: carol.key.publicKey,
+						admission: { type: 'open' }
+					})
+				)
+			],
+			invalid('key_mismatch')
+		],
+		[
+			'a genesis of another country',
+			async () => [
+				await sign(
+					carol,
+					makeGenesis({
+						author: carol.key.fingerprint,
+						at: T0,
+						name: 'Elsewhere',
+						constitution: { admission: 'open', seats: 1, termDays: 30 },
+						founderKey: carol.key.publicKey
+					})
+				)
+			],
+			invalid('genesis_conflict')
+		],
+		[
+			'an open claim in an invite-only country',
+			async () => [await carolJoins()],
+			invalid('admission_denied')
+		],
+		[
+			'a post by someone whose claim was refused',
+			async () => [await sign(carol, post(carol)), await carolJoins()],
+			invalid('author_unknown')
+		],
+		[
+			'an edit of alice’s post by bob',
+			async () => [await sign(bob, post(bob, { replaces: land.posts[0]!.id }))],
+			invalid('edit_forbidden')
+		],
+		[
+			'an edit of a post that is not here',
+			async () => [await sign(bob, post(bob, { replaces: sha256Hex('gone') }))],
+			invalid('replaces_unknown')
+		],
+		[
+			'a post of another country',
+			async () => [await sign(alice, post(alice, { country: sha256Hex('another') }))],
+			invalid('country_mismatch')
+		],
+		[
+			'a post by a key nobody here knows',
+			async () => [await forge(carol, { ...post(carol), author: STRANGER })],
+			{ status: 'pending' }
+		]
+	];
+
+	it.each(cases)('%s', async (_name, make, expected) => {
+		const network = new Network({ seed: 31 });
+		const honest = peer(network);
+		const vandal = attacker(network);
+		await honest.store.publish(land.all);
+		const junk = await make();
+		vandal.doc.transact(() => {
+			for (const { id, entry } of junk) vandal.records.set(id, entry);
+		});
+		await settle(network, [honest.store]);
+
+		const { country, diagnostics, healed } = honest.store.snapshot;
+		const [target] = junk;
+		const diagnosis = diagnostics.find((d) => d.id === target!.id.slice(0, 80));
+		expect(diagnosis).toMatchObject(expected);
+		for (const { id } of junk) expect(country.valid.has(id)).toBe(false);
+		expect([...country.valid.keys()].sort()).toEqual(ids(land.all));
+		expect(healed).toBe(0);
+	});
+
+	it('says what a junk entry claimed to be, without trusting it', async () => {
+		const network = new Network({ seed: 32 });
+		const honest = peer(network);
+		const vandal = attacker(network);
+		vandal.records.set(sha256Hex('elsewhere'), land.posts[0]!.entry);
+		vandal.records.set(sha256Hex('n'), 42);
+		await settle(network, [honest.store]);
+		const byId = new Map(honest.store.snapshot.diagnostics.map((d) => [d.id, d]));
+		expect(byId.get(sha256Hex('elsewhere'))).toMatchObject({
+			kind: 'post',
+			author: alice.key.fingerprint,
+			at: null,
+			status: 'invalid',
+			code: 'record_malformed'
+		});
+		expect(byId.get(sha256Hex('n'))).toMatchObject({ kind: '?', author: '', status: 'invalid' });
+	});
+
+	for (const order of ['before', 'with', 'after'] as const) {
+		it(`[R20] a forged citizen record arriving ${order} the victim’s own does not shadow their key`, async () => {
+			const network = new Network({ seed: 33 });
+			const honest = peer(network);
+			const vandal = attacker(network);
+			const forged = await forge(
+				carol,
+				makeCitizen({
+					country: land.country,
+					author: bob.key.fingerprint,
+					at: T0,
+					name: 'Not Bob',
+					publicKey: carol.key.publicKey,
+					admission: { type: 'open' }
+				})
+			);
+			const bobs = [land.joining, ...land.posts.slice(2)];
+			const rest = land.all.filter((r) => !bobs.includes(r));
+			const write = (records: Signed[]) =>
+				vandal.doc.transact(() => {
+					for (const { id, entry } of records) vandal.records.set(id, entry);
+				});
+			write(rest);
+			if (order === 'before') write([forged]);
+			await settle(network, [honest.store]);
+			write(order === 'with' ? [forged, ...bobs] : bobs);
+			await settle(network, [honest.store]);
+			if (order === 'after') write([forged]);
+			await settle(network, [honest.store]);
+
+			const { country } = honest.store.snapshot;
+			expect([...country.valid.keys()].sort()).toEqual(ids(land.all));
+			expect(country.citizenByKey.get(bob.key.fingerprint)?.publicKey).toBe(bob.key.publicKey);
+			expect(honest.store.statusOf(forged.id)).toMatchObject({
+				status: 'invalid',
+				code: 'key_mismatch'
+			});
+		});
+	}
+});
+
+describe('(e) publishing', () => {
+	it('resolves with each record’s verdict', async () => {
+		const honest = peer(null);
+		expect(await honest.store.publish(land.all)).toMatchObject(land.all.map(() => VALID));
+		const carolJoins = await sign(
+			carol,
+			makeCitizen({
+				country: land.country,
+				author: carol.key.fingerprint,
+				at: T0 + 40,
+				name: 'Carol',
+				publicKey: carol.key.publicKey,
+				admission: { type: 'open' }
+			})
+		);
+		const forged = await forge(bob, recordOf(land.posts[0]!));
+		const verdicts = await honest.store.publish([
+			carolJoins,
+			{ id: sha256Hex('other'), entry: land.posts[1]!.entry },
+			land.posts[0]!, // again: still valid, nothing to heal
+			{ ...forged, id: sha256Hex(forged.entry.record) }
+		]);
+		expect(verdicts).toMatchObject([
+			{ status: 'invalid', code: 'admission_denied' },
+			{ status: 'invalid', code: 'record_malformed' },
+			{ status: 'valid' },
+			{ status: 'valid' } // the same text: the id is taken by a valid copy, kept
+		]);
+		expect(honest.store.snapshot.healed).toBe(1); // the forged signature was put right
+	});
+
+	it('writes in transactions of at most 64 KiB, and heals in them too', async () => {
+		const network = new Network({ seed: 41 });
+		const honest = peer(network);
+		const vandal = attacker(network);
+		const at = T0 + 100;
+		const many: Signed[] = [];
+		for (let i = 0; i < 120; i++) {
+			const body = `Post ${i}. ${'Lorem ipsum dolor sit amet. '.repeat(50)}`;
+			many.push(await land.post(alice, at + i, `Post ${i}`, undefined, body));
+		}
+		for (let i = 0; i < 10; i++) {
+			// 18,000 characters of three UTF-8 bytes each: 54 KB that count as 18,000 in UTF-16.
+			const body = '民主'.repeat(9000);
+			many.push(await land.post(bob, at + 200 + i, `長い投稿 ${i}`, undefined, body));
+		}
+		const huge = await land.post(alice, at + 300, 'Huge', undefined, 'x'.repeat(100_000));
+		many.push(huge);
+
+		const sizes: number[] = [];
+		const withHuge: number[] = [];
+		honest.doc.on('update', (update: Uint8Array, origin: unknown) => {
+			if (origin === LOCAL_ORIGIN || origin === honest.store) sizes.push(update.byteLength);
+		});
+		honest.records.observe((event) => {
+			if (event.keysChanged.has(huge.id)) withHuge.push(event.keysChanged.size);
+		});
+		const verdicts = await honest.store.publish([...land.all, ...many]);
+		expect(verdicts.every((v) => v.status === 'valid')).toBe(true);
+		const limit = 64 * 1024;
+		const hugeTx = sizes.filter((size) => size > limit);
+		expect(hugeTx).toHaveLength(1); // the one record bigger than the limit, alone
+		expect(withHuge).toEqual([1]);
+		expect(sizes.length).toBeGreaterThan(3);
+
+		await settle(network, [honest.store]);
+		sizes.length = 0;
+		vandal.doc.transact(() => vandal.records.clear());
+		await settle(network, [honest.store]);
+		expect(honest.records.size).toBe(land.all.length + many.length);
+		expect(vandal.records.size).toBe(land.all.length + many.length);
+		expect(sizes.filter((size) => size > limit)).toHaveLength(1);
+		expect(sizes.length).toBeGreaterThan(3);
+		// Written alone, deleted with everything by the vandal, healed alone.
+		expect(withHuge).toEqual([1, land.all.length + many.length, 1]);
+		expect(honest.store.snapshot.country.valid.size).toBe(land.all.length + many.length);
+	});
+});
