@@ -1,7 +1,8 @@
 /** Sync against peers that are not browsers: a large seeded country, and a vandal. */
 import type { Page } from '@playwright/test';
 import { expect, fillNewIdentity, test } from './fixtures';
-import { inviteUrl, makeFounder, NodePeer, seedCountry } from './support/node-peer';
+import { makePost } from '../../src/lib/model';
+import { inviteUrl, makeFounder, NodePeer, seedCountry, signWith } from './support/node-peer';
 
 const BASE = `http://127.0.0.1:${process.env.E2E_PORT ?? 4173}`;
 const SIGNAL = BASE.replace('http', 'ws') + '/signal';
@@ -99,3 +100,66 @@ test('records a vandal deletes or alters are healed by honest peers', async ({ n
 	await expect(alice.getByTestId('diagnostics-summary')).toContainText('3 restored');
 	await vandal.close();
 });
+
+test('a malformed Yjs update from a peer is dropped and shown on diagnostics', async ({
+	newPerson
+}) => {
+	const founder = await makeFounder('Founder');
+	const { countryId, records } = await seedCountry({
+		founder,
+		name: 'Sturdy',
+		posts: 1,
+		postBytes: 100
+	});
+	const seeder = new NodePeer(countryId, { signaling: [SIGNAL], secret: SECRET });
+	seeder.write(records);
+	const alice = await newPerson();
+	await joinOpenCountry(
+		alice,
+		inviteUrl(BASE, { country: countryId, name: 'Sturdy', secret: SECRET, signaling: [SIGNAL] }),
+		'Alice'
+	);
+	await seeder.waitForRecords(records.length + 1);
+
+	// A sync "update" message (type 0, step 2) whose payload is not a Yjs update, sent raw on
+	// the data channel, small and large (framed).
+	const garbage = (size: number) => {
+		const payload = Uint8Array.from({ length: size }, (_, i) => (i * 7 + 3) & 0xff);
+		const header = [0, 2, ...varUint(payload.length)];
+		return Uint8Array.from([...header, ...payload]);
+	};
+	seeder.sendRaw(garbage(100));
+	seeder.sendRaw(garbage(100_000));
+	await alice.getByRole('link', { name: /Diagnostics/ }).click();
+	await expect(alice.getByTestId('diagnostics-dropped')).toContainText('2 malformed');
+	await expect(alice.getByTestId('diagnostics-summary')).toContainText(
+		`${records.length + 1} valid · 0 invalid`
+	);
+	// The document still syncs afterwards.
+	const later = await signWith(
+		founder,
+		makePost({
+			country: countryId,
+			author: founder.key.fingerprint,
+			at: Date.now(),
+			title: 'After the garbage',
+			body: 'Still here.',
+			tags: []
+		})
+	);
+	seeder.write([later]);
+	await expect(alice.getByTestId('diagnostics-summary')).toContainText(
+		`${records.length + 2} valid · 0 invalid`
+	);
+	await seeder.close();
+});
+
+function varUint(n: number): number[] {
+	const out: number[] = [];
+	while (n > 0x7f) {
+		out.push((n & 0x7f) | 0x80);
+		n >>>= 7;
+	}
+	out.push(n);
+	return out;
+}

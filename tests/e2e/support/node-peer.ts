@@ -42,7 +42,10 @@ export async function makeFounder(name = 'Seeder'): Promise<UnlockedIdentity> {
 	return unlocked.value;
 }
 
-async function sign(founder: UnlockedIdentity, record: AnyRecord): Promise<SignedRecord> {
+export async function signWith(
+	founder: UnlockedIdentity,
+	record: AnyRecord
+): Promise<SignedRecord> {
 	const signed = await signRecord(founder, record);
 	if (!signed.ok) throw new Error(signed.message);
 	return signed.value;
@@ -57,7 +60,7 @@ export async function seedCountry(options: {
 }): Promise<{ countryId: string; records: SignedRecord[] }> {
 	const { founder } = options;
 	const at = Date.now();
-	const genesis = await sign(
+	const genesis = await signWith(
 		founder,
 		makeGenesis({
 			author: founder.key.fingerprint,
@@ -70,7 +73,7 @@ export async function seedCountry(options: {
 	const countryId = genesis.id;
 	const records = [genesis];
 	records.push(
-		await sign(
+		await signWith(
 			founder,
 			makeCitizen({
 				country: countryId,
@@ -89,7 +92,7 @@ export async function seedCountry(options: {
 			options.postBytes
 		);
 		records.push(
-			await sign(
+			await signWith(
 				founder,
 				makePost({
 					country: countryId,
@@ -135,6 +138,12 @@ export class NodePeer {
 			if (bytes > 64 * 1024) flush();
 		}
 		if (batch.length) flush();
+	}
+
+	/** Send bytes as they are on every open data channel of the public room (a bad peer). */
+	sendRaw(bytes: Uint8Array): void {
+		const provider = this.connection.providers[0]!;
+		provider.room?.webrtcConns.forEach((conn) => conn.peer.send(bytes));
 	}
 
 	async waitForRecords(count: number, timeoutMs = 20_000): Promise<void> {
