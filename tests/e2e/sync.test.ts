@@ -24,6 +24,15 @@ test('invite → join over WebRTC: both see each other as citizens', async ({ ne
 	await expect(bob.getByTestId('citizens')).toContainText('Bob');
 	await expect(ada.getByTestId('citizens')).toContainText('Bob');
 	await expect(ada.getByTestId('connection')).toHaveAttribute('data-peers', '1');
+	await expect(ada.getByTestId('connection')).toContainText(/Connected to 1 peer · last synced/);
+
+	// The peers panel: Bob runs the same build and holds the same records.
+	await ada.getByText('Peers and signaling').click();
+	const row = ada.getByTestId('peer-row');
+	await expect(row).toContainText('Bob');
+	await expect(row).toContainText('same version');
+	await expect(row).toContainText('in sync');
+	await expect(ada.getByTestId('peers-panel')).toContainText('/signal — connected');
 });
 
 test('partition: both write offline, reconnect, converge', async ({ newPerson }) => {

@@ -70,7 +70,7 @@ export class AppState {
 				signaling,
 				secret,
 				online: this.online,
-				name: this.identity.active?.name
+				name: () => this.identity.active?.name
 			});
 			this.open.set(id, state);
 		} else if (join && !held) {

@@ -21,8 +21,8 @@ export type CountryOptions = {
 	signaling: string[];
 	secret: string | null;
 	online: boolean;
-	/** Name announced to peers (the local person's display name), if any. */
-	name?: string;
+	/** Name announced to peers: the local person's display name, whenever they have one. */
+	name?: () => string | undefined;
 };
 
 export type PeerRow = RemotePeer & { sameBuild: boolean; inSync: boolean; apart: number };
@@ -150,7 +150,7 @@ export class CountryState {
 			build: this.options.build,
 			country: this.id,
 			...this.digest,
-			...(this.options.name ? { name: this.options.name } : {})
+			...(this.options.name?.() ? { name: this.options.name() } : {})
 		});
 		this.updatePeers();
 	}
