@@ -167,8 +167,9 @@ export function deriveCountry(countryId: string, records: Iterable<Verified>): C
 	const citizens = new Map<string, Citizen>();
 	if (inherited) {
 		for (const [id, r] of inherited.valid) valid.set(id, r);
+		const byId = new Map(sorted.map((r) => [r.id, r]));
 		for (const rejection of inherited.rejected) {
-			const r = sorted.find((x) => x.id === rejection.id);
+			const r = byId.get(rejection.id);
 			if (r && ofAncestor(r)) rejected.push(rejection);
 		}
 		for (const citizen of inherited.citizens) {
@@ -199,8 +200,17 @@ export function deriveCountry(countryId: string, records: Iterable<Verified>): C
 			continue;
 		}
 		if (existing?.inheritedFrom && admission.type === 'founder' && author === founder) {
-			// R25: the seceding founder may already be a citizen of the parent.
-			citizens.set(author, { ...existing, name, isFounder: true, admittedBy: r.id });
+			// R25: the seceding founder may already be a citizen of the parent. From now on this
+			// record admits them here, so a second founder proof is a duplicate (R4).
+			citizens.set(author, {
+				...existing,
+				name,
+				admittedBy: r.id,
+				admission: 'founder',
+				admittedAt: r.record.at,
+				isFounder: true,
+				inheritedFrom: null
+			});
 			valid.set(r.id, r);
 			continue;
 		}
@@ -248,6 +258,9 @@ export function deriveCountry(countryId: string, records: Iterable<Verified>): C
 
 	// R9: everything else must come from a citizen.
 	const posts = new Map<string, Verified<RecordOf<'post'>>>();
+	const pages = new Map<string, Verified<RecordOf<'page'>>>();
+	const messages = new Map<string, Verified<RecordOf<'message'>>>();
+	const retractions: Verified<RecordOf<'retraction'>>[] = [];
 	for (const r of rest) {
 		if (r.record.kind === 'citizen') continue;
 		if (!citizens.has(r.record.author)) {
@@ -255,24 +268,94 @@ export function deriveCountry(countryId: string, records: Iterable<Verified>): C
 			continue;
 		}
 		if (isKindOf('post')(r)) posts.set(r.id, r);
-		else valid.set(r.id, r);
+		else if (isKindOf('page')(r)) pages.set(r.id, r);
+		else if (isKindOf('message')(r)) messages.set(r.id, r);
+		else if (isKindOf('retraction')(r)) retractions.push(r);
+		else valid.set(r.id, r); // invite, thread: R9 is their only rule here
 	}
+
+	// Inherited records of the kinds below are settled (valid): records here may build on them.
+	const inheritedIds = new Set<string>();
+	for (const r of inherited?.valid.values() ?? []) {
+		if (isKindOf('post')(r)) posts.set(r.id, r);
+		else if (isKindOf('page')(r)) pages.set(r.id, r);
+		else if (isKindOf('message')(r)) messages.set(r.id, r);
+		else continue;
+		inheritedIds.add(r.id);
+	}
+	const settled = (records: ReadonlyMap<string, Verified>) =>
+		new Map(
+			[...records.keys()].filter((id) => inheritedIds.has(id)).map((id) => [id, 'ok' as const])
+		);
+	const judged = <R extends Verified>(
+		records: ReadonlyMap<string, R>,
+		verdicts: ReadonlyMap<string, Verdict>,
+		explain: Partial<Record<ReasonCode, string>>
+	) => {
+		for (const [id, verdict] of verdicts) {
+			const r = records.get(id);
+			if (!r || inheritedIds.has(id)) continue;
+			if (verdict === 'ok') valid.set(id, r);
+			else reject(r, verdict, explain[verdict] ?? verdict);
+		}
+	};
 
 	// R22, R23: a post edit replaces a valid post of the same author (inherited posts count:
 	// their authors may go on editing them in the new country).
-	const inheritedPosts = new Map<string, PostVerdict>();
-	for (const r of inherited?.valid.values() ?? []) {
-		if (!isKindOf('post')(r)) continue;
-		posts.set(r.id, r);
-		inheritedPosts.set(r.id, 'ok');
+	const postVerdict = postVerdicts(posts, settled(posts));
+	judged(posts, postVerdict, {
+		edit_forbidden: 'only a post’s author may edit it',
+		replaces_unknown: 'it edits a post that is not here or not valid'
+	});
+
+	// R26, R27: a page revision builds on valid revisions of the same page.
+	judged(
+		pages,
+		dependentVerdicts(pages, settled(pages), {
+			parents: (r) => r.record.body.replaces,
+			own: (r) => {
+				const parents = r.record.body.replaces.map((id) => pages.get(id));
+				if (parents.some((p) => p && p.record.body.slug !== r.record.body.slug)) {
+					return 'revision_foreign';
+				}
+				return parents.every(Boolean) ? null : 'replaces_unknown';
+			},
+			unknown: 'replaces_unknown'
+		}),
+		{
+			revision_foreign: 'it names a parent revision of another page',
+			replaces_unknown: 'it names a parent revision that is not here or not valid'
+		}
+	);
+
+	// R28: only a post's author retracts it, and only a valid post.
+	for (const r of retractions) {
+		const post = posts.get(r.record.body.post);
+		if (post && post.record.author !== r.record.author) {
+			reject(r, 'edit_forbidden', 'only a post’s author may retract it');
+		} else if (!post || postVerdict.get(post.id) !== 'ok') {
+			reject(r, 'replaces_unknown', 'it retracts a post that is not here or not valid');
+		} else valid.set(r.id, r);
 	}
-	for (const [id, verdict] of postVerdicts(posts, inheritedPosts)) {
-		if (inheritedPosts.has(id)) continue;
-		const r = posts.get(id)!;
-		if (verdict === 'ok') valid.set(id, r);
-		else if (verdict === 'edit_forbidden') reject(r, verdict, 'only a post’s author may edit it');
-		else reject(r, verdict, 'it edits a post that is not here or not valid');
-	}
+
+	// R29, R30: a message belongs to a valid thread and answers a valid message of that thread.
+	judged(
+		messages,
+		dependentVerdicts(messages, settled(messages), {
+			parents: (r) => (r.record.body.replyTo === null ? [] : [r.record.body.replyTo]),
+			own: ({ record: { body } }) => {
+				if (valid.get(body.thread)?.record.kind !== 'thread') return 'thread_unknown';
+				if (body.replyTo === null) return null;
+				const parent = messages.get(body.replyTo);
+				return parent?.record.body.thread === body.thread ? null : 'reply_unknown';
+			},
+			unknown: 'reply_unknown'
+		}),
+		{
+			thread_unknown: 'it is posted in a thread that is not here or not valid',
+			reply_unknown: 'it answers a message that is not here, not valid or in another thread'
+		}
+	);
 
 	return {
 		...empty,
@@ -294,6 +377,58 @@ export function deriveCountry(countryId: string, records: Iterable<Verified>): C
 export const shortId = (id: string): string => id.slice(0, 8);
 
 type PostVerdict = 'ok' | 'replaces_unknown' | 'edit_forbidden';
+type Verdict = 'ok' | ReasonCode;
+
+/**
+ * Judge records whose validity depends on other records of the same map (their parents:
+ * a page's parent revisions, the message a reply answers). A record is valid when `own`
+ * finds nothing wrong with it by itself and every parent is valid; otherwise it carries
+ * `own`'s code or, when only a parent fails, `unknown`. `own` must return a code whenever a
+ * parent is missing from `records`. Iterative (an explicit stack): chains can be long.
+ */
+function dependentVerdicts<R extends Verified>(
+	records: ReadonlyMap<string, R>,
+	settled: ReadonlyMap<string, Verdict>,
+	rule: {
+		parents: (r: R) => readonly string[];
+		own: (r: R) => ReasonCode | null;
+		unknown: ReasonCode;
+	}
+): Map<string, Verdict> {
+	const verdicts = new Map<string, Verdict>(settled);
+	const expanded = new Set<string>();
+	for (const start of records.keys()) {
+		const stack = [start];
+		while (stack.length) {
+			const id = stack.at(-1)!;
+			if (verdicts.has(id)) {
+				stack.pop();
+				continue;
+			}
+			const r = records.get(id)!;
+			const own = rule.own(r);
+			if (own) {
+				verdicts.set(id, own);
+				stack.pop();
+				continue;
+			}
+			const pending = rule.parents(r).filter((p) => !verdicts.has(p));
+			// An expanded, undecided parent is below us on the stack: a cycle, which hashes make
+			// impossible; judged unknown rather than looping.
+			if (pending.some((p) => expanded.has(p))) verdicts.set(id, rule.unknown);
+			else if (pending.length) {
+				expanded.add(id);
+				stack.push(...pending);
+				continue;
+			} else {
+				const ok = rule.parents(r).every((p) => verdicts.get(p) === 'ok');
+				verdicts.set(id, ok ? 'ok' : rule.unknown);
+			}
+			stack.pop();
+		}
+	}
+	return verdicts;
+}
 
 /**
  * Walk each post's `replaces` chain (iteratively: chains can be long) so that an edit is

@@ -140,8 +140,17 @@ describe('checkRecord: the envelope', () => {
 		expect(checkRecord(input)).toEqual({ ok: true, value: input });
 	});
 
-	it('knows exactly the kinds genesis, citizen, invite and post', () => {
-		expect([...KINDS].sort()).toEqual(['citizen', 'genesis', 'invite', 'post']);
+	it('knows exactly the kinds genesis, citizen, invite, post, page, retraction, thread, message', () => {
+		expect([...KINDS].sort()).toEqual([
+			'citizen',
+			'genesis',
+			'invite',
+			'message',
+			'page',
+			'post',
+			'retraction',
+			'thread'
+		]);
 		expect(isKind('genesis')).toBe(true);
 		expect(isKind('constructor')).toBe(false);
 	});

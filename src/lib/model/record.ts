@@ -11,6 +11,10 @@ import { citizenBodySchema, CITIZEN, type CitizenBody } from './kinds/citizen';
 import { genesisBodySchema, GENESIS, type GenesisBody } from './kinds/genesis';
 import { inviteBodySchema, INVITE, type InviteBody } from './kinds/invite';
 import { postBodySchema, POST, type PostBody } from './kinds/post';
+import { pageBodySchema, PAGE, type PageBody } from './kinds/page';
+import { retractionBodySchema, RETRACTION, type RetractionBody } from './kinds/retraction';
+import { threadBodySchema, THREAD, type ThreadBody } from './kinds/thread';
+import { messageBodySchema, MESSAGE, type MessageBody } from './kinds/message';
 
 export const RECORD_VERSION = 1;
 /** Peers refuse bigger records, so no record can clog sync (y-webrtc drops > 256 KiB). */
@@ -21,13 +25,26 @@ const bodySchemas = {
 	[GENESIS]: genesisBodySchema,
 	[CITIZEN]: citizenBodySchema,
 	[INVITE]: inviteBodySchema,
-	[POST]: postBodySchema
+	[POST]: postBodySchema,
+	[PAGE]: pageBodySchema,
+	[RETRACTION]: retractionBodySchema,
+	[THREAD]: threadBodySchema,
+	[MESSAGE]: messageBodySchema
 } as const;
 
 export type Kind = keyof typeof bodySchemas;
 export const KINDS = Object.keys(bodySchemas) as Kind[];
 
-type BodyOf = { genesis: GenesisBody; citizen: CitizenBody; invite: InviteBody; post: PostBody };
+type BodyOf = {
+	genesis: GenesisBody;
+	citizen: CitizenBody;
+	invite: InviteBody;
+	post: PostBody;
+	page: PageBody;
+	retraction: RetractionBody;
+	thread: ThreadBody;
+	message: MessageBody;
+};
 
 export type RecordOf<K extends Kind> = {
 	v: typeof RECORD_VERSION;

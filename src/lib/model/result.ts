@@ -19,7 +19,10 @@ export type ReasonCode =
 	| 'invite_used'
 	| 'citizen_duplicate'
 	| 'replaces_unknown'
-	| 'edit_forbidden';
+	| 'edit_forbidden'
+	| 'revision_foreign'
+	| 'thread_unknown'
+	| 'reply_unknown';
 
 export type Ok<T> = { ok: true; value: T };
 export type Err<C extends string = ReasonCode> = {

@@ -1,0 +1,114 @@
+/**
+ * A line diff for page and post history: Myers' O(ND) algorithm on the lines between the
+ * common prefix and suffix, with a bound on the work so a huge or wholly rewritten text
+ * cannot hang the page: past the bound, the differing middle is shown as one block deleted
+ * and one block added. Either way the result is exact: the `same` and `del` lines are `a`,
+ * the `same` and `add` lines are `b`.
+ */
+
+export type DiffOp = { op: 'same' | 'add' | 'del'; text: string };
+
+/**
+ * How many comparison steps Myers may take (its cost is about D² + (N + M)·D for D
+ * differing lines among N + M). 1,000,000 steps take milliseconds and at most ~8 MB.
+ */
+export const DIFF_MAX_WORK = 1_000_000;
+
+/** A text's lines, split at `\n` (a `\r` stays in its line); the empty text has none. */
+export const splitLines = (text: string): string[] => (text === '' ? [] : text.split('\n'));
+/** The inverse of `splitLines`. */
+export const joinLines = (lines: readonly string[]): string => lines.join('\n');
+
+/** The lines of `a` and `b` in order, each marked same, deleted (only in a) or added (only in b). */
+export function diffLines(a: string, b: string, options: { maxWork?: number } = {}): DiffOp[] {
+	const la = splitLines(a);
+	const lb = splitLines(b);
+	let start = 0;
+	while (start < la.length && start < lb.length && la[start] === lb[start]) start++;
+	let endA = la.length;
+	let endB = lb.length;
+	while (endA > start && endB > start && la[endA - 1] === lb[endB - 1]) {
+		endA--;
+		endB--;
+	}
+	const ops: DiffOp[] = la.slice(0, start).map((text) => ({ op: 'same', text }));
+	const midA = la.slice(start, endA);
+	const midB = lb.slice(start, endB);
+	const middle =
+		midA.length && midB.length ? myers(midA, midB, options.maxWork ?? DIFF_MAX_WORK) : null;
+	if (middle) ops.push(...middle);
+	else {
+		for (const text of midA) ops.push({ op: 'del', text });
+		for (const text of midB) ops.push({ op: 'add', text });
+	}
+	for (const text of la.slice(endA)) ops.push({ op: 'same', text });
+	return ops;
+}
+
+/** A shortest edit script from `a` to `b`, or null when it would take more than `maxWork`. */
+function myers(a: readonly string[], b: readonly string[], maxWork: number): DiffOp[] | null {
+	// Compare small integers rather than strings.
+	const ids = new Map<string, number>();
+	const intern = (line: string) => {
+		let id = ids.get(line);
+		if (id === undefined) ids.set(line, (id = ids.size));
+		return id;
+	};
+	const x0 = Int32Array.from(a, intern);
+	const y0 = Int32Array.from(b, intern);
+	const n = x0.length;
+	const m = y0.length;
+	const max = n + m;
+	// v[k + max]: the furthest x reached on diagonal k = x - y.
+	const v = new Int32Array(2 * max + 2);
+	// trace[d]: v before round d, for diagonals -d-1 … d+1 (all that backtracking reads).
+	const trace: Int32Array[] = [];
+	let work = 0;
+	let found = -1;
+	for (let d = 0; d <= max && found < 0; d++) {
+		trace.push(v.slice(max - d - 1 < 0 ? 0 : max - d - 1, max + d + 2));
+		work += 2 * d + 3;
+		for (let k = -d; k <= d; k += 2) {
+			let x =
+				k === -d || (k !== d && v[max + k - 1]! < v[max + k + 1]!)
+					? v[max + k + 1]!
+					: v[max + k - 1]! + 1;
+			let y = x - k;
+			while (x < n && y < m && x0[x] === y0[y]) {
+				x++;
+				y++;
+				work++;
+			}
+			v[max + k] = x;
+			if (x >= n && y >= m) {
+				found = d;
+				break;
+			}
+		}
+		if (work > maxWork) return null;
+	}
+	// Walk back from (n, m) through the rounds, emitting operations in reverse.
+	const reversed: DiffOp[] = [];
+	let x = n;
+	let y = m;
+	for (let d = found; d >= 0; d--) {
+		const snapshot = trace[d]!;
+		const base = max - d - 1 < 0 ? -max : -d - 1; // diagonal of snapshot[0]
+		const at = (k: number) => snapshot[k - base]!;
+		const k = x - y;
+		const prevK = k === -d || (k !== d && at(k - 1) < at(k + 1)) ? k + 1 : k - 1;
+		const prevX = d === 0 ? 0 : at(prevK);
+		const prevY = d === 0 ? 0 : prevX - prevK;
+		while (x > prevX && y > prevY) {
+			reversed.push({ op: 'same', text: a[x - 1]! });
+			x--;
+			y--;
+		}
+		if (d === 0) break;
+		if (x === prevX) reversed.push({ op: 'add', text: b[y - 1]! });
+		else reversed.push({ op: 'del', text: a[x - 1]! });
+		x = prevX;
+		y = prevY;
+	}
+	return reversed.reverse();
+}
