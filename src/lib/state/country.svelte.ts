@@ -27,6 +27,9 @@ export type CountryOptions = {
 
 export type PeerRow = RemotePeer & { sameBuild: boolean; inSync: boolean; apart: number };
 
+/** How long after a change this device tells peers its new digest (see announce()). */
+const ANNOUNCE_DELAY_MS = 100;
+
 export class CountryState {
 	readonly id: string;
 	snapshot = $state.raw<StoreSnapshot>()!;
@@ -108,10 +111,15 @@ export class CountryState {
 		return mergeCitizensUpdate(this.docs, update);
 	}
 
-	/** Records already stored under these ids with exactly this content. */
+	/** Every entry of the shared record map, as stored (untrusted). */
+	heldEntries(): Iterable<[string, unknown]> {
+		return this.docs.records.entries();
+	}
+
+	/** Whether the shared map already stores exactly this entry under this id. */
 	holds(id: string, entry: SignedEntry): boolean {
-		const valid = this.view.valid.get(id);
-		return !!valid && valid.text === entry.record && valid.signature === entry.signature;
+		const stored = this.docs.records.get(id) as Partial<SignedEntry> | undefined;
+		return stored?.record === entry.record && stored?.signature === entry.signature;
 	}
 
 	async destroy(): Promise<void> {
@@ -143,16 +151,34 @@ export class CountryState {
 		this.announce();
 	}
 
+	/** The valid set the digest was computed from (the store keeps it while it is unchanged). */
+	private digestOf: ReadonlyMap<string, unknown> | null = null;
+	private announceTimer: ReturnType<typeof setTimeout> | null = null;
+
+	/**
+	 * Tell peers what this device holds, a moment after a change rather than inside it: the
+	 * digest sorts and hashes every valid id, and the view must not wait for that. A burst of
+	 * changes makes one announcement; peers see it at most ANNOUNCE_DELAY_MS late.
+	 */
 	private announce(): void {
-		const ids = [...this.snapshot.country.valid.keys()].sort();
-		this.digest = { digest: sha256Hex(ids.join('\n')), count: ids.length };
-		this.connection?.announce({
-			build: this.options.build,
-			country: this.id,
-			...this.digest,
-			...(this.options.name?.() ? { name: this.options.name() } : {})
-		});
-		this.updatePeers();
+		if (this.announceTimer !== null) return;
+		this.announceTimer = setTimeout(() => {
+			this.announceTimer = null;
+			if (this.destroyed) return;
+			const { valid } = this.snapshot.country;
+			if (valid !== this.digestOf) {
+				const ids = [...valid.keys()].sort();
+				this.digest = { digest: sha256Hex(ids.join('\n')), count: ids.length };
+				this.digestOf = valid;
+			}
+			this.connection?.announce({
+				build: this.options.build,
+				country: this.id,
+				...this.digest,
+				...(this.options.name?.() ? { name: this.options.name() } : {})
+			});
+			this.updatePeers();
+		}, ANNOUNCE_DELAY_MS);
 	}
 
 	private updatePeers(): void {

@@ -65,7 +65,10 @@ export async function previewImport(
 		countryId: header.country,
 		entries: entries.value,
 		verifier: app.verifier,
-		held: country?.view.valid.values()
+		held: country?.view.valid.values(),
+		// Judge the file together with everything stored here, so a second import of the same
+		// file finds nothing new (a record may only become valid with a held one).
+		heldEntries: country ? [...country.heldEntries()] : []
 	});
 	if (!verdict.country.genesis) {
 		return err(

@@ -94,13 +94,15 @@ describe('readHeldCountries', () => {
 			held('x', { id: sha256Hex('x').toUpperCase() }),
 			held('x', { name: 5 as unknown as string }),
 			held('x', { addedAt: '1000' as unknown as number }),
-			held('x', { secret: null as unknown as string }),
+			held('x', { secret: 5 as unknown as string }),
 			held('x', { signaling: 'wss://a' as unknown as string[] }),
 			held('x', { signaling: [1] as unknown as string[] })
 		];
-		const raw = JSON.stringify([held('a'), ...bad, held('b')]);
+		// A country imported from a public-only file has no secret: that is readable.
+		const noSecret = held('c', { secret: null });
+		const raw = JSON.stringify([held('a'), ...bad, held('b'), noSecret]);
 		expect(readHeldCountries(storageWith(raw))).toEqual({
-			countries: [held('a'), held('b')],
+			countries: [held('a'), held('b'), noSecret],
 			problem: 'Some saved countries were unreadable and skipped.'
 		});
 	});

@@ -5,7 +5,7 @@
  */
 import * as v from 'valibot';
 import * as Y from 'yjs';
-import { err, HEX64, ok, type Result, type SignedEntry } from '../model';
+import { err, HEX64, ok, parseEntry, type Result, type SignedEntry } from '../model';
 import { RECORDS_MAP } from './docs';
 
 /** PNG-style magic: a non-ASCII first byte and CR LF / SUB catch text-mode mangling. */
@@ -15,6 +15,15 @@ export const FORMAT_VERSION = 1;
 export const MAX_FILE_BYTES = 256 * 1024 * 1024;
 /** Refuse content that inflates past this (a decompression bomb). */
 export const MAX_CONTENT_BYTES = 1024 * 1024 * 1024;
+/** What the header can hold of the country's signaling list (more would not be read back). */
+const MAX_SIGNALING = 8;
+const MAX_SIGNALING_URL = 512;
+
+export type StateFileLimits = { maxFileBytes: number; maxContentBytes: number };
+const LIMITS: StateFileLimits = {
+	maxFileBytes: MAX_FILE_BYTES,
+	maxContentBytes: MAX_CONTENT_BYTES
+};
 
 export type StateFileError =
 	| 'file_too_large'
@@ -41,7 +50,10 @@ const headerSchema = v.strictObject({
 	parts: v.pipe(v.array(partSchema), v.minLength(1), v.maxLength(2)),
 	/** The citizens' secret travels only with the citizens part. */
 	secret: v.nullable(v.pipe(v.string(), v.maxLength(256))),
-	signaling: v.pipe(v.array(v.pipe(v.string(), v.maxLength(512))), v.maxLength(8))
+	signaling: v.pipe(
+		v.array(v.pipe(v.string(), v.maxLength(MAX_SIGNALING_URL))),
+		v.maxLength(MAX_SIGNALING)
+	)
 });
 export type StateHeader = v.InferOutput<typeof headerSchema>;
 
@@ -132,7 +144,10 @@ export async function writeStateFile(content: {
 			}))
 		),
 		secret: content.citizensUpdate ? content.secret : null,
+		// A country may list more servers than a file carries: keep what the reader accepts.
 		signaling: content.signaling
+			.filter((url) => url.length <= MAX_SIGNALING_URL)
+			.slice(0, MAX_SIGNALING)
 	};
 	const headerBytes = encoder.encode(JSON.stringify(header));
 	const length = new Uint8Array(4);
@@ -145,16 +160,23 @@ export async function writeStateFile(content: {
 	return concat([MAGIC, version, compressed]);
 }
 
-/** Read and check a state file. Never throws. */
+/**
+ * Read and check a state file. Never throws. `limits` exist for tests: a decompression bomb
+ * can be tried without inflating a gigabyte.
+ */
 export async function readStateFile(
-	file: Uint8Array
+	file: Uint8Array,
+	limits: Partial<StateFileLimits> = {}
 ): Promise<Result<StateContent, StateFileError>> {
-	if (file.byteLength > MAX_FILE_BYTES) {
-		return err('file_too_large', `The file is over ${MAX_FILE_BYTES / 1024 / 1024} MB.`);
+	const { maxFileBytes, maxContentBytes } = { ...LIMITS, ...limits };
+	if (file.byteLength > maxFileBytes) {
+		return err('file_too_large', `The file is over ${formatMiB(maxFileBytes)}.`);
 	}
-	if (file.byteLength < MAGIC.length + 2 || !MAGIC.every((b, i) => file[i] === b)) {
+	const head = file.subarray(0, MAGIC.length);
+	if (!file.byteLength || !head.every((b, i) => b === MAGIC[i])) {
 		return err('file_not_webocracy', 'This is not a Webocracy state file.');
 	}
+	if (file.byteLength < MAGIC.length + 2) return err('file_truncated', 'The file is cut short.');
 	const version = new DataView(file.buffer, file.byteOffset + MAGIC.length, 2).getUint16(0);
 	if (version > FORMAT_VERSION) {
 		return err(
@@ -165,18 +187,21 @@ export async function readStateFile(
 	if (version !== FORMAT_VERSION) {
 		return err('file_not_webocracy', `Unknown state file format ${version}.`);
 	}
+	const compressed = file.subarray(MAGIC.length + 2);
 	let sealed: Uint8Array;
 	try {
-		sealed = await pipeThrough(
-			file.subarray(MAGIC.length + 2),
-			new DecompressionStream('gzip'),
-			MAX_CONTENT_BYTES
-		);
+		sealed = await pipeThrough(compressed, new DecompressionStream('gzip'), maxContentBytes);
 	} catch (error) {
 		if (error instanceof RangeError) {
 			return err('file_too_large', 'The file inflates to more than this app will read.');
 		}
 		return err('file_truncated', 'The file is cut short or damaged: it does not decompress.');
+	}
+	// The gzip member must end the file. Node's inflater skips zero bytes after it (browsers
+	// refuse them): its last four bytes, the content length mod 2^32, tell where it ended.
+	const isize = new DataView(compressed.buffer, compressed.byteOffset + compressed.byteLength - 4);
+	if (isize.getUint32(0, true) !== sealed.byteLength % 2 ** 32) {
+		return err('file_corrupt', 'The file has bytes after its end.');
 	}
 	if (sealed.byteLength < 4 + 32) return err('file_truncated', 'The file is cut short.');
 	const body = sealed.subarray(0, sealed.byteLength - 32);
@@ -200,6 +225,8 @@ export async function readStateFile(
 		return err('header_invalid', `The file header is not valid: ${parsed.issues[0].message}`);
 	}
 	const header = parsed.output;
+	const mismatch = headerMismatch(header);
+	if (mismatch) return err('header_invalid', `The file header is not valid: ${mismatch}.`);
 	let offset = 4 + headerLength;
 	const data = new Map<string, Uint8Array>();
 	for (const part of header.parts) {
@@ -221,6 +248,26 @@ export async function readStateFile(
 		publicUpdate: data.get('public')!,
 		citizensUpdate: data.get('citizens') ?? null
 	});
+}
+
+const formatMiB = (bytes: number): string =>
+	bytes >= 2 ** 20 ? `${Math.floor(bytes / 2 ** 20)} MB` : `${bytes} bytes`;
+
+/**
+ * What the schema cannot see: the header's genesis must be the country's (its id is the
+ * country id, so the name shown before import is the one the founder signed), and the
+ * citizens' secret travels only with the citizens' part.
+ */
+function headerMismatch(header: StateHeader): string | null {
+	const genesis = parseEntry(header.country, header.genesis);
+	if (!genesis.ok || genesis.value.record.kind !== 'genesis') {
+		return 'its genesis is not the country’s founding record';
+	}
+	if (genesis.value.record.body.name !== header.name) return 'its name is not the country’s';
+	if (header.secret !== null && !header.parts.some((p) => p.name === 'citizens')) {
+		return 'a citizens’ secret without the citizens’ part';
+	}
+	return null;
 }
 
 /** The record entries inside a public-document update; junk that is not Yjs gives none. */
