@@ -3,13 +3,15 @@
  * writes made offline and syncs them later, is installable, updates only when asked
  * without losing data, and says what is wrong when storage is not there.
  */
-import { readFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Page } from '@playwright/test';
 import {
 	createIdentity,
 	createIdentityAt,
 	expect,
+	fillNewIdentity,
 	foundCountry,
 	invite,
 	joinAsNewcomer,
@@ -70,34 +72,58 @@ test('offline: the app reloads with no network, keeps a write, and syncs it once
 });
 
 test('Chromium reports the app installable, with its manifest and icons', async ({
-	newPerson
+	playwright,
+	launchOptions,
+	baseURL
 }) => {
-	const page = await newPerson();
-	await page.goto('/');
-	await controlledByServiceWorker(page);
-	const cdp = await page.context().newCDPSession(page);
-	const { installabilityErrors } = await cdp.send('Page.getInstallabilityErrors');
-	expect(installabilityErrors).toEqual([]);
-	const { errors, url } = await cdp.send('Page.getAppManifest');
-	expect(errors).toEqual([]);
-	expect(new URL(url).pathname).toBe('/manifest.webmanifest');
-
-	const manifest = await page.evaluate(() =>
-		fetch('/manifest.webmanifest').then((r) => r.json())
-	);
-	expect(manifest).toMatchObject({
-		name: 'Webocracy',
-		short_name: 'Webocracy',
-		start_url: '/',
-		scope: '/',
-		display: 'standalone',
-		theme_color: '#1d4e5f',
-		background_color: '#fbf9f4'
+	// Chromium never offers to install from an incognito profile, which is what browser
+	// contexts are: this test gets a profile on disk of its own.
+	const profile = await mkdtemp(join(tmpdir(), 'webocracy-profile-'));
+	const context = await playwright.chromium.launchPersistentContext(profile, {
+		...launchOptions,
+		baseURL
 	});
-	const purposes = (manifest.icons as { sizes: string; purpose: string }[]).map(
-		(i) => `${i.sizes} ${i.purpose}`
-	);
-	expect(purposes).toEqual(['192x192 any', '512x512 any', '512x512 maskable']);
+	try {
+		const page = await context.newPage();
+		await page.goto('/');
+		await controlledByServiceWorker(page);
+		const cdp = await context.newCDPSession(page);
+		const { installabilityErrors } = await cdp.send('Page.getInstallabilityErrors');
+		expect(installabilityErrors).toEqual([]);
+		const { errors, url } = await cdp.send('Page.getAppManifest');
+		expect(errors).toEqual([]);
+		expect(new URL(url).pathname).toBe('/manifest.webmanifest');
+
+		const manifest = await page.evaluate(() =>
+			fetch('/manifest.webmanifest').then((r) => r.json())
+		);
+		expect(manifest).toMatchObject({
+			name: 'Webocracy',
+			short_name: 'Webocracy',
+			start_url: '/',
+			scope: '/',
+			display: 'standalone',
+			theme_color: '#1d4e5f',
+			background_color: '#fbf9f4'
+		});
+		const icons = manifest.icons as { src: string; sizes: string; purpose: string }[];
+		expect(icons.map((i) => `${i.sizes} ${i.purpose}`)).toEqual([
+			'192x192 any',
+			'512x512 any',
+			'512x512 maskable'
+		]);
+		// Each icon is served, and is the size it claims.
+		for (const icon of icons) {
+			const size = await page.evaluate(async (src) => {
+				const bitmap = await createImageBitmap(await (await fetch(src)).blob());
+				return `${bitmap.width}x${bitmap.height}`;
+			}, icon.src);
+			expect(size).toBe(icon.sizes);
+		}
+	} finally {
+		await context.close();
+		await rm(profile, { recursive: true, force: true });
+	}
 });
 
 test('update: build B replaces build A, the banner offers it, reloading runs B with data intact', async ({
@@ -145,6 +171,18 @@ test('update: build B replaces build A, the banner offers it, reloading runs B w
 		await expect(page.getByTestId('country-name')).toHaveText('Versionia');
 		await expect(page.getByTestId('citizens')).toContainText('Ada');
 		await expect(page.getByTestId('identity-badge')).toContainText('Ada');
+		await page.getByRole('link', { name: /Diagnostics/ }).click();
+		await expect(page.getByTestId('diagnostics-summary')).toContainText('2 valid · 0 invalid');
+		// No mix of versions: the offline copy now holds B's files, and A's are gone.
+		const cached = await page.evaluate(async () => {
+			const urls: string[] = [];
+			for (const name of await caches.keys()) {
+				for (const request of await (await caches.open(name)).keys()) urls.push(request.url);
+			}
+			return urls.join('\n');
+		});
+		expect(cached).toContain(entryB!);
+		expect(cached).not.toContain(entryA!);
 	} finally {
 		await served.close();
 		await b.remove();
@@ -178,7 +216,7 @@ test('a cleared offline copy is noticed and downloaded again; data stays', async
 	await expect(page.getByTestId('citizens')).toContainText('Ada');
 });
 
-test('storage blocked (private mode): the app says nothing can be kept', async ({
+test('storage blocked (private mode): the app says what happened and what cannot work', async ({
 	newPerson
 }) => {
 	const page = await newPerson();
@@ -195,31 +233,71 @@ test('storage blocked (private mode): the app says nothing can be kept', async (
 	const notice = page.getByTestId('storage-notice');
 	await expect(notice).toHaveAttribute('data-code', 'blocked');
 	await expect(notice).toHaveAttribute('role', 'alert');
-	await expect(notice).toContainText('cannot be saved');
-	await expect(notice).toContainText('Open Webocracy in a normal window');
+	await expect(notice).toContainText('does not let Webocracy store anything on this device');
+	await expect(notice).toContainText('Open it in a normal window');
+	// As it says: making an identity fails, with a reason, and nothing pretends to be saved.
+	await page.goto('/identity');
+	await expect(notice).toHaveAttribute('data-code', 'blocked');
+	await fillNewIdentity(page, 'Ada');
+	await expect(page.getByRole('alert').filter({ hasText: /IndexedDB/ })).toBeVisible();
+	await expect(page.getByTestId('identity-badge')).toHaveCount(0);
 });
 
-test('storage nearly full, then full: the app says so', async ({ newPerson }) => {
+test('storage nearly full: the app says so before writes fail', async ({ newPerson }) => {
 	const page = await newPerson();
-	await createIdentity(page, 'Ada');
-	await controlledByServiceWorker(page);
-	await expect(page.getByTestId('storage-notice')).toHaveCount(0);
-	const cdp = await page.context().newCDPSession(page);
-	const origin = new URL(page.url()).origin;
-	const usage = await page.evaluate(async () => (await navigator.storage.estimate()).usage ?? 0);
-	expect(usage).toBeGreaterThan(0);
-
-	await cdp.send('Storage.overrideQuotaForOrigin', { origin, quotaSize: Math.ceil(usage * 1.05) });
-	await page.reload();
+	// Chromium 156 accepts CDP's Storage.overrideQuotaForOrigin but applies it neither to
+	// estimate() nor to writes (checked), so the estimate is what this test sets.
+	await page.addInitScript(() => {
+		const megabyte = 1024 * 1024;
+		navigator.storage.estimate = async () => ({ usage: 95 * megabyte, quota: 100 * megabyte });
+	});
+	await page.goto('/');
 	const notice = page.getByTestId('storage-notice');
 	await expect(notice).toHaveAttribute('data-code', 'nearly_full');
-	await expect(notice).toContainText('Storage for Webocracy is almost full');
-
-	await cdp.send('Storage.overrideQuotaForOrigin', { origin, quotaSize: 1 });
-	await page.reload();
-	await expect(notice).toHaveAttribute('data-code', 'full');
-	await expect(notice).toContainText('What was saved before is safe');
-	// What was saved before is still there.
-	await expect(page.getByTestId('identity-badge')).toContainText('Ada');
-	await cdp.send('Storage.overrideQuotaForOrigin', { origin });
+	await expect(notice).toHaveText(
+		'Storage for Webocracy is almost full (95.0 MB of 100.0 MB). New changes may soon fail to save: free some space on this device.'
+	);
 });
+
+test('storage full: a refused write is explained, what was saved before stays', async ({
+	newPerson
+}) => {
+	const page = await newPerson();
+	await createIdentity(page, 'Ada');
+	// Fill this origin's local storage to the last byte (Chromium's real per-origin limit),
+	// so founding a country fails where it remembers the country.
+	const filled = await page.evaluate(() => {
+		let size = 1024 * 1024;
+		let total = 0;
+		for (let i = 0; size >= 1; i++) {
+			try {
+				localStorage.setItem(`filler-${i}`, 'x'.repeat(size));
+				total += size;
+			} catch {
+				size = Math.floor(size / 2);
+			}
+		}
+		return total;
+	});
+	expect(filled).toBeGreaterThan(1024 * 1024);
+	await expect(page.getByTestId('storage-notice')).toHaveCount(0);
+	await foundCountryAttempt(page, 'Fullland');
+	const notice = page.getByTestId('storage-notice');
+	await expect(notice).toHaveAttribute('data-code', 'full');
+	await expect(notice).toHaveAttribute('role', 'alert');
+	await expect(notice).toContainText('This device refused to store more for Webocracy');
+	// What was saved before is still there after a reload.
+	await page.reload();
+	await expect(page.getByTestId('identity-badge')).toContainText('Ada');
+});
+
+/** Submit the founding form without expecting it to succeed. */
+async function foundCountryAttempt(page: Page, name: string) {
+	await page
+		.getByRole('navigation', { name: 'Main' })
+		.getByRole('link', { name: 'Countries' })
+		.click();
+	await page.getByRole('link', { name: 'Found a country' }).click();
+	await page.getByLabel('Country name').fill(name);
+	await page.getByRole('button', { name: 'Found the country' }).click();
+}

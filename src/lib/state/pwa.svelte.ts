@@ -11,14 +11,7 @@ export const SERVICE_WORKER_URL = '/sw.js';
 /** Looking for a new version while the app stays open (the browser also looks on each load). */
 const UPDATE_CHECK_MS = 60 * 60 * 1000;
 
-export type PwaOptions = {
-	/** Reload the page into the new version; a parameter so the flow can be tested. */
-	reload?: () => void;
-};
-
 export class PwaState {
-	/** A service worker controls this page: the app starts even with no network. */
-	offlineReady = $state(false);
 	/** A new version is installed and waits for the person's word. */
 	updateReady = $state(false);
 	/** The person asked to update; the new version is taking over. */
@@ -29,12 +22,7 @@ export class PwaState {
 	problem = $state<string | null>(null);
 
 	private workbox: Workbox | null = null;
-	private readonly reload: () => void;
 	private readonly stops: Array<() => void> = [];
-
-	constructor(options: PwaOptions = {}) {
-		this.reload = options.reload ?? (() => window.location.reload());
-	}
 
 	/** True where this build can install itself (production build, a browser with workers). */
 	static supported(): boolean {
@@ -48,8 +36,6 @@ export class PwaState {
 		this.workbox = workbox;
 		// Fires for a version that was already waiting when this page loaded, too.
 		workbox.addEventListener('waiting', () => (this.updateReady = true));
-		workbox.addEventListener('controlling', () => (this.offlineReady = true));
-		this.offlineReady = navigator.serviceWorker.controller !== null;
 		try {
 			await workbox.register();
 		} catch (error) {
@@ -99,6 +85,10 @@ export class PwaState {
 		for (const stop of this.stops.splice(0)) stop();
 	}
 
+	private reload(): void {
+		window.location.reload();
+	}
+
 	private async checkForUpdate(): Promise<void> {
 		if (!navigator.onLine || this.updateReady) return;
 		try {
@@ -114,7 +104,9 @@ export class PwaState {
 			const names = await caches.keys();
 			const precache = names.find((name) => name.startsWith('workbox-precache'));
 			const keys = precache ? await (await caches.open(precache)).keys() : [];
-			this.cacheMissing = !keys.some((request) => new URL(request.url).pathname === '/index.html');
+			// Precache keys carry a revision: /index.html?__WB_REVISION__=…
+			const shell = `${window.location.origin}/index.html`;
+			this.cacheMissing = !keys.some((request) => request.url.split('?')[0] === shell);
 		} catch {
 			// Cache storage unreadable: nothing to tell with confidence.
 		}

@@ -16,10 +16,10 @@ export type StorageProblem = {
 
 export const STORAGE_MESSAGES = {
 	blocked:
-		'This browser does not let Webocracy keep anything on this device (a private window, or ' +
-		'a setting that blocks site data). You can read what arrives while this tab is open, but ' +
-		'identities and countries cannot be saved, and everything is gone when you close it. ' +
-		'Open Webocracy in a normal window, or allow site data for it.',
+		'This browser does not let Webocracy store anything on this device (a private window, or ' +
+		'a setting that blocks site data). Webocracy keeps your identity and your countries only ' +
+		'on this device, so here it can neither make an identity nor open a country. Open it in ' +
+		'a normal window, or allow site data for this site.',
 	full:
 		'This device refused to store more for Webocracy: its storage is full. What was saved ' +
 		'before is safe, but your latest change may not have been kept. Free some space, then ' +

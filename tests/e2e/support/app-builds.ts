@@ -13,12 +13,22 @@ import { createAppServer } from '../../../server/app-server.js';
 
 const root = join(import.meta.dirname, '../../..');
 /** Everything `vite build` reads; node_modules is linked, not copied. */
-const SOURCES = ['src', 'static', 'svelte.config.js', 'vite.config.ts', 'package.json', 'tsconfig.json'];
+const SOURCES = [
+	'src',
+	'static',
+	'svelte.config.js',
+	'vite.config.ts',
+	'package.json',
+	'tsconfig.json'
+];
 
 /** Build the current sources as version `name` (SvelteKit's kit.version.name). */
-export async function buildVariant(name: string): Promise<{ dir: string; remove(): Promise<void> }> {
+export async function buildVariant(
+	name: string
+): Promise<{ dir: string; remove(): Promise<void> }> {
 	const scratch = await mkdtemp(join(tmpdir(), 'webocracy-build-'));
-	for (const source of SOURCES) await cp(join(root, source), join(scratch, source), { recursive: true });
+	for (const source of SOURCES)
+		await cp(join(root, source), join(scratch, source), { recursive: true });
 	await symlink(join(root, 'node_modules'), join(scratch, 'node_modules'), 'dir');
 	await mkdir(join(scratch, '.svelte-kit'), { recursive: true });
 	await new Promise<void>((resolve, reject) => {
