@@ -63,6 +63,10 @@ export default ts.config(
 			forbid(['**/identity', '**/identity/*', '**/state/*', '**/ui/*'], 'the model is pure')
 		]
 	),
+	layer(
+		['src/lib/render/**/*.ts'],
+		[noSvelte, noYjs, noOpenpgp, forbid(['$lib/*', '../*'], 'render: markdown-it only')]
+	),
 	layer(['src/lib/identity/**/*.ts'], [noSvelte, noYjs]),
 	layer(['src/lib/sync/**/*.ts'], [noSvelte, noOpenpgp, noUnsafe]),
 	layer(['src/lib/state/**/*.ts'], [noOpenpgp, noUnsafe, forbid(['y-*', 'yjs'], 'use sync')]),
