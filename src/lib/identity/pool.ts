@@ -2,8 +2,18 @@
  * A small pool of verify workers. Batches are cut into chunks so one sync of thousands
  * of records costs tens of messages, and both workers get a share. A chunk whose worker
  * fails is checked by the fallback instead, so a broken worker never loses a result.
+ *
+ * Chunks wait in one queue and each worker holds at most `maxInFlight` of them: posting
+ * (which copies the chunk) happens a little at a time, as answers come back, instead of
+ * in one long main-thread task, and a worker that is slower today simply takes fewer.
  */
-import type { VerifyJob, VerifyOutcome, WorkerResponse } from './verify-core';
+import {
+	packRequest,
+	type VerifyJob,
+	type VerifyOutcome,
+	type WorkerRequest,
+	type WorkerResponse
+} from './verify-core';
 
 /** What the pool needs of a Worker; tests pass an in-process stand-in. */
 export interface WorkerLike {
@@ -15,30 +25,50 @@ export interface WorkerLike {
 
 export type VerifyPool = {
 	run(jobs: readonly VerifyJob[]): Promise<VerifyOutcome[]>;
+	/** Start the workers now and warm the first up (see warmUp below); resolves when ready. */
+	warmUp(): Promise<void>;
 	/** Workers started and not failed. */
 	readonly alive: number;
 	/** Messages posted so far (a batch of n jobs posts about n / chunkSize). */
 	readonly posted: number;
+	/** Chunks posted and not yet answered, over all workers. */
+	readonly inFlight: number;
 	destroy(): void;
 };
 
-type Pending = {
+type Chunk = {
+	jobs: VerifyJob[];
 	resolve: (outcomes: VerifyOutcome[]) => void;
 	reject: (error: Error) => void;
-	size: number;
 };
 
-type Slot = { worker: WorkerLike; load: number; pending: Map<number, Pending>; dead: boolean };
+type Slot = {
+	worker: WorkerLike;
+	/** Jobs posted and not answered: ties between workers go to the less loaded. */
+	load: number;
+	pending: Map<number, Chunk>;
+	dead: boolean;
+};
 
 export function createPool(options: {
 	size: number;
 	create: () => WorkerLike;
 	fallback: (jobs: readonly VerifyJob[]) => Promise<VerifyOutcome[]>;
 	chunkSize?: number;
+	/**
+	 * Batches are not cut below this many jobs per chunk (default 16, about 10 ms of work):
+	 * a few records are quicker checked by one warm worker than spread over cold ones.
+	 */
+	minChunk?: number;
+	/** Chunks one worker may hold at once (default 2: one to work on, one waiting). */
+	maxInFlight?: number;
 }): VerifyPool {
 	const { size, create, fallback } = options;
 	const chunkSize = options.chunkSize ?? 256;
+	const minChunk = options.minChunk ?? 16;
+	const maxInFlight = Math.max(1, options.maxInFlight ?? 2);
 	const slots: Slot[] = [];
+	const queue: Chunk[] = [];
 	let seq = 0;
 	let posted = 0;
 	let started = false;
@@ -52,9 +82,12 @@ export function createPool(options: {
 		} catch {
 			// Already gone.
 		}
-		for (const pending of slot.pending.values()) pending.reject(new Error(reason));
+		const lost = [...slot.pending.values()];
 		slot.pending.clear();
 		slot.load = 0;
+		for (const chunk of lost) chunk.reject(new Error(reason));
+		// What still waits goes to the workers that are left, or to the fallback.
+		pump();
 	}
 
 	function start() {
@@ -70,14 +103,16 @@ export function createPool(options: {
 			const slot: Slot = { worker, load: 0, pending: new Map(), dead: false };
 			worker.onmessage = (event) => {
 				const response = event.data as WorkerResponse;
-				const pending = slot.pending.get(response?.seq);
-				if (!pending) return;
+				const chunk = slot.pending.get(response?.seq);
+				if (!chunk) return;
 				slot.pending.delete(response.seq);
-				slot.load -= pending.size;
+				slot.load -= chunk.jobs.length;
+				// The next chunk goes out before this one's results are handled.
+				pump();
 				if ('outcomes' in response && Array.isArray(response.outcomes)) {
-					pending.resolve(response.outcomes);
+					chunk.resolve(response.outcomes);
 				} else {
-					pending.reject(new Error('error' in response ? response.error : 'bad response'));
+					chunk.reject(new Error('error' in response ? response.error : 'bad response'));
 				}
 			};
 			worker.onerror = () => fail(slot, 'verify worker failed');
@@ -85,34 +120,65 @@ export function createPool(options: {
 		}
 	}
 
+	/** The live worker with the fewest chunks (then jobs) in flight, if it has room. */
+	function freeSlot(): Slot | undefined {
+		let best: Slot | undefined;
+		for (const slot of slots) {
+			if (slot.dead || slot.pending.size >= maxInFlight) continue;
+			if (
+				!best ||
+				slot.pending.size < best.pending.size ||
+				(slot.pending.size === best.pending.size && slot.load < best.load)
+			) {
+				best = slot;
+			}
+		}
+		return best;
+	}
+
+	function post(slot: Slot, chunk: Chunk, request: WorkerRequest): boolean {
+		slot.pending.set(request.seq, chunk);
+		slot.load += chunk.jobs.length;
+		try {
+			slot.worker.postMessage(request);
+			posted++;
+			return true;
+		} catch (error) {
+			// e.g. DataCloneError: this chunk goes to the fallback, the worker stays.
+			slot.pending.delete(request.seq);
+			slot.load -= chunk.jobs.length;
+			chunk.reject(error instanceof Error ? error : new Error(String(error)));
+			return false;
+		}
+	}
+
+	/** Hand queued chunks to workers with room; with no live worker left, reject them. */
+	function pump() {
+		while (queue.length > 0) {
+			if (!slots.some((s) => !s.dead)) {
+				for (const chunk of queue.splice(0)) chunk.reject(new Error('no verify worker'));
+				return;
+			}
+			const slot = freeSlot();
+			if (!slot) return;
+			const chunk = queue.shift() as Chunk;
+			post(slot, chunk, packRequest(seq++, chunk.jobs));
+		}
+	}
+
 	function send(jobs: VerifyJob[]): Promise<VerifyOutcome[]> {
 		if (!started && !destroyed) start();
-		let slot: Slot | undefined;
-		for (const candidate of slots) {
-			if (!candidate.dead && (!slot || candidate.load < slot.load)) slot = candidate;
-		}
-		if (!slot) return Promise.reject(new Error('no verify worker'));
-		const chosen = slot;
-		const id = seq++;
 		return new Promise<VerifyOutcome[]>((resolve, reject) => {
-			chosen.pending.set(id, { resolve, reject, size: jobs.length });
-			chosen.load += jobs.length;
-			try {
-				chosen.worker.postMessage({ seq: id, jobs });
-				posted++;
-			} catch (error) {
-				// e.g. DataCloneError: this chunk goes to the fallback, the worker stays.
-				chosen.pending.delete(id);
-				chosen.load -= jobs.length;
-				reject(error instanceof Error ? error : new Error(String(error)));
-			}
+			queue.push({ jobs, resolve, reject });
+			pump();
 		});
 	}
 
 	async function run(jobs: readonly VerifyJob[]): Promise<VerifyOutcome[]> {
 		if (jobs.length === 0) return [];
-		// Small batches still split across workers; big ones in bounded messages.
-		const per = Math.min(chunkSize, Math.max(1, Math.ceil(jobs.length / Math.max(1, size))));
+		// Batches split across workers (but not into tiny chunks); big ones in bounded messages.
+		const even = Math.ceil(jobs.length / Math.max(1, size));
+		const per = Math.max(1, Math.min(chunkSize, Math.max(minChunk, even)));
 		const chunks: VerifyJob[][] = [];
 		for (let i = 0; i < jobs.length; i += per) chunks.push(jobs.slice(i, i + per));
 		const results = await Promise.all(
@@ -126,13 +192,38 @@ export function createPool(options: {
 		return results.flat();
 	}
 
+	let warming: Promise<void> | null = null;
+
+	/**
+	 * Start the workers and have the first one check its built-in record (loading openpgp
+	 * and compiling the path) now. Live records go to it; the others warm up with their
+	 * first batch, so warming does not take both cores while the country is connecting.
+	 */
+	function warmUp(): Promise<void> {
+		if (destroyed) return Promise.resolve();
+		if (!started) start();
+		const first = slots.find((slot) => !slot.dead);
+		warming ??= first
+			? new Promise<void>((resolve) => {
+					// Not queued behind chunks (it copies nothing), but in flight while it lasts.
+					const chunk: Chunk = { jobs: [], resolve: () => resolve(), reject: () => resolve() };
+					post(first, chunk, { seq: seq++, keys: [], jobs: [], warmUp: true });
+				})
+			: Promise.resolve();
+		return warming;
+	}
+
 	return {
 		run,
+		warmUp,
 		get alive() {
 			return slots.filter((s) => !s.dead).length;
 		},
 		get posted() {
 			return posted;
+		},
+		get inFlight() {
+			return slots.reduce((n, s) => n + s.pending.size, 0);
 		},
 		destroy() {
 			destroyed = true;

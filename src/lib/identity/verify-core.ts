@@ -32,9 +32,41 @@ export type VerifyOutcome = {
 	checked: boolean;
 };
 
-export type WorkerRequest = { seq: number; jobs: VerifyJob[] };
+/** A job on its way to a worker: its key is an index into the request's `keys`. */
+export type WireJob = Omit<VerifyJob, 'publicKey'> & { key: number };
+/**
+ * One message to a worker. Each distinct armored key travels once per message, however
+ * many of its records the message holds (a key is about as large as a record). `warmUp`:
+ * first check the worker's own known-good record (warm-up.ts), so later ones find openpgp
+ * loaded and its code compiled.
+ */
+export type WorkerRequest = { seq: number; keys: string[]; jobs: WireJob[]; warmUp?: boolean };
 export type WorkerResponse =
 	{ seq: number; outcomes: VerifyOutcome[] } | { seq: number; error: string };
+
+/** The request for `jobs`, with every distinct key listed once. */
+export function packRequest(seq: number, jobs: readonly VerifyJob[]): WorkerRequest {
+	const keys: string[] = [];
+	const index = new Map<string, number>();
+	const wire = jobs.map(({ publicKey, ...job }): WireJob => {
+		let key = index.get(publicKey);
+		if (key === undefined) {
+			key = keys.push(publicKey) - 1;
+			index.set(publicKey, key);
+		}
+		return { ...job, key };
+	});
+	return { seq, keys, jobs: wire };
+}
+
+/** The jobs of a request; a job whose key index is not in `keys` gets no key (rejected). */
+function unpackJobs(keys: readonly unknown[], jobs: readonly unknown[]): VerifyJob[] {
+	return jobs.map((job) => {
+		const { key, ...rest } = (job ?? {}) as Partial<WireJob>;
+		const publicKey = Number.isInteger(key) ? keys[key as number] : undefined;
+		return { ...rest, publicKey } as VerifyJob;
+	});
+}
 
 /** Bigger than any key a record may carry (model's MAX_ARMORED_KEY is 16 KiB). */
 export const MAX_KEY_CHARS = 64 * 1024;
@@ -81,7 +113,10 @@ export function createVerifyCore(options: { maxKeys?: number } = {}): VerifyCore
 	}
 
 	async function verifyOne(openpgp: OpenPGPModule, job: VerifyJob): Promise<VerifyOutcome> {
-		if (typeof job.publicKey !== 'string' || job.publicKey.length > MAX_KEY_CHARS) {
+		if (typeof job.publicKey !== 'string') {
+			return outcome(null, 'key_mismatch', 'no public key given');
+		}
+		if (job.publicKey.length > MAX_KEY_CHARS) {
 			return outcome(null, 'key_mismatch', 'the public key is too large to be one key');
 		}
 		const parsed = await keyFor(openpgp, job.publicKey);
@@ -162,11 +197,19 @@ export function createVerifyCore(options: { maxKeys?: number } = {}): VerifyCore
 	};
 }
 
-/** The worker's whole protocol: one request, one response with the same seq. */
+/**
+ * The worker's whole protocol: one request, one response with the same seq. A request
+ * without `keys` carries whole VerifyJobs (each with its own publicKey).
+ */
 export async function handleRequest(core: VerifyCore, request: unknown): Promise<WorkerResponse> {
-	const { seq, jobs } = (request ?? {}) as Partial<WorkerRequest>;
-	if (typeof seq !== 'number' || !Array.isArray(jobs)) {
+	const { seq, jobs, keys } = (request ?? {}) as Partial<Record<keyof WorkerRequest, unknown>>;
+	if (
+		typeof seq !== 'number' ||
+		!Array.isArray(jobs) ||
+		!(keys === undefined || Array.isArray(keys))
+	) {
 		return { seq: typeof seq === 'number' ? seq : -1, error: 'malformed request' };
 	}
-	return { seq, outcomes: await core.verifyBatch(jobs) };
+	const unpacked = keys === undefined ? (jobs as VerifyJob[]) : unpackJobs(keys, jobs);
+	return { seq, outcomes: await core.verifyBatch(unpacked) };
 }

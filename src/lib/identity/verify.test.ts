@@ -5,7 +5,7 @@ import { makeGenesis } from '../model';
 import { sha256Hex } from '../model/hash';
 import { parseEntry, type AnyRecord, type ParsedRecord } from '../model/record';
 import { base64ToBytes, bytesToBase64 } from './base64';
-import { fixtureKey, passphrases } from './fixtures';
+import { fixtureKey, passphrases, vectors } from './fixtures';
 import {
 	importIdentity,
 	signRecord,
@@ -15,7 +15,8 @@ import {
 } from './keys';
 import type { WorkerLike } from './pool';
 import { createVerifiedCacheStore } from './store';
-import { createVerifyCore, handleRequest, type WorkerRequest } from './verify-core';
+import { createVerifyCore, handleRequest, packRequest, type WorkerRequest } from './verify-core';
+import { WARM_UP_JOB } from './warm-up';
 import {
 	createVerifier,
 	verifiedCacheKey,
@@ -353,6 +354,40 @@ describe('the persistent cache (fake-indexeddb)', () => {
 		);
 	});
 
+	it('stores positives of small (live) batches a moment later, together', async () => {
+		const writes: string[][] = [];
+		const recording: PersistentVerifiedCache = {
+			hasMany: async (keys) => keys.map(() => false),
+			addMany: async (keys) => {
+				writes.push([...keys]);
+			}
+		};
+		const verifier = createVerifier({ cache: recording, persistentLookupMin: 16 });
+		expect((await verifier.verify(good, alice.key.publicKey)).ok).toBe(true);
+		expect((await verifier.verify(goodBob, bob.key.publicKey)).ok).toBe(true);
+		// The verdicts are out; nothing has touched the store yet.
+		expect(writes).toEqual([]);
+		await vi.waitFor(() => expect(writes).toHaveLength(1));
+		expect(writes[0]).toEqual([
+			verifiedCacheKey(good.id, alice.key.fingerprint, good.signature),
+			verifiedCacheKey(goodBob.id, bob.key.fingerprint, goodBob.signature)
+		]);
+	});
+
+	it('stores what is still waiting when destroyed', async () => {
+		const writes: string[][] = [];
+		const recording: PersistentVerifiedCache = {
+			hasMany: async (keys) => keys.map(() => false),
+			addMany: async (keys) => {
+				writes.push([...keys]);
+			}
+		};
+		const verifier = createVerifier({ cache: recording });
+		expect((await verifier.verify(good, alice.key.publicKey)).ok).toBe(true);
+		verifier.destroy();
+		expect(writes).toEqual([[verifiedCacheKey(good.id, alice.key.fingerprint, good.signature)]]);
+	});
+
 	it('skips the persistent lookup for small (live) batches', async () => {
 		let lookups = 0;
 		const counting: PersistentVerifiedCache = {
@@ -489,15 +524,108 @@ describe('the worker pool', () => {
 
 	it('runs inline in Node, where there is no Worker', async () => {
 		const verifier = createVerifier({ useWorkers: true });
+		await verifier.warmUp();
 		expect((await verifier.verify(good, alice.key.publicKey)).ok).toBe(true);
+		expect(verifier.stats().workers).toBe(0);
+	});
+
+	it('warmUp starts the workers before the first record and warms the first, once', async () => {
+		const workers: InProcessWorker[] = [];
+		const verifier = createVerifier({
+			poolSize: 2,
+			createWorker: () => {
+				const worker = new InProcessWorker();
+				workers.push(worker);
+				return worker;
+			}
+		});
+		await Promise.all([verifier.warmUp(), verifier.warmUp()]);
+		expect(verifier.stats().workers).toBe(2);
+		expect(workers.map((w) => w.received)).toEqual([
+			[{ seq: 0, keys: [], jobs: [], warmUp: true }],
+			[]
+		]);
+		expect((await verifier.verify(good, alice.key.publicKey)).ok).toBe(true);
+		expect(workers).toHaveLength(2);
+	});
+
+	it('warmUp after destroy does nothing and still resolves', async () => {
+		const verifier = createVerifier({ poolSize: 1, createWorker: () => new InProcessWorker() });
+		verifier.destroy();
+		await verifier.warmUp();
 		expect(verifier.stats().workers).toBe(0);
 	});
 });
 
 describe('the worker protocol', () => {
-	it.each([null, 42, { seq: 1 }, { jobs: [] }])('answers %j with an error', async (request) => {
-		const response = await handleRequest(createVerifyCore(), request);
-		expect(response).toHaveProperty('error');
+	it.each([null, 42, { seq: 1 }, { jobs: [] }, { seq: 1, keys: 'k', jobs: [] }])(
+		'answers %j with an error',
+		async (request) => {
+			const response = await handleRequest(createVerifyCore(), request);
+			expect(response).toHaveProperty('error');
+		}
+	);
+
+	it('reads packed requests: each key once, jobs pointing at it', async () => {
+		const job = (parsed: ParsedRecord, publicKey: string) => ({
+			id: parsed.id,
+			text: parsed.text,
+			signature: parsed.signature,
+			publicKey,
+			author: parsed.record.author,
+			checkSignature: true
+		});
+		const jobs = [
+			job(good, alice.key.publicKey),
+			job(goodBob, bob.key.publicKey),
+			job(good, alice.key.publicKey),
+			job(goodBob, alice.key.publicKey)
+		];
+		const request = packRequest(7, jobs);
+		expect(request.keys).toEqual([alice.key.publicKey, bob.key.publicKey]);
+		expect(request.jobs.map((j) => j.key)).toEqual([0, 1, 0, 0]);
+		const response = await handleRequest(createVerifyCore(), structuredClone(request));
+		expect(response).toMatchObject({ seq: 7 });
+		const outcomes = 'outcomes' in response ? response.outcomes : [];
+		expect(outcomes.map((o) => o.code)).toEqual([null, null, null, 'key_mismatch']);
+	});
+
+	it.each([-1, 2, 0.5, '0', undefined])(
+		'rejects a packed job whose key index is %j as having no key',
+		async (key) => {
+			const request = packRequest(1, [
+				{
+					id: good.id,
+					text: good.text,
+					signature: good.signature,
+					publicKey: alice.key.publicKey,
+					author: alice.key.fingerprint,
+					checkSignature: true
+				}
+			]);
+			request.keys.push(bob.key.publicKey);
+			const bad = { ...request, jobs: [{ ...request.jobs[0]!, key: key as number }] };
+			const response = await handleRequest(createVerifyCore(), bad);
+			expect(response).toMatchObject({
+				seq: 1,
+				outcomes: [{ code: 'key_mismatch', message: 'no public key given' }]
+			});
+		}
+	);
+
+	it('warms up on a real vector: the genesis-openpgpjs-v4 record, which verifies', async () => {
+		const vector = vectors().find((v) => v.name === 'genesis-openpgpjs-v4')!;
+		expect(WARM_UP_JOB).toEqual({
+			id: vector.entry.id,
+			text: vector.entry.record,
+			signature: vector.entry.signature,
+			publicKey: vector.publicKey,
+			author: (JSON.parse(vector.entry.record) as { author: string }).author,
+			checkSignature: true
+		});
+		expect(await createVerifyCore().verifyBatch([WARM_UP_JOB])).toEqual([
+			{ fingerprint: WARM_UP_JOB.author, code: null, message: '', checked: true }
+		]);
 	});
 
 	it('reads each key once per worker', async () => {

@@ -16,6 +16,7 @@ import { sha256Hex } from '../model/hash';
 import type { ParsedRecord } from '../model/record';
 import { err, ok, type Err, type Result } from '../model/result';
 import { unsafeAssumeVerified, type Verified } from '../model/verified';
+import { loadOpenpgp } from './openpgp';
 import { createPool, type VerifyPool, type WorkerLike } from './pool';
 import { createVerifyCore, type VerifyCore, type VerifyJob } from './verify-core';
 
@@ -53,6 +54,13 @@ export type Verifier = {
 	/** One result per item, in order. Misses travel to the workers in a few large messages. */
 	verifyMany(items: readonly VerifyItem[]): Promise<Result<Verified>[]>;
 	stats(): VerifierStats;
+	/**
+	 * Get ready for the first record: start the workers and have the first check a built-in
+	 * known-good record, so openpgp is loaded and its code compiled (inline: load openpgp).
+	 * Call it when a country opens (RecordStore does), so the first live record does not pay
+	 * for a cold start. Once per verifier; never rejects; after destroy() it does nothing.
+	 */
+	warmUp(): Promise<void>;
 	/** Stop the workers and drop the caches. Later calls still work, inline. */
 	destroy(): void;
 };
@@ -61,7 +69,10 @@ export type VerifierOptions = {
 	cache?: PersistentVerifiedCache;
 	/** Default: true where module workers exist. */
 	useWorkers?: boolean;
-	/** Batches smaller than this skip the persistent cache lookup (live writes are new). */
+	/**
+	 * Batches smaller than this skip the persistent cache lookup (live writes are new), and
+	 * their positives are stored a moment later, several batches in one write.
+	 */
 	persistentLookupMin?: number;
 	/** Default: min(2, hardwareConcurrency). */
 	poolSize?: number;
@@ -72,6 +83,9 @@ export type VerifierOptions = {
 	/** Armored keys whose fingerprint is remembered. */
 	keyEntries?: number;
 };
+
+/** How long live positives wait to be stored together: off the path to the view. */
+const CACHE_WRITE_DELAY_MS = 250;
 
 /** The key under which the persistent cache stores a positive result. */
 export const verifiedCacheKey = (id: string, fingerprint: string, signature: string): string =>
@@ -136,20 +150,44 @@ export function createVerifier(options: VerifierOptions = {}): Verifier {
 	let inline: VerifyCore | null = null;
 	let destroyed = false;
 	let queue: { item: VerifyItem; resolve: (result: Result<Verified>) => void }[] = [];
+	/** Positives of small batches not stored yet, and the timer that will store them. */
+	let unsaved: string[] = [];
+	let saveTimer: ReturnType<typeof setTimeout> | null = null;
 
 	const runInline = (jobs: readonly VerifyJob[]) => {
 		inline ??= createVerifyCore();
 		return inline.verifyBatch(jobs);
 	};
 
-	function runJobs(jobs: readonly VerifyJob[]) {
-		if (!useWorkers || destroyed) return runInline(jobs);
+	function getPool(): VerifyPool {
 		if (!pool) {
 			const hardware = typeof navigator !== 'undefined' ? navigator.hardwareConcurrency : 1;
 			const size = options.poolSize ?? Math.max(1, Math.min(2, hardware || 1));
 			pool = createPool({ size, create, fallback: runInline });
 		}
-		return pool.run(jobs);
+		return pool;
+	}
+
+	function runJobs(jobs: readonly VerifyJob[]) {
+		if (!useWorkers || destroyed) return runInline(jobs);
+		return getPool().run(jobs);
+	}
+
+	function save(keys: readonly string[]) {
+		if (!cache || keys.length === 0) return;
+		try {
+			void cache.addMany(keys).catch(() => counts.cacheErrors++);
+		} catch {
+			counts.cacheErrors++;
+		}
+	}
+
+	function flushUnsaved() {
+		if (saveTimer !== null) clearTimeout(saveTimer);
+		saveTimer = null;
+		const keys = unsaved;
+		unsaved = [];
+		save(keys);
 	}
 
 	function remember<K, V>(map: Map<K, V>, max: number, key: K, value: V) {
@@ -248,7 +286,12 @@ export function createVerifier(options: VerifierOptions = {}): Verifier {
 		});
 		if (cache && fresh.length > 0) {
 			// Not awaited: the answer is known; remembering it must not delay the view.
-			void cache.addMany(fresh).catch(() => counts.cacheErrors++);
+			if (items.length >= persistentLookupMin) save(fresh);
+			else {
+				// A live record: not even the start of an IndexedDB write before the view.
+				unsaved.push(...fresh);
+				saveTimer ??= setTimeout(flushUnsaved, CACHE_WRITE_DELAY_MS);
+			}
 		}
 		return results;
 	}
@@ -315,8 +358,18 @@ export function createVerifier(options: VerifierOptions = {}): Verifier {
 				knownKeys: fingerprints.size
 			};
 		},
+		async warmUp() {
+			if (destroyed) return;
+			try {
+				if (useWorkers) await getPool().warmUp();
+				else await loadOpenpgp();
+			} catch {
+				// The first verification will say what is wrong.
+			}
+		},
 		destroy() {
 			destroyed = true;
+			flushUnsaved();
 			pool?.destroy();
 			memory.clear();
 			fingerprints.clear();

@@ -17,7 +17,14 @@ import {
 	type ReasonCode
 } from '../model';
 import { RECORDS_MAP } from './docs';
-import { LOCAL_ORIGIN, RecordStore, type RecordStatus, type StoreSnapshot } from './record-store';
+import {
+	LOCAL_ORIGIN,
+	RecordStore,
+	type DiagnosticEntry,
+	type RecordStatus,
+	type RecordVerifier,
+	type StoreSnapshot
+} from './record-store';
 import { forge, sign, signedCountry, signer, T0, type Signed } from './fixtures/country';
 import { Network, seededRandom, settle } from './fixtures/network';
 
@@ -602,5 +609,91 @@ describe('(e) publishing', () => {
 		// Written alone, deleted with everything by the vandal, healed alone.
 		expect(withHuge).toEqual([1, land.all.length + many.length, 1]);
 		expect(honest.store.snapshot.country.valid.size).toBe(land.all.length + many.length);
+	});
+});
+
+describe('(f) live changes cost what they change', () => {
+	/** A real inline verifier that remembers which records each call asked about. */
+	function counting() {
+		const inner = createVerifier({ useWorkers: false });
+		const calls: string[][] = [];
+		let warmUps = 0;
+		const verifier: RecordVerifier = {
+			verifyMany(items) {
+				calls.push(items.map((i) => i.parsed.id));
+				return inner.verifyMany(items);
+			},
+			warmUp() {
+				warmUps++;
+				return inner.warmUp();
+			}
+		};
+		return { verifier, calls, warmUps: () => warmUps };
+	}
+
+	function counted() {
+		const doc = new Y.Doc();
+		const records = doc.getMap<unknown>(RECORDS_MAP);
+		const check = counting();
+		const store = new RecordStore({ countryId: land.country, records, verifier: check.verifier });
+		return { doc, records, store, ...check };
+	}
+
+	it('asks its verifier to warm up as soon as it opens', () => {
+		const { warmUps } = counted();
+		expect(warmUps()).toBe(1);
+		// A verifier without warmUp is fine too.
+		expect(() => peer(null)).not.toThrow();
+	});
+
+	it('checks a record waiting for its author’s key once the key arrives, not on every change', async () => {
+		const { store, calls } = counted();
+		const hello = land.posts[2]!; // bob's post, before bob is a citizen here
+		await store.publish([land.genesis, land.founding]);
+		void store.publish([hello]);
+		await store.settled();
+		expect(store.statusOf(hello.id)).toMatchObject({ status: 'pending' });
+		calls.length = 0;
+		await store.publish([land.invite, land.posts[0]!]);
+		// Neither new record carries a key: bob's post is not asked about again.
+		expect(calls.flat().sort()).toEqual([land.invite.id, land.posts[0]!.id].sort());
+		calls.length = 0;
+		expect(await store.publish([land.joining])).toMatchObject([VALID]);
+		await store.settled();
+		// Bob's citizen record carries his key: then, and only then, his post is checked.
+		expect(calls).toEqual([[land.joining.id], [hello.id]]);
+		expect(store.statusOf(hello.id)).toEqual(VALID);
+	});
+
+	it('keeps the same country when a change verifies nothing new', async () => {
+		const { store, records } = counted();
+		await store.publish(land.all);
+		const before = store.snapshot;
+		records.set(sha256Hex('junk'), 42);
+		await store.settled();
+		expect(store.snapshot).not.toBe(before);
+		expect(store.snapshot.country).toBe(before.country);
+		expect(store.snapshot.diagnostics.map((d) => d.status)).toContain('invalid');
+	});
+
+	it('lists an old snapshot’s diagnostics as they were when it was taken', async () => {
+		const { store, records } = counted();
+		await store.publish([land.genesis, land.founding]);
+		const early = store.snapshot; // its diagnostics not read yet
+		await store.publish([land.invite]);
+		records.set(sha256Hex('junk'), 'junk');
+		await store.settled();
+		const line = (d: DiagnosticEntry) => `${d.id} ${d.status}`;
+		expect(early.diagnostics.map(line)).toEqual(
+			[land.genesis, land.founding].map((r) => `${r.id} valid`)
+		);
+		expect(store.snapshot.diagnostics.map(line)).toEqual([
+			`${sha256Hex('junk')} invalid`, // it claims no time: first
+			`${land.genesis.id} valid`,
+			`${land.founding.id} valid`,
+			`${land.invite.id} valid`
+		]);
+		// Read twice, built once.
+		expect(store.snapshot.diagnostics).toBe(store.snapshot.diagnostics);
 	});
 });

@@ -13,6 +13,7 @@ import {
 	type CountryView,
 	type ParsedRecord,
 	type ReasonCode,
+	type Rejection,
 	type Result,
 	type SignedEntry,
 	type Verified
@@ -20,6 +21,8 @@ import {
 
 export type RecordVerifier = {
 	verifyMany(items: { parsed: ParsedRecord; publicKey: string }[]): Promise<Result<Verified>[]>;
+	/** If present, called when a store opens: get ready before the first record arrives. */
+	warmUp?(): unknown;
 };
 
 export type RecordStatus =
@@ -57,6 +60,10 @@ const entryBytes = (id: string, entry: SignedEntry): number =>
 
 export const LOCAL_ORIGIN = Symbol('webocracy-local-write');
 
+const NO_KEYS: ReadonlyMap<string, string> = new Map();
+/** Genesis and citizen records carry their author's key: verifying one may reveal a key. */
+const carriesKey = (parsed: ParsedRecord) => signingKeyFor(parsed, NO_KEYS) !== null;
+
 const sameEntry = (a: unknown, b: ParsedRecord): boolean =>
 	typeof a === 'object' &&
 	a !== null &&
@@ -70,6 +77,12 @@ export class RecordStore extends ObservableV2<Events> {
 	private readonly parsed = new Map<string, ParsedRecord>();
 	private readonly verified = new Map<string, Verified>();
 	private readonly failed = new Map<string, DiagnosticEntry>();
+	/** Parsed, neither verified nor failed: waiting for a key or for a check. */
+	private readonly unchecked = new Set<string>();
+	/** Author → key from the verified self-keyed records; null: to be recomputed. */
+	private keys: Map<string, string> | null = null;
+	/** Whether `verified` changed since the country was last derived. */
+	private verifiedChanged = false;
 	private readonly dirty = new Set<string>();
 	private readonly waiters = new Map<string, Array<(status: RecordStatus) => void>>();
 	private running: Promise<void> = Promise.resolve();
@@ -92,6 +105,12 @@ export class RecordStore extends ObservableV2<Events> {
 		this.map.observe(this.observer);
 		for (const key of this.map.keys()) this.dirty.add(key);
 		this.schedule();
+		try {
+			// Workers started and openpgp loaded before the first live record needs them.
+			void Promise.resolve(this.verifier.warmUp?.()).catch(() => {});
+		} catch {
+			// A verifier that cannot warm up still verifies.
+		}
 	}
 
 	get snapshot(): StoreSnapshot {
@@ -112,6 +131,7 @@ export class RecordStore extends ObservableV2<Events> {
 		return Promise.all(verdicts);
 	}
 
+	/** What a record is here, as of the current snapshot (null: not seen). */
 	statusOf(id: string): RecordStatus | null {
 		if (this.current.country.valid.has(id)) return { status: 'valid' };
 		const entry = this.current.diagnostics.find((d) => d.id === id);
@@ -131,6 +151,18 @@ export class RecordStore extends ObservableV2<Events> {
 		});
 	}
 
+	/** Author → key, from the verified self-keyed records (kept until one is added). */
+	private knownKeys(): Map<string, string> {
+		return (this.keys ??= keysByAuthor(this.verified.values()));
+	}
+
+	private accept(record: Verified): void {
+		if (!this.verified.has(record.id) && carriesKey(record)) this.keys = null;
+		this.verified.set(record.id, record);
+		this.unchecked.delete(record.id);
+		this.verifiedChanged = true;
+	}
+
 	private schedule(): void {
 		if (this.scheduled) return;
 		this.scheduled = true;
@@ -147,8 +179,6 @@ export class RecordStore extends ObservableV2<Events> {
 		this.dirty.clear();
 		const toHeal: Verified[] = [];
 		const contested: { parsed: ParsedRecord; publicKey: string; mine: Verified }[] = [];
-		// Once per batch, not per entry: a vandal rewriting every entry must not cost n².
-		let keys: Map<string, string> | null = null;
 		for (const id of ids) {
 			const value = this.map.get(id);
 			const mine = this.verified.get(id);
@@ -159,9 +189,9 @@ export class RecordStore extends ObservableV2<Events> {
 				// back. A smaller one wins only if it verifies — one deterministic winner, so
 				// two honest peers never fight over it.
 				const parsed = value === undefined ? null : parseEntry(id, value);
-				const publicKey = parsed?.ok
-					? signingKeyFor(parsed.value, (keys ??= keysByAuthor(this.verified.values())))
-					: null;
+				// Keys are derived once, not per entry: a vandal rewriting every entry must not
+				// cost n².
+				const publicKey = parsed?.ok ? signingKeyFor(parsed.value, this.knownKeys()) : null;
 				if (parsed?.ok && publicKey && parsed.value.signature < mine.signature) {
 					contested.push({ parsed: parsed.value, publicKey, mine });
 				} else toHeal.push(mine);
@@ -169,17 +199,20 @@ export class RecordStore extends ObservableV2<Events> {
 			}
 			this.failed.delete(id);
 			this.parsed.delete(id);
+			this.unchecked.delete(id);
 			if (value === undefined) continue;
 			const parsed = parseEntry(id, value);
-			if (parsed.ok) this.parsed.set(id, parsed.value);
-			else this.failed.set(id, failure(id, value, parsed.code, parsed.message));
+			if (parsed.ok) {
+				this.parsed.set(id, parsed.value);
+				this.unchecked.add(id);
+			} else this.failed.set(id, failure(id, value, parsed.code, parsed.message));
 		}
 		if (contested.length) {
 			const results = await this.verifier.verifyMany(contested);
 			results.forEach((result, i) => {
 				const { mine } = contested[i]!;
 				if (result.ok) {
-					this.verified.set(mine.id, result.value);
+					this.accept(result.value);
 					this.parsed.set(mine.id, result.value);
 				} else toHeal.push(mine);
 			});
@@ -226,11 +259,11 @@ export class RecordStore extends ObservableV2<Events> {
 	private async verifyPending(): Promise<void> {
 		// Keys come only from verified self-signed records (a forged citizen record must not
 		// shadow a real key); verifying them reveals new keys, so loop.
-		for (;;) {
-			const keys = keysByAuthor(this.verified.values());
+		while (this.unchecked.size > 0) {
+			const keys = this.knownKeys();
 			const items: { parsed: ParsedRecord; publicKey: string }[] = [];
-			for (const parsed of this.parsed.values()) {
-				if (this.verified.has(parsed.id) || this.failed.has(parsed.id)) continue;
+			for (const id of this.unchecked) {
+				const parsed = this.parsed.get(id)!;
 				const publicKey = signingKeyFor(parsed, keys);
 				if (publicKey) items.push({ parsed, publicKey });
 			}
@@ -238,8 +271,9 @@ export class RecordStore extends ObservableV2<Events> {
 			const results = await this.verifier.verifyMany(items);
 			results.forEach((result, i) => {
 				const { parsed } = items[i]!;
-				if (result.ok) this.verified.set(parsed.id, result.value);
+				if (result.ok) this.accept(result.value);
 				else {
+					this.unchecked.delete(parsed.id);
 					this.failed.set(parsed.id, {
 						...describe(parsed),
 						status: 'invalid',
@@ -248,43 +282,75 @@ export class RecordStore extends ObservableV2<Events> {
 					});
 				}
 			});
+			// No record that carries a key was added: what still waits for one keeps waiting.
+			if (this.keys === keys) return;
 		}
 	}
 
 	private recompute(): void {
-		const country = deriveCountry(this.countryId, this.verified.values());
-		const diagnostics: DiagnosticEntry[] = [];
-		const rejectedById = new Map(country.rejected.map((r) => [r.id, r]));
-		for (const parsed of this.parsed.values()) {
-			const rejection = rejectedById.get(parsed.id);
-			const base = describe(parsed);
-			if (country.valid.has(parsed.id)) diagnostics.push({ ...base, status: 'valid' });
-			else if (rejection) {
-				diagnostics.push({
-					...base,
-					status: 'invalid',
-					code: rejection.code,
-					message: rejection.message
-				});
-			} else if (this.failed.has(parsed.id)) diagnostics.push(this.failed.get(parsed.id)!);
-			else
-				diagnostics.push({
-					...base,
-					status: 'pending',
-					message: 'the author’s key is not here yet'
-				});
-		}
-		for (const [id, entry] of this.failed) if (!this.parsed.has(id)) diagnostics.push(entry);
-		diagnostics.sort((a, b) => (a.at ?? 0) - (b.at ?? 0) || (a.id < b.id ? -1 : 1));
-		this.current = { country, diagnostics, healed: this.healed };
-		for (const entry of diagnostics) {
-			const waiting = this.waiters.get(entry.id);
-			if (!waiting || entry.status === 'pending') continue;
-			this.waiters.delete(entry.id);
+		// The country is always deriveCountry of the verified set; unchanged set, same view.
+		const country = this.verifiedChanged
+			? deriveCountry(this.countryId, this.verified.values())
+			: this.current.country;
+		this.verifiedChanged = false;
+		this.current = snapshotOf(country, this.healed, [...this.parsed.values()], [...this.failed]);
+		let rejected: Map<string, Rejection> | null = null;
+		for (const [id, waiting] of this.waiters) {
+			const parsed = this.parsed.get(id);
+			const entry = parsed
+				? diagnose(parsed, country, (rejected ??= rejectedById(country)), this.failed.get(id))
+				: this.failed.get(id);
+			if (!entry || entry.status === 'pending') continue;
+			this.waiters.delete(id);
 			for (const resolve of waiting) resolve(entry);
 		}
 		this.emit('change', [this.current]);
 	}
+}
+
+const rejectedById = (country: CountryView) => new Map(country.rejected.map((r) => [r.id, r]));
+
+/** A parsed record's line in the diagnostics. */
+function diagnose(
+	parsed: ParsedRecord,
+	country: CountryView,
+	rejected: ReadonlyMap<string, Rejection>,
+	failedEntry: DiagnosticEntry | undefined
+): DiagnosticEntry {
+	const base = describe(parsed);
+	if (country.valid.has(parsed.id)) return { ...base, status: 'valid' };
+	const rejection = rejected.get(parsed.id);
+	if (rejection) {
+		return { ...base, status: 'invalid', code: rejection.code, message: rejection.message };
+	}
+	return failedEntry ?? { ...base, status: 'pending', message: 'the author’s key is not here yet' };
+}
+
+/**
+ * A snapshot whose diagnostics (every record and its status, sorted) are built when first
+ * read, from what was held when it was taken: most changes are never looked at that way.
+ */
+function snapshotOf(
+	country: CountryView,
+	healed: number,
+	parsed: readonly ParsedRecord[],
+	failed: readonly [string, DiagnosticEntry][]
+): StoreSnapshot {
+	let diagnostics: DiagnosticEntry[] | null = null;
+	return {
+		country,
+		healed,
+		get diagnostics() {
+			if (diagnostics) return diagnostics;
+			const rejected = rejectedById(country);
+			const failedById = new Map(failed);
+			const list = parsed.map((p) => diagnose(p, country, rejected, failedById.get(p.id)));
+			const parsedIds = new Set(parsed.map((p) => p.id));
+			for (const [id, entry] of failed) if (!parsedIds.has(id)) list.push(entry);
+			list.sort((a, b) => (a.at ?? 0) - (b.at ?? 0) || (a.id < b.id ? -1 : 1));
+			return (diagnostics = list);
+		}
+	};
 }
 
 function describe(parsed: ParsedRecord): Omit<DiagnosticEntry, keyof RecordStatus> {
