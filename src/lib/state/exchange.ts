@@ -1,15 +1,5 @@
 /** Export a country to a file, import one back (merge), or found a new country from one. */
-import {
-	err,
-	makeCitizen,
-	makeGenesis,
-	ok,
-	recordSetDigest,
-	type Constitution,
-	type Result,
-	type Verified
-} from '../model';
-import { signRecord } from '../identity';
+import { err, ok, recordSetDigest, type Constitution, type Result, type Verified } from '../model';
 import {
 	entriesOfUpdate,
 	readStateFile,
@@ -18,7 +8,7 @@ import {
 	type StateHeader
 } from '../sync';
 import type { AppState } from './app.svelte';
-import { randomToken } from './random';
+import { foundCountry } from './founding';
 
 export type ImportPreview = {
 	header: StateHeader;
@@ -132,47 +122,16 @@ export async function secede(
 	preview: ImportPreview,
 	input: { name: string; constitution: Constitution }
 ): Promise<Result<string, string>> {
-	const unlocked = app.identity.unlocked;
-	if (!unlocked) return err('locked', 'Unlock your identity first.');
-	const { fingerprint, publicKey, name: displayName } = unlocked.key;
-	const at = Date.now();
-	const genesis = await signRecord(
-		unlocked,
-		makeGenesis({
-			author: fingerprint,
-			at,
-			name: input.name,
-			constitution: input.constitution,
-			founderKey: publicKey,
+	return foundCountry(
+		app,
+		{
+			...input,
 			parent: {
 				country: preview.header.country,
 				recordSet: recordSetDigest(preview.valid.map((r) => r.id)),
 				records: preview.valid.length
 			}
-		})
+		},
+		preview.valid.map((r) => ({ id: r.id, entry: { record: r.text, signature: r.signature } }))
 	);
-	if (!genesis.ok) return genesis;
-	const id = genesis.value.id;
-	const citizen = await signRecord(
-		unlocked,
-		makeCitizen({
-			country: id,
-			author: fingerprint,
-			at,
-			name: displayName,
-			publicKey,
-			admission: { type: 'founder' }
-		})
-	);
-	if (!citizen.ok) return citizen;
-	app.remember({ id, name: input.name, addedAt: at, secret: randomToken(32), signaling: [] });
-	const country = app.country(id);
-	const inherited = preview.valid.map((r) => ({
-		id: r.id,
-		entry: { record: r.text, signature: r.signature }
-	}));
-	const verdicts = await country.publish([genesis.value, citizen.value, ...inherited]);
-	const refused = verdicts.find((v) => v.status === 'invalid');
-	if (refused?.status === 'invalid') return err(refused.code, refused.message);
-	return ok(id);
 }

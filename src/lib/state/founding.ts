@@ -1,14 +1,35 @@
 /** Founding a country: the founder signs the genesis, then their own citizen record. */
 import { signRecord } from '../identity';
-import { err, makeCitizen, makeGenesis, ok, type Constitution, type Result } from '../model';
+import {
+	err,
+	makeCitizen,
+	makeGenesis,
+	ok,
+	type Constitution,
+	type GenesisBody,
+	type Result,
+	type SignedEntry
+} from '../model';
 import type { AppState } from './app.svelte';
 import { randomToken } from './random';
 
-export type FoundInput = { name: string; constitution: Constitution };
+export type FoundInput = {
+	name: string;
+	constitution: Constitution;
+	/** For a secession: the parent country and the record set the new one starts from. */
+	parent?: GenesisBody['parent'];
+};
 
+type SignedRecord = { id: string; entry: SignedEntry };
+
+/**
+ * Found a country: the founder signs the genesis (its hash is the country id), then their
+ * own citizen record; `inherited` records (a secession's) are published with them.
+ */
 export async function foundCountry(
 	app: AppState,
-	input: FoundInput
+	input: FoundInput,
+	inherited: SignedRecord[] = []
 ): Promise<Result<string, string>> {
 	const unlocked = app.identity.unlocked;
 	if (!unlocked) return err('locked', 'Unlock your identity first.');
@@ -21,14 +42,16 @@ export async function foundCountry(
 			at,
 			name: input.name,
 			constitution: input.constitution,
-			founderKey: publicKey
+			founderKey: publicKey,
+			parent: input.parent ?? null
 		})
 	);
 	if (!genesis.ok) return genesis;
+	const id = genesis.value.id;
 	const citizen = await signRecord(
 		unlocked,
 		makeCitizen({
-			country: genesis.value.id,
+			country: id,
 			author: fingerprint,
 			at,
 			name: displayName,
@@ -37,11 +60,10 @@ export async function foundCountry(
 		})
 	);
 	if (!citizen.ok) return citizen;
-	const id = genesis.value.id;
 	// Remember first, so the country opens with its own secret and rooms.
 	app.remember({ id, name: input.name, addedAt: at, secret: randomToken(32), signaling: [] });
 	const country = app.country(id);
-	const verdicts = await country.publish([genesis.value, citizen.value]);
+	const verdicts = await country.publish([genesis.value, citizen.value, ...inherited]);
 	const refused = verdicts.find((v) => v.status === 'invalid');
 	if (refused && refused.status === 'invalid') return err(refused.code, refused.message);
 	app.remember({ ...app.heldCountry(id)!, name: country.view.name });
