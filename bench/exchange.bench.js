@@ -9,10 +9,9 @@
  * records change.
  */
 import { existsSync } from 'node:fs';
-import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { pathToFileURL } from 'node:url';
-import { build } from 'vite';
+import { importForNode } from './support/bundle.js';
 import { withTimeout } from './support/harness.js';
 
 /** @typedef {import('./support/harness.js').MetricInput} MetricInput */
@@ -28,22 +27,8 @@ const RUNS = 5;
  * @param {string} root
  * @returns {Promise<typeof import('./browser/exchange.ts')>}
  */
-async function importWorkload(root) {
-	const outDir = join(root, 'node_modules/.cache/webocracy-bench/exchange-node');
-	await rm(outDir, { recursive: true, force: true });
-	await build({
-		configFile: false,
-		root,
-		logLevel: 'warn',
-		build: {
-			ssr: join(root, 'bench/browser/exchange.ts'),
-			outDir,
-			target: 'node20',
-			reportCompressedSize: false,
-			rolldownOptions: { output: { format: 'es', entryFileNames: '[name].js' } }
-		}
-	});
-	return import(pathToFileURL(join(outDir, 'exchange.js')).href);
+function importWorkload(root) {
+	return importForNode(root, 'bench/browser/exchange.ts', 'exchange-node');
 }
 
 /**

@@ -5,16 +5,13 @@
  * main thread is free. Baseline: the same start on a country of 2 records, alternating.
  * Also the size of the first page's JavaScript (scripts/first-page.js).
  */
-import { rm } from 'node:fs/promises';
-import { join } from 'node:path';
-import { pathToFileURL } from 'node:url';
 import { chromium } from '@playwright/test';
-import { build } from 'vite';
 import * as Y from 'yjs';
 import { createAppServer } from '../server/app-server.js';
 import { buildIfNeeded } from '../scripts/build-if-needed.js';
 import { FIRST_PAGE_BUDGET_GZIP, firstPage } from '../scripts/first-page.js';
 import { chromiumFlags } from './support/browser.js';
+import { importForNode } from './support/bundle.js';
 import { median, withTimeout } from './support/harness.js';
 
 /** @typedef {import('./support/harness.js').MetricInput} MetricInput */
@@ -33,22 +30,8 @@ const TARGET_MS = 1000;
  * @param {string} root
  * @returns {Promise<typeof import('../tests/e2e/support/node-peer.ts')>}
  */
-async function importSeeder(root) {
-	const outDir = join(root, 'node_modules/.cache/webocracy-bench/pwa-seed');
-	await rm(outDir, { recursive: true, force: true });
-	await build({
-		configFile: false,
-		root,
-		logLevel: 'warn',
-		build: {
-			ssr: join(root, 'tests/e2e/support/node-peer.ts'),
-			outDir,
-			target: 'node20',
-			reportCompressedSize: false,
-			rolldownOptions: { output: { format: 'es', entryFileNames: '[name].js' } }
-		}
-	});
-	return import(pathToFileURL(join(outDir, 'node-peer.js')).href);
+function importSeeder(root) {
+	return importForNode(root, 'tests/e2e/support/node-peer.ts', 'pwa-seed');
 }
 
 /**

@@ -33,23 +33,36 @@ export async function buildPage(root) {
 }
 
 /**
+ * Bundle a TypeScript entry of this repository (and the src modules it imports) for Node,
+ * into the bench cache, and import it.
  * @param {string} root the repository
- * @returns {Promise<typeof import('../browser/node.ts')>} the workloads, for Node
+ * @param {string} entry path of the entry, relative to root
+ * @param {string} cacheName folder name under node_modules/.cache/webocracy-bench/
+ * @returns {Promise<any>} the entry's module // reason: each caller types its own import
  */
-export async function importNodeWorkloads(root) {
-	const outDir = join(root, 'node_modules/.cache/webocracy-bench/node');
+export async function importForNode(root, entry, cacheName) {
+	const outDir = join(root, 'node_modules/.cache/webocracy-bench', cacheName);
 	await rm(outDir, { recursive: true, force: true });
 	await build({
 		configFile: false,
 		root,
 		logLevel: 'warn',
 		build: {
-			ssr: join(root, 'bench/browser/node.ts'),
+			ssr: join(root, entry),
 			outDir,
 			target: 'node20',
 			reportCompressedSize: false,
 			rolldownOptions: { output: { format: 'es', entryFileNames: '[name].js' } }
 		}
 	});
-	return import(pathToFileURL(join(outDir, 'node.js')).href);
+	const name = entry.split('/').pop()?.replace(/\.ts$/, '.js') ?? 'index.js';
+	return import(pathToFileURL(join(outDir, name)).href);
+}
+
+/**
+ * @param {string} root the repository
+ * @returns {Promise<typeof import('../browser/node.ts')>} the workloads, for Node
+ */
+export function importNodeWorkloads(root) {
+	return importForNode(root, 'bench/browser/node.ts', 'node');
 }
