@@ -205,7 +205,7 @@ export class RecordStore extends ObservableV2<Events> {
 			if (parsed.ok) {
 				this.parsed.set(id, parsed.value);
 				this.unchecked.add(id);
-			} else this.failed.set(id, failure(id, value, parsed.code, parsed.message));
+			} else this.failed.set(id, describeUnparsed(id, value, parsed.code, parsed.message));
 		}
 		if (contested.length) {
 			const results = await this.verifier.verifyMany(contested);
@@ -275,7 +275,7 @@ export class RecordStore extends ObservableV2<Events> {
 				else {
 					this.unchecked.delete(parsed.id);
 					this.failed.set(parsed.id, {
-						...describe(parsed),
+						...describeRecord(parsed),
 						status: 'invalid',
 						code: result.code,
 						message: result.message
@@ -317,7 +317,7 @@ function diagnose(
 	rejected: ReadonlyMap<string, Rejection>,
 	failedEntry: DiagnosticEntry | undefined
 ): DiagnosticEntry {
-	const base = describe(parsed);
+	const base = describeRecord(parsed);
 	if (country.valid.has(parsed.id)) return { ...base, status: 'valid' };
 	const rejection = rejected.get(parsed.id);
 	if (rejection) {
@@ -353,7 +353,8 @@ function snapshotOf(
 	};
 }
 
-function describe(parsed: ParsedRecord): Omit<DiagnosticEntry, keyof RecordStatus> {
+/** What every diagnostic says of a parsed record, whatever its verdict. */
+export function describeRecord(parsed: ParsedRecord): Omit<DiagnosticEntry, keyof RecordStatus> {
 	return {
 		id: parsed.id,
 		kind: parsed.record.kind,
@@ -362,7 +363,13 @@ function describe(parsed: ParsedRecord): Omit<DiagnosticEntry, keyof RecordStatu
 	};
 }
 
-function failure(id: string, value: unknown, code: ReasonCode, message: string): DiagnosticEntry {
+/** A diagnostic for an entry that did not parse, with what it claimed to be when readable. */
+export function describeUnparsed(
+	id: string,
+	value: unknown,
+	code: ReasonCode,
+	message: string
+): DiagnosticEntry {
 	// Best effort to say what the junk claimed to be; never trust it.
 	let kind = '?';
 	let author = '';

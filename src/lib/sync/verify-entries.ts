@@ -12,7 +12,12 @@ import {
 	type ParsedRecord,
 	type Verified
 } from '../model';
-import type { DiagnosticEntry, RecordVerifier } from './record-store';
+import {
+	describeRecord,
+	describeUnparsed,
+	type DiagnosticEntry,
+	type RecordVerifier
+} from './record-store';
 
 export type EntrySetVerdict = {
 	/** The country as it would be with these entries added to what is held. */
@@ -48,15 +53,7 @@ export async function verifyEntries(options: {
 		const result = parseEntry(id, value);
 		if (result.ok) parsed.set(id, result.value);
 		else {
-			invalid.push({
-				id: id.slice(0, 80),
-				kind: '?',
-				author: '',
-				at: null,
-				status: 'invalid',
-				code: result.code,
-				message: result.message
-			});
+			invalid.push(describeUnparsed(id, value, result.code, result.message));
 		}
 	}
 	/** By id: what the rules will see, one version per id (the smaller valid signature). */
@@ -103,7 +100,7 @@ export async function verifyEntries(options: {
 			} else if (from === 'set') {
 				failed.add(record.id);
 				invalid.push({
-					...describe(record),
+					...describeRecord(record),
 					status: 'invalid',
 					code: result.code,
 					message: result.message
@@ -122,7 +119,7 @@ export async function verifyEntries(options: {
 		else if (checked.has(record.id)) {
 			const rejection = rejectedById.get(record.id);
 			invalid.push({
-				...describe(record),
+				...describeRecord(record),
 				status: 'invalid',
 				code: rejection?.code ?? 'author_unknown',
 				message: rejection?.message ?? 'the record is not valid in this country'
@@ -132,7 +129,7 @@ export async function verifyEntries(options: {
 			// says so: R3 is judged before anything that needs a key.
 			const elsewhere = record.record.kind !== 'genesis' && !related.has(record.record.country);
 			invalid.push({
-				...describe(record),
+				...describeRecord(record),
 				status: 'invalid',
 				code: elsewhere ? 'country_mismatch' : 'author_unknown',
 				message: elsewhere
@@ -142,15 +139,4 @@ export async function verifyEntries(options: {
 		}
 	}
 	return { country, valid, invalid };
-}
-
-export function describe(
-	parsed: ParsedRecord
-): Omit<DiagnosticEntry, 'status' | 'code' | 'message'> {
-	return {
-		id: parsed.id,
-		kind: parsed.record.kind,
-		author: parsed.record.author,
-		at: parsed.record.at
-	};
 }
