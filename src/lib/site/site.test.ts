@@ -59,8 +59,9 @@ describe('golden sites (adding a case is adding a fixture in fixtures.ts)', () =
 			}
 		}
 		expect(filesUnder(dir), 'golden files missing: run UPDATE_GOLDEN=1 and read them').toEqual(
-			files.map((f) => f.path)
+			files.map((f) => f.path).sort()
 		);
+		expect(new Set(files.map((f) => f.path)).size).toBe(files.length);
 		for (const file of files) {
 			expect(bytes(file.content).equals(readFileSync(join(dir, file.path))), file.path).toBe(true);
 		}
