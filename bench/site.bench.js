@@ -90,6 +90,8 @@ export default {
 				`); the site is ${r.htmlPages.toLocaleString('en-US')} HTML pages and ${r.files.toLocaleString('en-US')} files in all (records and signatures included).`
 		);
 		const runs = `median of ${RUNS} runs`;
+		/** @param {'verifyMs' | 'deriveMs' | 'planMs' | 'writeMs'} step */
+		const part = (step) => `${median(r.incrementalParts.map((p) => p[step])).toFixed(0)} ms`;
 		/** @type {MetricInput[]} */
 		return [
 			{
@@ -103,6 +105,13 @@ export default {
 					`${runs}: verifyEntries with a cold inline verifier (${r.signatureChecks.toLocaleString('en-US')} signatures checked), ` +
 					`deriveCountry, planSite, every file rendered in memory. Parts: verify+derive ${median(r.verifyMs).toFixed(0)} ms, ` +
 					`derive again ${median(r.deriveMs).toFixed(0)} ms, plan ${median(r.planMs).toFixed(0)} ms, render ${median(r.renderMs).toFixed(0)} ms`
+			},
+			{
+				metric: 'full render, CPU time of the pass',
+				unit: 'ms',
+				ours: median(r.fullCpuMs),
+				targets: [{ on: 'ours', op: '<=', value: 5000 }],
+				note: 'process CPU time (user + system) of the same passes, apart from waiting for a core'
 			},
 			{
 				metric: 'full render throughput, verification included',
@@ -137,7 +146,16 @@ export default {
 				note:
 					`median of ${INCREMENTAL_RUNS}: verify the post (fresh verifier), deriveCountry over all records, planSite, ` +
 					`site-writer pass: ${r.incrementalRendered} files rendered, ${r.incrementalWritten} written (atomic, fsync); ` +
-					`max ${Math.max(...r.incrementalMs).toFixed(0)} ms`
+					`max ${Math.max(...r.incrementalMs).toFixed(0)} ms. Medians by step: ${part('verifyMs')} verify, ` +
+					`${part('deriveMs')} deriveCountry, ${part('planMs')} planSite, ${part('writeMs')} writer pass`
+			},
+			{
+				metric: 'one new post, CPU time of the pass',
+				unit: 'ms',
+				ours: median(r.incrementalParts.map((p) => p.cpuMs)),
+				note:
+					'process CPU time (user + system) of the same passes: what the pass costs apart from ' +
+					'waiting for a core on a loaded machine'
 			}
 		];
 	}

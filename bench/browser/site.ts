@@ -136,6 +136,8 @@ export type SiteBenchResult = {
 	files: number;
 	/** Ours, one full pass: verify every record, derive, plan, render every file in memory. */
 	fullMs: number[];
+	/** Process CPU time of the same passes. */
+	fullCpuMs: number[];
 	verifyMs: number[];
 	deriveMs: number[];
 	planMs: number[];
@@ -146,6 +148,14 @@ export type SiteBenchResult = {
 	firstWriteMs: number;
 	/** One new post: verify it, derive, plan, site-writer pass (durable). */
 	incrementalMs: number[];
+	/** The same passes by step, wall time, and the process's CPU time for the whole pass. */
+	incrementalParts: {
+		verifyMs: number;
+		deriveMs: number;
+		planMs: number;
+		writeMs: number;
+		cpuMs: number;
+	}[];
 	incrementalWritten: number;
 	incrementalRendered: number;
 	/** Baseline: render the one new page with markdown-it and write it with writeFile. */
@@ -181,6 +191,7 @@ export async function runSite(options: {
 		htmlPages: 0,
 		files: 0,
 		fullMs: [],
+		fullCpuMs: [],
 		verifyMs: [],
 		deriveMs: [],
 		planMs: [],
@@ -188,6 +199,7 @@ export async function runSite(options: {
 		baselineMs: [],
 		firstWriteMs: 0,
 		incrementalMs: [],
+		incrementalParts: [],
 		incrementalWritten: 0,
 		incrementalRendered: 0,
 		incrementalBaselineMs: [],
@@ -209,6 +221,7 @@ export async function runSite(options: {
 		void pages;
 
 		// Ours: verifyEntries parses, checks every signature (a cold verifier) and derives.
+		const cpu0 = process.cpuUsage();
 		t0 = performance.now();
 		const verifier = createVerifier({ useWorkers: false });
 		const verdict = await verifyEntries({ countryId: country.country, entries, verifier });
@@ -227,6 +240,8 @@ export async function runSite(options: {
 		// verifyEntries already derives once; the second derive is what the renderer needs
 		// apart from it, so the full time counts both.
 		result.fullMs.push(t4 - t0);
+		const cpu = process.cpuUsage(cpu0);
+		result.fullCpuMs.push((cpu.user + cpu.system) / 1000);
 		result.htmlPages = plan.stats.htmlFiles;
 		result.files = files.length;
 		result.signatureChecks = verifier.stats().signatureChecks;
@@ -267,16 +282,29 @@ export async function runSite(options: {
 			);
 
 			const verifier = createVerifier({ useWorkers: false });
+			const cpu0 = process.cpuUsage();
 			t0 = performance.now();
 			const parsed = parseEntry(country.newPost.id, country.newPost.entry);
 			if (!parsed.ok) throw new Error(parsed.message);
 			const checked = await verifier.verify(parsed.value, keyOf.get(parsed.value.record.author)!);
 			if (!checked.ok) throw new Error(checked.message);
 			held.set(checked.value.id, checked.value);
+			const t1 = performance.now();
 			const view = deriveCountry(country.country, held.values());
+			const t2 = performance.now();
 			const plan = check(planSite({ country: view, baseUrl: options.baseUrl }));
+			const t3 = performance.now();
 			const report = await writer.write(plan);
-			result.incrementalMs.push(performance.now() - t0);
+			const t4 = performance.now();
+			const cpu = process.cpuUsage(cpu0);
+			result.incrementalMs.push(t4 - t0);
+			result.incrementalParts.push({
+				verifyMs: t1 - t0,
+				deriveMs: t2 - t1,
+				planMs: t3 - t2,
+				writeMs: t4 - t3,
+				cpuMs: (cpu.user + cpu.system) / 1000
+			});
 			result.incrementalWritten = report.written;
 			result.incrementalRendered = report.rendered;
 			verifier.destroy();

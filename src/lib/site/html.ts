@@ -162,7 +162,6 @@ export function frontPage(
 		parentName: string | null;
 		featured: readonly BlogPost[];
 		latest: readonly BlogPost[];
-		citizens: number;
 	}
 ): string {
 	const from = paths.front;

@@ -13,14 +13,19 @@ export function dependencyKey(parts: readonly (string | number | boolean | null)
 	let h4 = 0xa54ff53a;
 	for (const part of parts) {
 		const text = part === null ? '\u0000null' : String(part);
-		// Each part ends with a separator and its length, so ['ab','c'] and ['a','bc'] differ.
-		for (let i = 0; i <= text.length + 1; i++) {
-			const code = i < text.length ? text.charCodeAt(i) : i === text.length ? 0x1f : text.length;
+		// Two UTF-16 units per round; each part ends with its length and a separator, so
+		// ['ab','c'] and ['a','bc'] differ.
+		const n = text.length;
+		for (let i = 0; i < n + 2; i += 2) {
+			const a = i < n ? text.charCodeAt(i) : 0x1f;
+			const b = i + 1 < n ? text.charCodeAt(i + 1) : i + 1 === n ? 0x1f : n & 0xffff;
+			const code = (a << 16) | b;
 			h1 = h2 ^ Math.imul(h1 ^ code, 597399067);
 			h2 = h3 ^ Math.imul(h2 ^ code, 2869860233);
 			h3 = h4 ^ Math.imul(h3 ^ code, 951274213);
 			h4 = h1 ^ Math.imul(h4 ^ code, 2716044179);
 		}
+		h1 ^= n;
 	}
 	h1 = Math.imul(h3 ^ (h1 >>> 18), 597399067);
 	h2 = Math.imul(h4 ^ (h2 >>> 22), 2869860233);

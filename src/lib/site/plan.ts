@@ -123,7 +123,7 @@ export function planSite(input: SiteInput): SitePlanResult {
 			'latest',
 			...postListParts(latest, content)
 		],
-		() => frontPage(chrome, { ...content, latest, citizens: content.citizens.length })
+		() => frontPage(chrome, { ...content, latest })
 	);
 
 	html(
