@@ -145,6 +145,19 @@ describe('createSiteWriter', () => {
 		);
 	});
 
+	it('after a crash, also empties a directory the plan no longer uses at all', async () => {
+		await createSiteWriter({ outDir: dir }).write(plan(second));
+		const retraction = verified(
+			retractionRecord(country.id, { by: bo, at: T0 + 9000, post: second })
+		);
+		rmSync(join(dir, MANIFEST_NAME));
+		writeFileSync(join(dir, '.webocracy-site.7.journal'), '+\tindex.html\tstale\n');
+		const report = await createSiteWriter({ outDir: dir }).write(plan(second, retraction));
+		expect(report.removedPaths).toContain('tags/library.html');
+		expect(report.removedPaths).toContain('.webocracy-site.7.journal');
+		expect(existsSync(join(dir, 'tags'))).toBe(false);
+	});
+
 	it('leaves the old file whole when rendering fails, and no temporary file behind', async () => {
 		const writer = createSiteWriter({ outDir: dir });
 		const site = plan(first);

@@ -62,6 +62,13 @@ export type SiteWriter = {
 	readonly outDir: string;
 };
 
+/** Directories the site may produce files in (posts, blogs, tags, …), from its path helpers. */
+const SITE_DIRS: ReadonlySet<string> = new Set(
+	Object.values(paths as Record<string, unknown>)
+		.filter((p): p is (x: string) => string => typeof p === 'function')
+		.map((p) => p('x').split('/')[0]!)
+);
+
 /** Root files the site may produce: a pass removes them when they leave the plan. */
 const ROOT_FILES: ReadonlySet<string> = new Set(
 	Object.values(paths as Record<string, unknown>).filter((p): p is string => typeof p === 'string')
@@ -171,6 +178,11 @@ async function loadManifest(outDir: string): Promise<Manifest | null> {
 			journalLines++;
 		}
 	}
+	// A journal of another generation is what a crash during compaction left: stale.
+	for (const name of await readdir(outDir)) {
+		const match = JOURNAL.exec(name);
+		if (match && Number(match[1]) !== generation) await rm(join(outDir, name), { force: true });
+	}
 	return { generation, files, journalLines };
 }
 
@@ -180,7 +192,7 @@ async function loadManifest(outDir: string): Promise<Manifest | null> {
  */
 async function strayFiles(outDir: string, planned: ReadonlySet<string>): Promise<string[]> {
 	const stray: string[] = [];
-	const dirs = new Set<string>(['']);
+	const dirs = new Set<string>(['', ...SITE_DIRS]);
 	for (const path of planned) {
 		const slash = path.lastIndexOf('/');
 		if (slash > 0) dirs.add(path.slice(0, slash));
