@@ -216,6 +216,19 @@ describe('createSiteWriter', () => {
 		expect(existsSync(join(dir, '..', 'evil.html'))).toBe(false);
 	});
 
+	it('never removes a file outside the directory that a tampered manifest names', async () => {
+		const outDir = join(dir, 'site');
+		const site = plan(first);
+		await createSiteWriter({ outDir }).write(site);
+		writeFileSync(join(dir, 'precious.txt'), 'keep me');
+		const manifest = JSON.parse(readFileSync(join(outDir, MANIFEST_NAME), 'utf8'));
+		manifest.files['../precious.txt'] = 'k';
+		writeFileSync(join(outDir, MANIFEST_NAME), JSON.stringify(manifest));
+		const report = await createSiteWriter({ outDir }).write(site);
+		expect(report.removed).toBe(0);
+		expect(readFileSync(join(dir, 'precious.txt'), 'utf8')).toBe('keep me');
+	});
+
 	it('runs passes one at a time', async () => {
 		const writer = createSiteWriter({ outDir: dir });
 		const [a, b] = await Promise.all([

@@ -75,14 +75,18 @@ const ROOT_FILES: ReadonlySet<string> = new Set(
 );
 
 /** A plan path is relative, with `/` separators and no `.`/`..` or empty segments. */
-function checkPath(path: string): void {
+function isSafePath(path: string): boolean {
 	const segments = path.split('/');
 	const bad =
 		path.length === 0 ||
 		path.includes('\\') ||
 		/[\0\t\n\r]/.test(path) ||
 		segments.some((s) => s === '' || s === '.' || s === '..' || s.endsWith(TEMP_SUFFIX));
-	if (bad) throw new Error(`site-writer: refusing unsafe path "${path}"`);
+	return !bad;
+}
+
+function checkPath(path: string): void {
+	if (!isSafePath(path)) throw new Error(`site-writer: refusing unsafe path "${path}"`);
 }
 
 const toBytes = (content: string | Uint8Array): Uint8Array =>
@@ -161,7 +165,8 @@ async function loadManifest(outDir: string): Promise<Manifest | null> {
 		}
 		generation = parsed.generation as number;
 		for (const [path, key] of Object.entries(parsed.files as Record<string, unknown>)) {
-			if (typeof key === 'string') files.set(path, key);
+			// The manifest lives in the served directory: a path in it never leads outside.
+			if (typeof key === 'string' && isSafePath(path)) files.set(path, key);
 		}
 	} catch {
 		return null; // a damaged manifest is only a lost cache
@@ -173,7 +178,7 @@ async function loadManifest(outDir: string): Promise<Manifest | null> {
 		lines.pop(); // empty after the last newline, or a line a crash cut short: ignored
 		for (const line of lines) {
 			const [op, path, key] = line.split('\t');
-			if (op === '+' && path && key !== undefined) files.set(path, key);
+			if (op === '+' && path && key !== undefined && isSafePath(path)) files.set(path, key);
 			else if ((op === '-' || op === 'x') && path) files.delete(path);
 			journalLines++;
 		}
@@ -268,8 +273,9 @@ export function createSiteWriter(options: SiteWriterOptions): SiteWriter {
 			journalLines = loaded?.journalLines ?? 0;
 		}
 		const planned = new Map(plan.files.map((f) => [f.path, f]));
-		for (const path of planned.keys()) checkPath(path);
 		const changed = plan.files.filter((f) => known!.get(f.path) !== f.key);
+		// Only paths about to be written need checking: the others were written (checked) before.
+		for (const f of changed) checkPath(f.path);
 		const removedPaths = [...known.keys()].filter((p) => !planned.has(p));
 		if (sweep) removedPaths.push(...(await strayFiles(outDir, new Set(planned.keys()))));
 
