@@ -37,6 +37,15 @@ function docsFor(id: string): CountryDocs {
 	return docs;
 }
 
+/** Close the documents and open them again from what IndexedDB holds. */
+async function reopen(docs: CountryDocs): Promise<CountryDocs> {
+	open.splice(open.indexOf(docs), 1);
+	await docs.destroy();
+	const again = docsFor(docs.countryId);
+	await again.whenLoaded;
+	return again;
+}
+
 afterEach(async () => {
 	await Promise.all(open.splice(0).map((d) => d.destroy()));
 });
@@ -48,10 +57,7 @@ describe('CountryDocs.flushed', () => {
 		await docs.whenLoaded;
 		docs.records.set('a', { record: 'x', signature: 'y' });
 		await docs.flushed();
-		await docs.destroy();
-		open.splice(open.indexOf(docs), 1);
-		const again = docsFor(id);
-		await again.whenLoaded;
+		const again = await reopen(docs);
 		expect(again.records.get('a')).toEqual({ record: 'x', signature: 'y' });
 	});
 
@@ -72,10 +78,7 @@ describe('CountryDocs.flushed', () => {
 		} finally {
 			restore();
 		}
-		await docs.destroy();
-		open.splice(open.indexOf(docs), 1);
-		const again = docsFor(id);
-		await again.whenLoaded;
+		const again = await reopen(docs);
 		// Truthfully not saved: the rejection was not a false alarm.
 		expect(again.records.get('a')).toBeUndefined();
 	});
@@ -93,10 +96,7 @@ describe('CountryDocs.flushed', () => {
 		} finally {
 			restore();
 		}
-		await docs.destroy();
-		open.splice(open.indexOf(docs), 1);
-		const again = docsFor(id);
-		await again.whenLoaded;
+		const again = await reopen(docs);
 		expect([...again.records.keys()].sort()).toEqual(['before', 'lost']);
 	});
 
@@ -111,10 +111,7 @@ describe('CountryDocs.flushed', () => {
 		// The space came back: the next flush writes everything, the lost update included.
 		docs.records.set('later', { record: 'k', signature: 's' });
 		await docs.flushed();
-		await docs.destroy();
-		open.splice(open.indexOf(docs), 1);
-		const again = docsFor(id);
-		await again.whenLoaded;
+		const again = await reopen(docs);
 		expect([...again.records.keys()].sort()).toEqual(['later', 'lost']);
 	});
 });
