@@ -61,6 +61,23 @@ describe('CountryDocs.flushed', () => {
 		expect(again.records.get('a')).toEqual({ record: 'x', signature: 'y' });
 	});
 
+	it('keeps writes made while the stored state was still loading', async () => {
+		const id = `flush-early-${counter++}`;
+		const first = docsFor(id);
+		first.records.set('stored', { record: 's', signature: 's' });
+		await first.flushed();
+		const docs = await reopen(first);
+		const early = docsFor(`${id}-other`);
+		// Written before its load finished, and after.
+		early.records.set('early', { record: 'e', signature: 's' });
+		await early.whenLoaded;
+		docs.records.set('after', { record: 'a', signature: 's' });
+		early.records.set('later', { record: 'l', signature: 's' });
+		await Promise.all([docs.flushed(), early.flushed()]);
+		expect([...(await reopen(docs)).records.keys()].sort()).toEqual(['after', 'stored']);
+		expect([...(await reopen(early)).records.keys()].sort()).toEqual(['early', 'later']);
+	});
+
 	it('rejects with a quota error when the write and its retry are refused', async () => {
 		const id = `flush-full-${counter++}`;
 		const docs = docsFor(id);

@@ -26,7 +26,28 @@ export type CountryDocs = {
 export const storageName = (countryId: string, part: 'public' | 'citizens') =>
 	`webocracy/${countryId}/${part}`;
 
-type IdbInternals = { _db: Promise<IDBDatabase> };
+type IdbInternals = {
+	_db: Promise<IDBDatabase>;
+	_storeUpdate: (update: Uint8Array, origin: unknown) => void;
+};
+
+/**
+ * y-indexeddb applies what it loads in one transaction; Yjs then encodes that transaction
+ * again (the whole stored state, 10 MB for a large country) for every 'update' listener,
+ * and y-indexeddb's own listener, the only one there at that moment, ignores it as its own.
+ * Detach it until the load is done: nothing is written before then anyway (it writes only
+ * once its database is open, and the load stores the state held before it applies).
+ */
+function openPersistence(name: string, doc: Y.Doc): IndexeddbPersistence {
+	const persistence = new IndexeddbPersistence(name, doc);
+	// reason: y-indexeddb's listener is private; we only move when it is attached.
+	const store = (persistence as unknown as IdbInternals)._storeUpdate;
+	doc.off('update', store);
+	persistence.once('synced', () => {
+		if (!persistence._destroyed) doc.on('update', store);
+	});
+	return persistence;
+}
 
 /** Some of a document's updates are not in IndexedDB: they live only in this session. */
 export class StorageWriteError extends Error {
@@ -117,8 +138,8 @@ export function openCountryDocs(countryId: string, { persist = true } = {}): Cou
 	const citizensDoc = new Y.Doc({ gc: true });
 	const persistences = persist
 		? [
-				new IndexeddbPersistence(storageName(countryId, 'public'), publicDoc),
-				new IndexeddbPersistence(storageName(countryId, 'citizens'), citizensDoc)
+				openPersistence(storageName(countryId, 'public'), publicDoc),
+				openPersistence(storageName(countryId, 'citizens'), citizensDoc)
 			]
 		: [];
 	const whenLoaded = Promise.all(persistences.map((p) => p.whenSynced)).then(() => undefined);

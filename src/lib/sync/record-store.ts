@@ -60,6 +60,40 @@ const entryBytes = (id: string, entry: SignedEntry): number =>
 
 export const LOCAL_ORIGIN = Symbol('webocracy-local-write');
 
+/**
+ * A large batch (a country loading from this device, or a first sync) is checked this many
+ * records at a time, with the browser free to render and handle input in between.
+ */
+const LOAD_CHUNK = 500;
+/** While a large batch is checked, the view is brought up to date about this often. */
+const PROGRESS_MS = 1000;
+
+/** Let the browser run other tasks (render, input) before going on; not throttled like timers. */
+function yieldToBrowser(): Promise<void> {
+	if (typeof MessageChannel === 'undefined') return new Promise((r) => setTimeout(r, 0));
+	return new Promise((resolve) => {
+		const channel = new MessageChannel();
+		channel.port1.onmessage = () => {
+			channel.port1.close();
+			resolve();
+		};
+		channel.port2.postMessage(null);
+	});
+}
+
+/** The kinds that make the country's frame: its genesis, citizens and their admission. */
+const FOUNDATIONAL = ['"kind":"genesis"', '"kind":"citizen"', '"kind":"invite"'];
+
+/**
+ * Whether a stored entry looks like a genesis, citizen or invite record (canonical JSON
+ * writes the kind exactly so; inside a string its quotes would be escaped). Only decides what
+ * is checked first when a country loads: these reveal the keys and citizens all else needs.
+ */
+const looksFoundational = (value: unknown): boolean => {
+	const text = (value as Partial<SignedEntry> | null)?.record;
+	return typeof text === 'string' && FOUNDATIONAL.some((kind) => text.includes(kind));
+};
+
 const NO_KEYS: ReadonlyMap<string, string> = new Map();
 /** Genesis and citizen records carry their author's key: verifying one may reveal a key. */
 const carriesKey = (parsed: ParsedRecord) => signingKeyFor(parsed, NO_KEYS) !== null;
@@ -177,6 +211,34 @@ export class RecordStore extends ObservableV2<Events> {
 	private async process(): Promise<void> {
 		const ids = [...this.dirty];
 		this.dirty.clear();
+		if (ids.length <= LOAD_CHUNK) {
+			await this.check(ids);
+			this.recompute(true);
+			return;
+		}
+		// Genesis, citizens and invites first, so the country (name, constitution, citizens) shows while
+		// the rest is checked in chunks; the view is derived again only now and then, not per
+		// chunk (each derivation goes over every record).
+		const first: string[] = [];
+		const rest: string[] = [];
+		for (const id of ids) (looksFoundational(this.map.get(id)) ? first : rest).push(id);
+		const chunks = [first];
+		for (let i = 0; i < rest.length; i += LOAD_CHUNK) chunks.push(rest.slice(i, i + LOAD_CHUNK));
+		let shownAt = -Infinity;
+		for (const [i, chunk] of chunks.entries()) {
+			await this.check(chunk);
+			if (i === chunks.length - 1) break;
+			if (performance.now() - shownAt >= PROGRESS_MS) {
+				this.recompute(false);
+				shownAt = performance.now();
+			}
+			await yieldToBrowser();
+		}
+		this.recompute(true);
+	}
+
+	/** Parse, heal and verify what changed under these ids. */
+	private async check(ids: readonly string[]): Promise<void> {
 		const toHeal: Verified[] = [];
 		const contested: { parsed: ParsedRecord; publicKey: string; mine: Verified }[] = [];
 		for (const id of ids) {
@@ -219,7 +281,6 @@ export class RecordStore extends ObservableV2<Events> {
 		}
 		if (toHeal.length) this.heal(toHeal);
 		await this.verifyPending();
-		this.recompute();
 	}
 
 	private heal(records: Verified[]): void {
@@ -287,13 +348,23 @@ export class RecordStore extends ObservableV2<Events> {
 		}
 	}
 
-	private recompute(): void {
+	/**
+	 * Derive the view from the verified set and tell listeners. `settled`: every change seen
+	 * so far is checked, so records still missing a verdict can be given one; a view taken
+	 * halfway through a large batch answers no one waiting on a record (what a record needs
+	 * may be in a later chunk).
+	 */
+	private recompute(settled: boolean): void {
 		// The country is always deriveCountry of the verified set; unchanged set, same view.
 		const country = this.verifiedChanged
 			? deriveCountry(this.countryId, this.verified.values())
 			: this.current.country;
 		this.verifiedChanged = false;
 		this.current = snapshotOf(country, this.healed, [...this.parsed.values()], [...this.failed]);
+		if (!settled) {
+			this.emit('change', [this.current]);
+			return;
+		}
 		let rejected: Map<string, Rejection> | null = null;
 		for (const [id, waiting] of this.waiters) {
 			const parsed = this.parsed.get(id);
