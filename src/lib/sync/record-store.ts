@@ -45,6 +45,13 @@ export type StoreSnapshot = {
 
 type Events = { change: (snapshot: StoreSnapshot) => void };
 
+/** One batch of ids as read: entries to put back, and contested signatures to settle. */
+type Read = {
+	ids: readonly string[];
+	toHeal: Verified[];
+	contested: { parsed: ParsedRecord; publicKey: string; mine: Verified }[];
+};
+
 /** Transactions stay far below y-webrtc's 256 KiB message limit (STACK.md, gotcha 1). */
 const MAX_TRANSACTION_BYTES = 64 * 1024;
 /** What Yjs adds per map entry besides its strings (item header, field names): about 30. */
@@ -224,21 +231,32 @@ export class RecordStore extends ObservableV2<Events> {
 		for (const id of ids) (looksFoundational(this.map.get(id)) ? first : rest).push(id);
 		const chunks = [first];
 		for (let i = 0; i < rest.length; i += LOAD_CHUNK) chunks.push(rest.slice(i, i + LOAD_CHUNK));
+		// Pipelined: while the workers check one chunk, this thread parses the next. The first
+		// chunk reveals keys, and is checked whole before anything else.
+		await this.check(chunks[0]!);
 		let shownAt = -Infinity;
-		for (const [i, chunk] of chunks.entries()) {
-			await this.check(chunk);
-			if (i === chunks.length - 1) break;
+		let checking: Promise<void> = Promise.resolve();
+		for (const chunk of chunks.slice(1)) {
+			const read = this.read(chunk);
+			await checking;
 			if (performance.now() - shownAt >= PROGRESS_MS) {
 				this.recompute(false);
 				shownAt = performance.now();
 			}
+			checking = this.verifyRead(read);
 			await yieldToBrowser();
 		}
+		await checking;
 		this.recompute(true);
 	}
 
 	/** Parse, heal and verify what changed under these ids. */
 	private async check(ids: readonly string[]): Promise<void> {
+		await this.verifyRead(this.read(ids));
+	}
+
+	/** What changed under these ids, parsed: new records wait in `unchecked`. */
+	private read(ids: readonly string[]): Read {
 		const toHeal: Verified[] = [];
 		const contested: { parsed: ParsedRecord; publicKey: string; mine: Verified }[] = [];
 		for (const id of ids) {
@@ -269,6 +287,11 @@ export class RecordStore extends ObservableV2<Events> {
 				this.unchecked.add(id);
 			} else this.failed.set(id, describeUnparsed(id, value, parsed.code, parsed.message));
 		}
+		return { ids, toHeal, contested };
+	}
+
+	/** Settle contested entries, heal, and verify the new records of one read. */
+	private async verifyRead({ ids, toHeal, contested }: Read): Promise<void> {
 		if (contested.length) {
 			const results = await this.verifier.verifyMany(contested);
 			results.forEach((result, i) => {
@@ -280,7 +303,7 @@ export class RecordStore extends ObservableV2<Events> {
 			});
 		}
 		if (toHeal.length) this.heal(toHeal);
-		await this.verifyPending();
+		await this.verifyPending(ids);
 	}
 
 	private heal(records: Verified[]): void {
@@ -317,16 +340,20 @@ export class RecordStore extends ObservableV2<Events> {
 		if (batch.length) flush();
 	}
 
-	private async verifyPending(): Promise<void> {
-		// Keys come only from verified self-signed records (a forged citizen record must not
-		// shadow a real key); verifying them reveals new keys, so loop.
+	/**
+	 * Verify what waits in `unchecked` among `scope` (default: all of it). Keys come only from
+	 * verified self-signed records (a forged citizen record must not shadow a real key);
+	 * verifying them reveals new keys, and then everything still waiting is tried again.
+	 */
+	private async verifyPending(scope?: readonly string[]): Promise<void> {
+		let candidates: Iterable<string> = scope ?? this.unchecked;
 		while (this.unchecked.size > 0) {
 			const keys = this.knownKeys();
 			const items: { parsed: ParsedRecord; publicKey: string }[] = [];
-			for (const id of this.unchecked) {
-				const parsed = this.parsed.get(id)!;
-				const publicKey = signingKeyFor(parsed, keys);
-				if (publicKey) items.push({ parsed, publicKey });
+			for (const id of candidates) {
+				const parsed = this.unchecked.has(id) ? this.parsed.get(id) : undefined;
+				const publicKey = parsed ? signingKeyFor(parsed, keys) : null;
+				if (parsed && publicKey) items.push({ parsed, publicKey });
 			}
 			if (!items.length) return;
 			const results = await this.verifier.verifyMany(items);
@@ -345,6 +372,7 @@ export class RecordStore extends ObservableV2<Events> {
 			});
 			// No record that carries a key was added: what still waits for one keeps waiting.
 			if (this.keys === keys) return;
+			candidates = this.unchecked;
 		}
 	}
 
