@@ -763,4 +763,37 @@ describe('(g) a large batch shows the country early', () => {
 		expect(seen.length).toBeLessThanOrEqual(4);
 		expect(summary(last)).toEqual(summary(await fromScratch(Y.encodeStateAsUpdate(doc))));
 	});
+
+	it('answers a citizen record published during a long load before the load ends', async () => {
+		const doc = new Y.Doc();
+		const records = doc.getMap<unknown>(RECORDS_MAP);
+		doc.transact(() => {
+			for (const { id, entry } of [...posts, ...land.all]) records.set(id, { ...entry });
+		});
+		const store = new RecordStore({
+			countryId: land.country,
+			records,
+			verifier: createVerifier({ useWorkers: false })
+		});
+		await new Promise<void>((resolve) => store.once('change', () => resolve()));
+		const renamed = await sign(
+			bob,
+			makeCitizen({
+				country: land.country,
+				author: bob.key.fingerprint,
+				at: T0 + 9000,
+				name: 'Bob, renamed',
+				publicKey: bob.key.publicKey,
+				admission: { type: 'update' }
+			})
+		);
+		const verdict = await store.publish([renamed]);
+		expect(verdict).toMatchObject([VALID]);
+		// Answered halfway: posts are still being checked.
+		expect(store.snapshot.country.valid.size).toBeLessThan(records.size);
+		expect(store.snapshot.country.citizenByKey.get(bob.key.fingerprint)?.name).toBe('Bob, renamed');
+		await store.settled();
+		expect(store.snapshot.country.valid.size).toBe(records.size);
+		expect(summary(store.snapshot)).toEqual(summary(await fromScratch(Y.encodeStateAsUpdate(doc))));
+	});
 });

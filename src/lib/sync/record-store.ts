@@ -89,7 +89,8 @@ function yieldToBrowser(): Promise<void> {
 }
 
 /** The kinds that make the country's frame: its genesis, citizens and their admission. */
-const FOUNDATIONAL = ['"kind":"genesis"', '"kind":"citizen"', '"kind":"invite"'];
+const FOUNDATIONAL_KINDS: ReadonlySet<string> = new Set(['genesis', 'citizen', 'invite']);
+const FOUNDATIONAL = [...FOUNDATIONAL_KINDS].map((kind) => `"kind":"${kind}"`);
 
 /**
  * Whether a stored entry looks like a genesis, citizen or invite record (canonical JSON
@@ -239,7 +240,11 @@ export class RecordStore extends ObservableV2<Events> {
 		for (const chunk of chunks.slice(1)) {
 			const read = this.read(chunk);
 			await checking;
-			if (performance.now() - shownAt >= PROGRESS_MS) {
+			// A citizen joining (or an invite) during a long load is answered now, not after it.
+			const urgent = [...this.dirty].filter((id) => looksFoundational(this.map.get(id)));
+			for (const id of urgent) this.dirty.delete(id);
+			if (urgent.length) await this.check(urgent);
+			if (urgent.length || performance.now() - shownAt >= PROGRESS_MS) {
 				this.recompute(false);
 				shownAt = performance.now();
 			}
@@ -379,8 +384,8 @@ export class RecordStore extends ObservableV2<Events> {
 	/**
 	 * Derive the view from the verified set and tell listeners. `settled`: every change seen
 	 * so far is checked, so records still missing a verdict can be given one; a view taken
-	 * halfway through a large batch answers no one waiting on a record (what a record needs
-	 * may be in a later chunk).
+	 * halfway through a large batch answers only those waiting on a genesis, citizen or
+	 * invite record (what any other record needs may be in a later chunk).
 	 */
 	private recompute(settled: boolean): void {
 		// The country is always deriveCountry of the verified set; unchanged set, same view.
@@ -389,13 +394,12 @@ export class RecordStore extends ObservableV2<Events> {
 			: this.current.country;
 		this.verifiedChanged = false;
 		this.current = snapshotOf(country, this.healed, [...this.parsed.values()], [...this.failed]);
-		if (!settled) {
-			this.emit('change', [this.current]);
-			return;
-		}
 		let rejected: Map<string, Rejection> | null = null;
 		for (const [id, waiting] of this.waiters) {
 			const parsed = this.parsed.get(id);
+			// Halfway, only the frame's verdicts are final: every genesis, citizen and invite
+			// record held was checked first (see process).
+			if (!settled && !(parsed && FOUNDATIONAL_KINDS.has(parsed.record.kind))) continue;
 			const entry = parsed
 				? diagnose(parsed, country, (rejected ??= rejectedById(country)), this.failed.get(id))
 				: this.failed.get(id);
