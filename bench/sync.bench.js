@@ -112,11 +112,22 @@ export default {
 			const oursUpdate = [];
 			/** @type {number[]} */
 			const plainUpdate = [];
+			/** Where the reader's time goes, per write: update → verifier → answer → view. */
+			const steps = {
+				toVerifier: /** @type {number[]} */ ([]),
+				verifier: /** @type {number[]} */ ([]),
+				toView: /** @type {number[]} */ ([])
+			};
 			for (const s of measured) {
 				if (s.path === 'ours') {
 					const got = ours.get(s.key);
 					if (got?.visible != null) visible.push(got.visible - s.at);
 					if (got) oursUpdate.push(got.update - s.at);
+					if (got?.verifyStart != null && got.verifyEnd != null && got.visible != null) {
+						steps.toVerifier.push(got.verifyStart - got.update);
+						steps.verifier.push(got.verifyEnd - got.verifyStart);
+						steps.toView.push(got.visible - got.verifyEnd);
+					}
 				} else {
 					const got = plain.get(s.key);
 					if (got) plainUpdate.push(got.update - s.at);
@@ -151,6 +162,15 @@ export default {
 					baseline: median(plainUpdate),
 					baselineName: 'plain y-webrtc',
 					note: 'our transport alone (chunked channels, message filter), before verification'
+				},
+				{
+					metric: 'reader: Yjs update → view, median',
+					unit: 'ms',
+					ours: median(steps.toVerifier) + median(steps.verifier) + median(steps.toView),
+					note:
+						`medians over ${steps.verifier.length} writes: update → verifier called ` +
+						`${median(steps.toVerifier).toFixed(2)} ms, verifier ${median(steps.verifier).toFixed(2)} ms, ` +
+						`answer → view emitted ${median(steps.toView).toFixed(2)} ms`
 				},
 				{
 					metric: 'reader: RecordStore verifier call, median',

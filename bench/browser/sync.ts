@@ -30,7 +30,14 @@ import {
 export type Path = 'ours' | 'plain';
 export type Sent = { path: Path; index: number; key: string; at: number };
 export type Seen = {
-	ours: { key: string; update: number; visible: number | null }[];
+	/** Absolute times: the update applied, the verifier called and answering, the view. */
+	ours: {
+		key: string;
+		update: number;
+		verifyStart: number | null;
+		verifyEnd: number | null;
+		visible: number | null;
+	}[];
 	plain: { key: string; update: number }[];
 };
 export type Connected = {
@@ -100,10 +107,14 @@ function open(options: { signaling: string; countryId: string; plainRoom: string
 	const timedVerifier: RecordVerifier = {
 		async verifyMany(items) {
 			const t0 = performance.now();
+			const entries = items.map(({ parsed }) => oursByKey.get(parsed.id));
+			for (const entry of entries)
+				if (entry && entry.verifyStart === null) entry.verifyStart = now();
 			try {
 				return await verifier.verifyMany(items);
 			} finally {
 				timings.verifyMany.push(performance.now() - t0);
+				for (const entry of entries) if (entry && entry.verifyEnd === null) entry.verifyEnd = now();
 			}
 		},
 		// As in the app, the store warms the verifier up when it opens (untimed: before any write).
@@ -119,7 +130,7 @@ function open(options: { signaling: string; countryId: string; plainRoom: string
 		const at = now();
 		for (const key of event.keysChanged) {
 			if (oursByKey.has(key)) continue;
-			const entry = { key, update: at, visible: null };
+			const entry = { key, update: at, verifyStart: null, verifyEnd: null, visible: null };
 			oursByKey.set(key, entry);
 			seen.ours.push(entry);
 		}

@@ -163,6 +163,29 @@ describe('createVerifiedCacheStore', () => {
 		cache.close();
 	});
 
+	it('answers a large batch from one read of every key, and keeps that read current', async () => {
+		const name = freshName();
+		const cache = createVerifiedCacheStore(name);
+		const many = Array.from({ length: 100 }, (_, i) => `k${i}`);
+		await cache.addMany(many.filter((_, i) => i % 3 === 0));
+		const first = await cache.hasMany(many);
+		expect(first).toEqual(many.map((_, i) => i % 3 === 0));
+		// Added after the read: still found, by a small batch and by a large one.
+		await cache.addMany(['k1', 'late']);
+		expect(await cache.hasMany(['k1', 'late', 'k2'])).toEqual([true, true, false]);
+		expect((await cache.hasMany(many))[1]).toBe(true);
+		// Another handle on the same database reads what this one wrote.
+		const other = createVerifiedCacheStore(name);
+		expect(await other.hasMany(['late', ...many.slice(2)])).toEqual([
+			true,
+			...many.slice(2).map((_, i) => (i + 2) % 3 === 0)
+		]);
+		expect(await cache.clear()).toEqual({ ok: true, value: undefined });
+		expect(await cache.hasMany(many)).toEqual(many.map(() => false));
+		cache.close();
+		other.close();
+	});
+
 	it('rejects (so the verifier counts a miss) when IndexedDB is unavailable', async () => {
 		const saved = globalThis.indexedDB;
 		delete (globalThis as { indexedDB?: IDBFactory }).indexedDB;

@@ -238,6 +238,9 @@ export type VerifiedCacheStore = PersistentVerifiedCache & {
 	close(): void;
 };
 
+/** From this many keys on, one read of every key beats a request per key (see hasMany). */
+const BULK_LOOKUP_MIN = 64;
+
 /**
  * Keys of positive verification results (see verifiedCacheKey in verify.ts). Methods
  * reject on storage failure; the verifier treats that as a miss.
@@ -248,10 +251,34 @@ export function createVerifiedCacheStore(dbName = 'webocracy-verified'): Verifie
 		if (!result.ok) throw new Error(result.message);
 		return result.value;
 	};
+	/**
+	 * Every stored key, read once when a large batch is first asked about (a country opening)
+	 * and kept up to date by addMany. Each IndexedDB request costs a round trip to the
+	 * browser's storage process: 10,000 getKey requests took seconds, one getAllKeys takes
+	 * milliseconds. Keys another tab adds meanwhile are misses here: checked once more.
+	 */
+	let known: Promise<Set<string>> | null = null;
+	const readAll = async (): Promise<Set<string>> => {
+		const all = unwrap(
+			await db.transact<IDBValidKey[]>('readonly', (objects, settle) => {
+				const request = objects.getAllKeys();
+				request.onsuccess = () => settle(request.result);
+			})
+		);
+		return new Set(all.filter((key): key is string => typeof key === 'string'));
+	};
 
 	return {
 		async hasMany(keys) {
 			if (keys.length === 0) return [];
+			if (known || keys.length >= BULK_LOOKUP_MIN) {
+				known ??= readAll();
+				const held = await known.catch((error: unknown) => {
+					known = null;
+					throw error;
+				});
+				return keys.map((key) => held.has(key));
+			}
 			const found = await db.transact<boolean[]>('readonly', (objects, settle) => {
 				const answers = new Array<boolean>(keys.length).fill(false);
 				let left = keys.length;
@@ -276,9 +303,14 @@ export function createVerifiedCacheStore(dbName = 'webocracy-verified'): Verifie
 					settle(undefined);
 				})
 			);
+			if (known) {
+				const held = await known.catch(() => null);
+				for (const key of keys) held?.add(key);
+			}
 		},
 
 		async clear() {
+			known = null;
 			return db.transact<void>('readwrite', (objects, settle) => {
 				objects.clear();
 				settle(undefined);

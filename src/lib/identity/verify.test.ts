@@ -512,9 +512,31 @@ describe('the worker pool', () => {
 		]);
 	});
 
+	it('checks a few signatures inline, more in the workers', async () => {
+		const worker = new InProcessWorker();
+		const verifier = createVerifier({ poolSize: 1, createWorker: () => worker, inlineMax: 2 });
+		const bad = { ...good, signature: flipByte(good.signature, -1) };
+		const two = await verifier.verifyMany([
+			{ parsed: good, publicKey: alice.key.publicKey },
+			{ parsed: bad, publicKey: alice.key.publicKey }
+		]);
+		expect(two.map((r) => (r.ok ? 'ok' : r.code))).toEqual(['ok', 'signature_invalid']);
+		expect(worker.received).toHaveLength(0);
+		expect(verifier.stats()).toMatchObject({ signatureChecks: 2, messages: 0 });
+		// Three signatures never seen: one message to the worker.
+		const three = await verifier.verifyMany(
+			[1, 2, 3].map((n) => ({
+				parsed: { ...goodBob, signature: flipByte(goodBob.signature, -n) },
+				publicKey: bob.key.publicKey
+			}))
+		);
+		expect(three.every((r) => !r.ok)).toBe(true);
+		expect(worker.received).toHaveLength(1);
+	});
+
 	it('works inline after destroy()', async () => {
 		const worker = new InProcessWorker();
-		const verifier = createVerifier({ poolSize: 1, createWorker: () => worker });
+		const verifier = createVerifier({ poolSize: 1, createWorker: () => worker, inlineMax: 0 });
 		expect((await verifier.verify(good, alice.key.publicKey)).ok).toBe(true);
 		verifier.destroy();
 		expect(verifier.stats()).toMatchObject({ workers: 0, memoryEntries: 0, knownKeys: 0 });

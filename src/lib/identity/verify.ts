@@ -12,11 +12,9 @@
  * Misses go to a pool of module Web Workers in the browser, or run inline where there
  * are no workers (Node, Vitest, old browsers) with the same code.
  */
-import { sha256Hex } from '../model/hash';
 import type { ParsedRecord } from '../model/record';
 import { err, ok, type Err, type Result } from '../model/result';
 import { unsafeAssumeVerified, type Verified } from '../model/verified';
-import { loadOpenpgp } from './openpgp';
 import { createPool, type VerifyPool, type WorkerLike } from './pool';
 import { createVerifyCore, type VerifyCore, type VerifyJob } from './verify-core';
 
@@ -76,6 +74,12 @@ export type VerifierOptions = {
 	persistentLookupMin?: number;
 	/** Default: min(2, hardwareConcurrency). */
 	poolSize?: number;
+	/**
+	 * Batches with at most this many signatures to check run inline even when there are
+	 * workers (default 3): a live record or two is checked in about a millisecond, less than
+	 * the round trip to a worker.
+	 */
+	inlineMax?: number;
 	/** For tests: how to start a worker. */
 	createWorker?: () => WorkerLike;
 	/** Records remembered in memory (oldest forgotten first). */
@@ -87,9 +91,14 @@ export type VerifierOptions = {
 /** How long live positives wait to be stored together: off the path to the view. */
 const CACHE_WRITE_DELAY_MS = 250;
 
-/** The key under which the persistent cache stores a positive result. */
+/**
+ * The key under which the persistent cache stores a positive result: the three parts as
+ * they are (hex, hex, base64: a space cannot occur in them, so the key is unambiguous).
+ * Not hashed: a country opening looks up every record, and hashing 10,000 keys cost more
+ * main-thread time than the rest of the lookup.
+ */
 export const verifiedCacheKey = (id: string, fingerprint: string, signature: string): string =>
-	sha256Hex(`${id}\n${fingerprint}\n${signature}`);
+	`${id} ${fingerprint} ${signature}`;
 
 /** Vite finds the worker through this exact `new Worker(new URL(...))` shape. */
 function createVerifyWorker(): WorkerLike {
@@ -129,6 +138,7 @@ export function createVerifier(options: VerifierOptions = {}): Verifier {
 	const { cache } = options;
 	const maxMemory = options.memoryEntries ?? 50_000;
 	const persistentLookupMin = options.persistentLookupMin ?? 16;
+	const inlineMax = options.inlineMax ?? 3;
 	const maxKeys = options.keyEntries ?? 4096;
 	const useWorkers = options.createWorker
 		? options.useWorkers !== false
@@ -170,6 +180,9 @@ export function createVerifier(options: VerifierOptions = {}): Verifier {
 
 	function runJobs(jobs: readonly VerifyJob[]) {
 		if (!useWorkers || destroyed) return runInline(jobs);
+		let checks = 0;
+		for (const job of jobs) if (job.checkSignature) checks++;
+		if (checks <= inlineMax) return runInline(jobs);
 		return getPool().run(jobs);
 	}
 
@@ -361,8 +374,11 @@ export function createVerifier(options: VerifierOptions = {}): Verifier {
 		async warmUp() {
 			if (destroyed) return;
 			try {
-				if (useWorkers) await getPool().warmUp();
-				else await loadOpenpgp();
+				// Small live batches run inline: the inline path is warmed up too, with the same
+				// known-good record the workers check (loaded on demand: it is 3 KB).
+				const warmInline = import('./warm-up').then(({ WARM_UP_JOB }) => runInline([WARM_UP_JOB]));
+				if (useWorkers) await Promise.all([getPool().warmUp(), warmInline]);
+				else await warmInline;
 			} catch {
 				// The first verification will say what is wrong.
 			}

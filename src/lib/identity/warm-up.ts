@@ -2,7 +2,7 @@
  * A known-good record with its signature and its author's key (the test vector
  * `fixtures/vectors/genesis-openpgpjs-v4`). Each verify worker checks it once as it starts, so
  * the first real record finds openpgp loaded, the code on its path compiled and WebCrypto's
- * Ed25519 ready, instead of paying for all that itself. Imported by the worker only.
+ * Ed25519 ready, instead of paying for all that itself. Imported by the worker, and on demand by the verifier to warm its inline path.
  */
 import type { VerifyJob } from './verify-core';
 

@@ -12,7 +12,7 @@ import {
 	type RemotePeer,
 	type StoreSnapshot
 } from '../sync';
-import { sha256Hex, type SignedEntry } from '../model';
+import { err, ok, sha256Hex, type Result, type SignedEntry } from '../model';
 
 export type CountryOptions = {
 	verifier: RecordVerifier;
@@ -84,11 +84,22 @@ export class CountryState {
 		this.connection?.setOnline(online);
 	}
 
-	/** Publish signed entries; resolves with each one's verdict once it is safely stored. */
-	async publish(entries: { id: string; entry: SignedEntry }[]): Promise<RecordStatus[]> {
+	/**
+	 * Publish signed entries; resolves with each one's verdict once it is safely stored, or
+	 * with `storage_failed` when this device could not store it (the entries may still have
+	 * reached peers: they entered the shared document before the write failed).
+	 */
+	async publish(
+		entries: { id: string; entry: SignedEntry }[]
+	): Promise<Result<RecordStatus[], 'storage_failed'>> {
 		const verdicts = await this.store.publish(entries);
-		await this.docs.flushed();
-		return verdicts;
+		try {
+			await this.docs.flushed();
+		} catch (error) {
+			const message = error instanceof Error ? error.message : String(error);
+			return err('storage_failed', message);
+		}
+		return ok(verdicts);
 	}
 
 	/** The whole country as a `.webocracy` file. */

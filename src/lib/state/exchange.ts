@@ -98,10 +98,11 @@ export async function commitImport(
 	const missing = preview.valid.filter(
 		(r) => !country.holds(r.id, { record: r.text, signature: r.signature })
 	);
-	const verdicts = await country.publish(
+	const published = await country.publish(
 		missing.map((r) => ({ id: r.id, entry: { record: r.text, signature: r.signature } }))
 	);
-	const refused = verdicts.filter((v) => v.status === 'invalid').length;
+	if (!published.ok) return published;
+	const refused = published.value.filter((v) => v.status === 'invalid').length;
 	if (preview.citizensUpdate && !country.mergeCitizens(preview.citizensUpdate)) {
 		return err(
 			'file_corrupt',

@@ -63,8 +63,9 @@ export async function foundCountry(
 	// Remember first, so the country opens with its own secret and rooms.
 	app.remember({ id, name: input.name, addedAt: at, secret: randomToken(32), signaling: [] });
 	const country = app.country(id);
-	const verdicts = await country.publish([genesis.value, citizen.value, ...inherited]);
-	const refused = verdicts.find((v) => v.status === 'invalid');
+	const published = await country.publish([genesis.value, citizen.value, ...inherited]);
+	if (!published.ok) return published;
+	const refused = published.value.find((v) => v.status === 'invalid');
 	if (refused && refused.status === 'invalid') return err(refused.code, refused.message);
 	app.remember({ ...app.heldCountry(id)!, name: country.view.name });
 	return ok(id);

@@ -25,7 +25,9 @@ export async function publishChecked(
 	const preview = deriveCountry(country.id, [...country.view.valid.values(), verified.value]);
 	const rejection = preview.rejected.find((r) => r.id === signed.value.id);
 	if (rejection) return err(rejection.code, rejection.message);
-	const [verdict] = await country.publish([signed.value]);
+	const published = await country.publish([signed.value]);
+	if (!published.ok) return published;
+	const [verdict] = published.value;
 	if (verdict?.status === 'invalid') return err(verdict.code, verdict.message);
 	return ok(signed.value.id);
 }

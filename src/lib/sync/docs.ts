@@ -15,7 +15,10 @@ export type CountryDocs = {
 	records: Y.Map<unknown>;
 	/** Resolves once what was stored on this device is loaded into the documents. */
 	whenLoaded: Promise<void>;
-	/** Resolves once every update made so far is committed to IndexedDB. */
+	/**
+	 * Resolves once every update made so far is committed to IndexedDB; rejects with a
+	 * StorageWriteError when a write was refused (storage full) and could not be redone.
+	 */
 	flushed(): Promise<void>;
 	destroy(): Promise<void>;
 };
@@ -23,11 +26,49 @@ export type CountryDocs = {
 export const storageName = (countryId: string, part: 'public' | 'citizens') =>
 	`webocracy/${countryId}/${part}`;
 
-type IdbInternals = { _db: Promise<IDBDatabase> };
+type IdbInternals = {
+	_db: Promise<IDBDatabase>;
+	_storeUpdate: (update: Uint8Array, origin: unknown) => void;
+};
+
+/**
+ * y-indexeddb applies what it loads in one transaction; Yjs then encodes that transaction
+ * again (the whole stored state, 10 MB for a large country) for every 'update' listener,
+ * and y-indexeddb's own listener, the only one there at that moment, ignores it as its own.
+ * Detach it until the load is done: nothing is written before then anyway (it writes only
+ * once its database is open, and the load stores the state held before it applies).
+ */
+function openPersistence(name: string, doc: Y.Doc): IndexeddbPersistence {
+	const persistence = new IndexeddbPersistence(name, doc);
+	// reason: y-indexeddb's listener is private; we only move when it is attached.
+	const store = (persistence as unknown as IdbInternals)._storeUpdate;
+	doc.off('update', store);
+	persistence.once('synced', () => {
+		if (!persistence._destroyed) doc.on('update', store);
+	});
+	return persistence;
+}
+
+/** Some of a document's updates are not in IndexedDB: they live only in this session. */
+export class StorageWriteError extends Error {
+	readonly quota: boolean;
+	constructor(cause: DOMException | null) {
+		const quota = cause?.name === 'QuotaExceededError';
+		super(
+			quota
+				? 'This device’s storage is full: the change was not saved here. Free some space ' +
+						'(or let the browser keep this site’s data) and try again.'
+				: `The change could not be saved on this device: ${cause?.message || cause?.name || 'the write was aborted'}.`
+		);
+		this.name = 'StorageWriteError';
+		this.quota = quota;
+	}
+}
 
 /**
  * IndexedDB runs transactions on one store in the order they were created, so a read
- * transaction opened now completes only after every write y-indexeddb queued before it.
+ * transaction opened now completes only after every write y-indexeddb queued before it
+ * has committed or aborted.
  */
 async function flushPersistence(persistence: IndexeddbPersistence): Promise<void> {
 	// reason: y-indexeddb keeps its database promise private; we only read it to order a tx.
@@ -40,16 +81,69 @@ async function flushPersistence(persistence: IndexeddbPersistence): Promise<void
 	});
 }
 
+/**
+ * y-indexeddb neither awaits nor reports its writes: a transaction aborted for want of
+ * space (QuotaExceededError, raised at commit) loses the update without a word. Watch every
+ * write transaction on its database and keep the first failure until it is dealt with.
+ */
+function watchWrites(persistence: IndexeddbPersistence, doc: Y.Doc) {
+	let failure: DOMException | null | undefined;
+	/** Write transactions not finished yet: each settles when it commits or aborts. */
+	const pending = new Set<Promise<void>>();
+	const database = (persistence as unknown as IdbInternals)._db;
+	void database.then((db) => {
+		const open = db.transaction.bind(db);
+		db.transaction = ((stores, mode, options) => {
+			const tx = open(stores, mode, options);
+			if (mode === 'readwrite') {
+				const done = new Promise<void>((resolve) => {
+					tx.addEventListener('complete', () => resolve());
+					tx.addEventListener('abort', () => {
+						if (failure === undefined) failure = tx.error;
+						resolve();
+					});
+				});
+				pending.add(done);
+				void done.then(() => pending.delete(done));
+			}
+			return tx;
+		}) as IDBDatabase['transaction'];
+	});
+	/** The whole document as one more row: it holds every update, the lost ones too. */
+	async function storeWhole(): Promise<void> {
+		const db = await database;
+		await new Promise<void>((resolve) => {
+			const tx = db.transaction(['updates'], 'readwrite');
+			tx.objectStore('updates').add(Y.encodeStateAsUpdate(doc));
+			tx.oncomplete = () => resolve();
+			// The watcher above records the failure.
+			tx.onabort = () => resolve();
+		});
+	}
+	return {
+		/** Wait for earlier writes; if one was lost, store the whole state again once. */
+		async flushed(): Promise<void> {
+			await flushPersistence(persistence);
+			await Promise.all(pending);
+			if (failure === undefined) return;
+			failure = undefined;
+			await storeWhole();
+			if (failure !== undefined) throw new StorageWriteError(failure);
+		}
+	};
+}
+
 export function openCountryDocs(countryId: string, { persist = true } = {}): CountryDocs {
 	const publicDoc = new Y.Doc({ gc: true });
 	const citizensDoc = new Y.Doc({ gc: true });
 	const persistences = persist
 		? [
-				new IndexeddbPersistence(storageName(countryId, 'public'), publicDoc),
-				new IndexeddbPersistence(storageName(countryId, 'citizens'), citizensDoc)
+				openPersistence(storageName(countryId, 'public'), publicDoc),
+				openPersistence(storageName(countryId, 'citizens'), citizensDoc)
 			]
 		: [];
 	const whenLoaded = Promise.all(persistences.map((p) => p.whenSynced)).then(() => undefined);
+	const writes = persistences.map((p) => watchWrites(p, p.doc));
 	return {
 		countryId,
 		publicDoc,
@@ -58,7 +152,7 @@ export function openCountryDocs(countryId: string, { persist = true } = {}): Cou
 		whenLoaded,
 		async flushed() {
 			await whenLoaded;
-			await Promise.all(persistences.map(flushPersistence));
+			await Promise.all(writes.map((w) => w.flushed()));
 		},
 		async destroy() {
 			await Promise.all(persistences.map((p) => p.destroy()));

@@ -697,3 +697,103 @@ describe('(f) live changes cost what they change', () => {
 		expect(store.snapshot.diagnostics).toBe(store.snapshot.diagnostics);
 	});
 });
+
+describe('(g) a large batch shows the country early', () => {
+	/** 1,200 posts by alice, the first an edit of the last (they fall in different chunks). */
+	let posts: Signed[];
+	beforeAll(async () => {
+		const post = (i: number, replaces: string | null = null) =>
+			makePost({
+				country: land.country,
+				author: alice.key.fingerprint,
+				at: T0 + 100 + i,
+				title: `Post ${i}`,
+				body: `Body of post ${i}`,
+				replaces
+			});
+		const rest = await Promise.all(Array.from({ length: 1199 }, (_, i) => sign(alice, post(i))));
+		const edit = await sign(alice, post(5000, rest.at(-1)!.id));
+		posts = [edit, ...rest];
+	}, 60_000);
+
+	it('shows genesis and citizens first, every record once all are checked, and a forgery never', async () => {
+		const doc = new Y.Doc();
+		const records = doc.getMap<unknown>(RECORDS_MAP);
+		const forged = await forge(
+			bob,
+			makePost({
+				country: land.country,
+				author: alice.key.fingerprint,
+				at: T0 + 50,
+				title: 'Not by alice',
+				body: 'forged'
+			})
+		);
+		// Posts first, the genesis and citizens last: loading must not depend on that order.
+		const all = [...posts, forged, land.genesis, land.founding, land.invite, land.joining];
+		doc.transact(() => {
+			for (const { id, entry } of all) records.set(id, { ...entry });
+		});
+		const store = new RecordStore({
+			countryId: land.country,
+			records,
+			verifier: createVerifier({ useWorkers: false })
+		});
+		const seen: StoreSnapshot[] = [];
+		store.on('change', (snapshot) => seen.push(snapshot));
+		let published: RecordStatus[] | null = null;
+		void store.publish([posts[0]!]).then((statuses) => (published = statuses));
+		await new Promise<void>((resolve) => store.once('change', () => resolve()));
+		const first = seen[0]!;
+		expect(first.country.name).toBe('Republic of Tests');
+		expect(first.country.citizens.map((c) => c.fingerprint).sort()).toEqual(
+			[alice.key.fingerprint, bob.key.fingerprint].sort()
+		);
+		expect(first.country.valid.size).toBeLessThan(all.length - 1);
+		// Halfway, no one waiting on a record is answered: what it needs may come later.
+		expect(published).toBeNull();
+		await store.settled();
+		expect(published).toMatchObject([VALID]);
+		const last = store.snapshot;
+		expect(last.country.valid.size).toBe(all.length - 1);
+		expect(last.country.valid.has(forged.id)).toBe(false);
+		expect(last.country.valid.has(posts[0]!.id)).toBe(true);
+		for (const snapshot of seen) expect(snapshot.country.valid.has(forged.id)).toBe(false);
+		// The whole country is derived a few times, not once per chunk.
+		expect(seen.length).toBeLessThanOrEqual(4);
+		expect(summary(last)).toEqual(summary(await fromScratch(Y.encodeStateAsUpdate(doc))));
+	});
+
+	it('answers a citizen record published during a long load before the load ends', async () => {
+		const doc = new Y.Doc();
+		const records = doc.getMap<unknown>(RECORDS_MAP);
+		doc.transact(() => {
+			for (const { id, entry } of [...posts, ...land.all]) records.set(id, { ...entry });
+		});
+		const store = new RecordStore({
+			countryId: land.country,
+			records,
+			verifier: createVerifier({ useWorkers: false })
+		});
+		await new Promise<void>((resolve) => store.once('change', () => resolve()));
+		const renamed = await sign(
+			bob,
+			makeCitizen({
+				country: land.country,
+				author: bob.key.fingerprint,
+				at: T0 + 9000,
+				name: 'Bob, renamed',
+				publicKey: bob.key.publicKey,
+				admission: { type: 'update' }
+			})
+		);
+		const verdict = await store.publish([renamed]);
+		expect(verdict).toMatchObject([VALID]);
+		// Answered halfway: posts are still being checked.
+		expect(store.snapshot.country.valid.size).toBeLessThan(records.size);
+		expect(store.snapshot.country.citizenByKey.get(bob.key.fingerprint)?.name).toBe('Bob, renamed');
+		await store.settled();
+		expect(store.snapshot.country.valid.size).toBe(records.size);
+		expect(summary(store.snapshot)).toEqual(summary(await fromScratch(Y.encodeStateAsUpdate(doc))));
+	});
+});

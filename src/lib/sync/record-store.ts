@@ -45,6 +45,13 @@ export type StoreSnapshot = {
 
 type Events = { change: (snapshot: StoreSnapshot) => void };
 
+/** One batch of ids as read: entries to put back, and contested signatures to settle. */
+type Read = {
+	ids: readonly string[];
+	toHeal: Verified[];
+	contested: { parsed: ParsedRecord; publicKey: string; mine: Verified }[];
+};
+
 /** Transactions stay far below y-webrtc's 256 KiB message limit (STACK.md, gotcha 1). */
 const MAX_TRANSACTION_BYTES = 64 * 1024;
 /** What Yjs adds per map entry besides its strings (item header, field names): about 30. */
@@ -59,6 +66,41 @@ const entryBytes = (id: string, entry: SignedEntry): number =>
 	ENTRY_OVERHEAD;
 
 export const LOCAL_ORIGIN = Symbol('webocracy-local-write');
+
+/**
+ * A large batch (a country loading from this device, or a first sync) is checked this many
+ * records at a time, with the browser free to render and handle input in between.
+ */
+const LOAD_CHUNK = 500;
+/** While a large batch is checked, the view is brought up to date about this often. */
+const PROGRESS_MS = 1000;
+
+/** Let the browser run other tasks (render, input) before going on; not throttled like timers. */
+function yieldToBrowser(): Promise<void> {
+	if (typeof MessageChannel === 'undefined') return new Promise((r) => setTimeout(r, 0));
+	return new Promise((resolve) => {
+		const channel = new MessageChannel();
+		channel.port1.onmessage = () => {
+			channel.port1.close();
+			resolve();
+		};
+		channel.port2.postMessage(null);
+	});
+}
+
+/** The kinds that make the country's frame: its genesis, citizens and their admission. */
+const FOUNDATIONAL_KINDS: ReadonlySet<string> = new Set(['genesis', 'citizen', 'invite']);
+const FOUNDATIONAL = [...FOUNDATIONAL_KINDS].map((kind) => `"kind":"${kind}"`);
+
+/**
+ * Whether a stored entry looks like a genesis, citizen or invite record (canonical JSON
+ * writes the kind exactly so; inside a string its quotes would be escaped). Only decides what
+ * is checked first when a country loads: these reveal the keys and citizens all else needs.
+ */
+const looksFoundational = (value: unknown): boolean => {
+	const text = (value as Partial<SignedEntry> | null)?.record;
+	return typeof text === 'string' && FOUNDATIONAL.some((kind) => text.includes(kind));
+};
 
 const NO_KEYS: ReadonlyMap<string, string> = new Map();
 /** Genesis and citizen records carry their author's key: verifying one may reveal a key. */
@@ -177,6 +219,49 @@ export class RecordStore extends ObservableV2<Events> {
 	private async process(): Promise<void> {
 		const ids = [...this.dirty];
 		this.dirty.clear();
+		if (ids.length <= LOAD_CHUNK) {
+			await this.check(ids);
+			this.recompute(true);
+			return;
+		}
+		// Genesis, citizens and invites first, so the country (name, constitution, citizens) shows while
+		// the rest is checked in chunks; the view is derived again only now and then, not per
+		// chunk (each derivation goes over every record).
+		const first: string[] = [];
+		const rest: string[] = [];
+		for (const id of ids) (looksFoundational(this.map.get(id)) ? first : rest).push(id);
+		const chunks = [first];
+		for (let i = 0; i < rest.length; i += LOAD_CHUNK) chunks.push(rest.slice(i, i + LOAD_CHUNK));
+		// Pipelined: while the workers check one chunk, this thread parses the next. The first
+		// chunk reveals keys, and is checked whole before anything else.
+		await this.check(chunks[0]!);
+		let shownAt = -Infinity;
+		let checking: Promise<void> = Promise.resolve();
+		for (const chunk of chunks.slice(1)) {
+			const read = this.read(chunk);
+			await checking;
+			// A citizen joining (or an invite) during a long load is answered now, not after it.
+			const urgent = [...this.dirty].filter((id) => looksFoundational(this.map.get(id)));
+			for (const id of urgent) this.dirty.delete(id);
+			if (urgent.length) await this.check(urgent);
+			if (urgent.length || performance.now() - shownAt >= PROGRESS_MS) {
+				this.recompute(false);
+				shownAt = performance.now();
+			}
+			checking = this.verifyRead(read);
+			await yieldToBrowser();
+		}
+		await checking;
+		this.recompute(true);
+	}
+
+	/** Parse, heal and verify what changed under these ids. */
+	private async check(ids: readonly string[]): Promise<void> {
+		await this.verifyRead(this.read(ids));
+	}
+
+	/** What changed under these ids, parsed: new records wait in `unchecked`. */
+	private read(ids: readonly string[]): Read {
 		const toHeal: Verified[] = [];
 		const contested: { parsed: ParsedRecord; publicKey: string; mine: Verified }[] = [];
 		for (const id of ids) {
@@ -207,6 +292,11 @@ export class RecordStore extends ObservableV2<Events> {
 				this.unchecked.add(id);
 			} else this.failed.set(id, describeUnparsed(id, value, parsed.code, parsed.message));
 		}
+		return { ids, toHeal, contested };
+	}
+
+	/** Settle contested entries, heal, and verify the new records of one read. */
+	private async verifyRead({ ids, toHeal, contested }: Read): Promise<void> {
 		if (contested.length) {
 			const results = await this.verifier.verifyMany(contested);
 			results.forEach((result, i) => {
@@ -218,8 +308,7 @@ export class RecordStore extends ObservableV2<Events> {
 			});
 		}
 		if (toHeal.length) this.heal(toHeal);
-		await this.verifyPending();
-		this.recompute();
+		await this.verifyPending(ids);
 	}
 
 	private heal(records: Verified[]): void {
@@ -256,16 +345,20 @@ export class RecordStore extends ObservableV2<Events> {
 		if (batch.length) flush();
 	}
 
-	private async verifyPending(): Promise<void> {
-		// Keys come only from verified self-signed records (a forged citizen record must not
-		// shadow a real key); verifying them reveals new keys, so loop.
+	/**
+	 * Verify what waits in `unchecked` among `scope` (default: all of it). Keys come only from
+	 * verified self-signed records (a forged citizen record must not shadow a real key);
+	 * verifying them reveals new keys, and then everything still waiting is tried again.
+	 */
+	private async verifyPending(scope?: readonly string[]): Promise<void> {
+		let candidates: Iterable<string> = scope ?? this.unchecked;
 		while (this.unchecked.size > 0) {
 			const keys = this.knownKeys();
 			const items: { parsed: ParsedRecord; publicKey: string }[] = [];
-			for (const id of this.unchecked) {
-				const parsed = this.parsed.get(id)!;
-				const publicKey = signingKeyFor(parsed, keys);
-				if (publicKey) items.push({ parsed, publicKey });
+			for (const id of candidates) {
+				const parsed = this.unchecked.has(id) ? this.parsed.get(id) : undefined;
+				const publicKey = parsed ? signingKeyFor(parsed, keys) : null;
+				if (parsed && publicKey) items.push({ parsed, publicKey });
 			}
 			if (!items.length) return;
 			const results = await this.verifier.verifyMany(items);
@@ -284,10 +377,17 @@ export class RecordStore extends ObservableV2<Events> {
 			});
 			// No record that carries a key was added: what still waits for one keeps waiting.
 			if (this.keys === keys) return;
+			candidates = this.unchecked;
 		}
 	}
 
-	private recompute(): void {
+	/**
+	 * Derive the view from the verified set and tell listeners. `settled`: every change seen
+	 * so far is checked, so records still missing a verdict can be given one; a view taken
+	 * halfway through a large batch answers only those waiting on a genesis, citizen or
+	 * invite record (what any other record needs may be in a later chunk).
+	 */
+	private recompute(settled: boolean): void {
 		// The country is always deriveCountry of the verified set; unchanged set, same view.
 		const country = this.verifiedChanged
 			? deriveCountry(this.countryId, this.verified.values())
@@ -297,6 +397,9 @@ export class RecordStore extends ObservableV2<Events> {
 		let rejected: Map<string, Rejection> | null = null;
 		for (const [id, waiting] of this.waiters) {
 			const parsed = this.parsed.get(id);
+			// Halfway, only the frame's verdicts are final: every genesis, citizen and invite
+			// record held was checked first (see process).
+			if (!settled && !(parsed && FOUNDATIONAL_KINDS.has(parsed.record.kind))) continue;
 			const entry = parsed
 				? diagnose(parsed, country, (rejected ??= rejectedById(country)), this.failed.get(id))
 				: this.failed.get(id);
