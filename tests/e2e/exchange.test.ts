@@ -1,28 +1,27 @@
 /** Export, import and secession: every citizen holds the whole world. */
 import { readFile, writeFile } from 'node:fs/promises';
 import type { Page } from '@playwright/test';
-import { createIdentity, expect, fillNewIdentity, foundCountry, navigate, test } from './fixtures';
-
-async function invite(page: Page): Promise<string> {
-	await page.getByRole('button', { name: 'Create an invite link' }).click();
-	return page.getByTestId('invite-link').inputValue();
-}
-
-async function joinAsNewcomer(page: Page, link: string, name: string) {
-	await page.goto(link);
-	await page.getByRole('link', { name: 'Create or import one' }).click();
-	await fillNewIdentity(page, name);
-	await page.getByRole('button', { name: `Become a citizen as ${name}` }).click();
-	await expect(page.getByTestId('country-name')).toBeVisible();
-}
+import {
+	createIdentity,
+	expect,
+	foundCountry,
+	invite,
+	joinAsNewcomer,
+	navigate,
+	openSection,
+	rename,
+	test
+} from './fixtures';
 
 async function exportFile(page: Page, path: string): Promise<Buffer> {
+	await openSection(page, 'Country');
 	const [download] = await Promise.all([
 		page.waitForEvent('download'),
 		page.getByRole('button', { name: 'Export this country' }).click()
 	]);
 	expect(download.suggestedFilename()).toMatch(/\.webocracy$/);
 	await download.saveAs(path);
+	await openSection(page, 'Front page');
 	return readFile(path);
 }
 
@@ -129,9 +128,7 @@ test('secession: a new country from a file keeps the parent’s records, verifie
 	await expect(carol.getByTestId('citizens')).toContainText('Dave');
 
 	// The parent goes on, unaffected: its rooms and records are its own.
-	const form = ada.getByRole('form', { name: 'Change your name' });
-	await form.getByLabel('New display name').fill('Ada of Oldland');
-	await form.getByRole('button', { name: 'Change name' }).click();
+	await rename(ada, 'Ada of Oldland');
 	await expect(bob.getByTestId('citizens')).toContainText('Ada of Oldland');
 	await expect(ada.getByTestId('citizens')).not.toContainText('Dave');
 	await expect(carol.getByTestId('citizens')).not.toContainText('Ada of Oldland');

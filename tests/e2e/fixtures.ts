@@ -34,6 +34,15 @@ export async function navigate(page: Page, link: 'Countries' | 'Identity') {
 	await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: link }).click();
 }
 
+/** Open a section of the current country by its tab (navigating inside the app). */
+export async function openSection(page: Page, section: string) {
+	await page
+		.getByRole('navigation', { name: 'Country' })
+		.getByRole('link', { name: section })
+		.click();
+	await expect(page.getByRole('heading', { level: 1 })).toBeVisible();
+}
+
 export async function unlock(page: Page, passphrase = PASSPHRASE) {
 	const form = page.getByRole('form', { name: 'Unlock identity' });
 	await form.getByLabel('Passphrase').fill(passphrase);
@@ -59,9 +68,11 @@ export async function foundCountry(
 
 /** Create an invite link on the country page (the identity must be unlocked). */
 export async function invite(page: Page): Promise<string> {
+	await openSection(page, 'Country');
 	await page.getByRole('button', { name: 'Create an invite link' }).click();
 	const link = await page.getByTestId('invite-link').inputValue();
 	expect(link).toContain('/join#join=');
+	await openSection(page, 'Front page');
 	return link;
 }
 
@@ -77,9 +88,11 @@ export async function joinAsNewcomer(page: Page, link: string, name: string) {
 
 /** Change one's display name on the country page: a signed write, visible to everyone. */
 export async function rename(page: Page, name: string) {
+	await openSection(page, 'Country');
 	const form = page.getByRole('form', { name: 'Change your name' });
 	await form.getByLabel('New display name').fill(name);
 	await form.getByRole('button', { name: 'Change name' }).click();
+	await openSection(page, 'Front page');
 	await expect(page.getByTestId('citizens')).toContainText(name);
 }
 

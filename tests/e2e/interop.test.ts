@@ -3,7 +3,15 @@
  * signaling of its own: the wire protocol is y-webrtc's, so the servers are interchangeable.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { createIdentityAt, expect, fillNewIdentity, foundCountry, test } from './fixtures';
+import {
+	createIdentityAt,
+	expect,
+	fillNewIdentity,
+	foundCountry,
+	invite,
+	openSection,
+	test
+} from './fixtures';
 
 const APP_PORT = 4174;
 const SIGNAL_PORT = 4455;
@@ -60,12 +68,12 @@ test('invite and join through y-webrtc’s bundled signaling server', async ({ n
 		const ada = await newPerson();
 		await createIdentityAt(ada, APP, 'Ada');
 		await foundCountry(ada, 'Interopia');
+		await openSection(ada, 'Country');
 		const form = ada.getByRole('form', { name: 'Add a signaling server' });
 		await form.getByLabel('Signaling server URL').fill(`ws://127.0.0.1:${SIGNAL_PORT}`);
 		await form.getByRole('button', { name: 'Add' }).click();
 		await expect(ada.getByTestId('signaling-list')).toContainText(`ws://127.0.0.1:${SIGNAL_PORT}`);
-		await ada.getByRole('button', { name: 'Create an invite link' }).click();
-		const link = await ada.getByTestId('invite-link').inputValue();
+		const link = await invite(ada);
 
 		const bob = await newPerson();
 		await bob.goto(link);

@@ -15,6 +15,7 @@ import {
 	foundCountry,
 	invite,
 	joinAsNewcomer,
+	openSection,
 	rename,
 	test,
 	unlock
@@ -62,6 +63,7 @@ test('offline: the app reloads with no network, keeps a write, and syncs it once
 	await expect(ada.getByTestId('connection')).toHaveAttribute('data-state', 'offline');
 
 	// A full page load locks the key, by design; unlocking loads openpgp, precached too.
+	await openSection(ada, 'Country');
 	await unlock(ada);
 	await rename(ada, 'Ada in the air');
 	await expect(bob.getByTestId('citizens')).not.toContainText('Ada in the air');

@@ -5,6 +5,7 @@ import {
 	fillNewIdentity,
 	foundCountry,
 	invite,
+	openSection,
 	joinAsNewcomer,
 	PASSPHRASE,
 	rename,
@@ -27,6 +28,7 @@ test('invite → join over WebRTC: both see each other as citizens', async ({ ne
 	await expect(ada.getByTestId('connection')).toContainText(/Connected to 1 peer · last synced/);
 
 	// The peers panel: Bob runs the same build and holds the same records.
+	await openSection(ada, 'Country');
 	await ada.getByText('Peers and signaling').click();
 	const row = ada.getByTestId('peer-row');
 	await expect(row).toContainText('Bob');

@@ -1,8 +1,0 @@
-import { error } from '@sveltejs/kit';
-import { HEX64 } from '$lib/model';
-import type { PageLoad } from './$types';
-
-export const load: PageLoad = ({ params }) => {
-	if (!HEX64.test(params.country)) error(404, 'That is not a country id.');
-	return { countryId: params.country };
-};
