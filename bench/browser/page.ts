@@ -1,8 +1,9 @@
 /** The bench page: exposes the workloads to the driver (bench/run.js) as `window.bench`. */
+import { runGovernance } from './governance';
 import { runIdentity } from './identity';
 import * as sync from './sync';
 
-const api = { runIdentity, sync };
+const api = { runIdentity, runGovernance, sync };
 export type BenchApi = typeof api;
 
 declare global {

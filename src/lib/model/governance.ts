@@ -9,7 +9,7 @@
  */
 import type { BlogPost } from './content';
 import type { CountryView } from './country';
-import { recordSetDigest, sha256Hex } from './hash';
+import { sha256Hex } from './hash';
 import type { Constitution } from './kinds/genesis';
 import type { FeatureAction } from './kinds/feature';
 import type { FilterAction } from './kinds/filter';
@@ -181,6 +181,22 @@ export function tallyBallots(
 	seats: number,
 	ballots: Iterable<BallotLike>
 ): Tally {
+	return countBallots(election, seats, ballots, null);
+}
+
+/** recordSetDigest of ids already ascending without repeats: the same hash, without a sort. */
+const digestOfSorted = (ids: readonly string[]): string => sha256Hex(ids.join('\n'));
+
+/**
+ * `tallyBallots`, reusing `known`'s digest when it counted exactly the same ballots: hashing
+ * 10,000 ids is most of a count, and a certified election's live count is usually its result.
+ */
+function countBallots(
+	election: string,
+	seats: number,
+	ballots: Iterable<BallotLike>,
+	known: { ballots: readonly string[]; digest: string } | null
+): Tally {
 	const latest = new Map<string, BallotLike>();
 	for (const ballot of ballots) {
 		const seen = latest.get(ballot.record.author);
@@ -195,6 +211,8 @@ export function tallyBallots(
 		}
 	}
 	counted.sort();
+	const same =
+		known?.ballots.length === counted.length && known.ballots.every((id, i) => id === counted[i]);
 	const ranking = [...approvals]
 		.map(([candidate, n]) => ({
 			candidate,
@@ -205,7 +223,7 @@ export function tallyBallots(
 		.map(({ candidate, approvals }) => ({ candidate, approvals }));
 	return {
 		ballots: counted,
-		digest: recordSetDigest(counted),
+		digest: same ? known!.digest : digestOfSorted(counted),
 		approvals,
 		ranking,
 		winners: ranking.slice(0, seats).map((r) => r.candidate)
@@ -285,7 +303,8 @@ function judgeResult(
 		}
 	}
 	// R38: exactly the ballots it names, each here and valid, one per voter; our count agrees.
-	if (ids.length !== first.body.count || recordSetDigest(ids) !== first.body.ballots) {
+	const digest = digestOfSorted(ids); // ascending, checked above
+	if (ids.length !== first.body.count || digest !== first.body.ballots) {
 		return no('result_mismatch', 'its ballot list does not match its own count and digest');
 	}
 	const counted: Verified<RecordOf<'ballot'>>[] = [];
@@ -304,7 +323,7 @@ function judgeResult(
 	if (new Set(counted.map((b) => b.record.author)).size !== counted.length) {
 		return no('result_mismatch', 'it counts a voter more than once');
 	}
-	const tally = tallyBallots(election.id, election.seats, counted);
+	const tally = countBallots(election.id, election.seats, counted, { ballots: ids, digest });
 	const claimed = Object.entries(first.body.tally);
 	const agrees =
 		claimed.length === tally.approvals.size &&
@@ -452,7 +471,9 @@ export function deriveGovernance(input: {
 		const of = certifications.get(election) ?? new Map<string, Verified<RecordOf<'result'>>[]>();
 		certifications.set(election, of);
 		const key = `${r.record.author} ${digest}`;
-		of.set(key, [...(of.get(key) ?? []), r]);
+		const parts = of.get(key);
+		if (parts) parts.push(r);
+		else of.set(key, [r]);
 	}
 
 	// R40, R41: term by term, so that the outgoing leaders of a term are already known.
@@ -501,7 +522,9 @@ export function deriveGovernance(input: {
 		const atOnce = new Map<string, Verified<RecordOf<'ballot'>>[]>();
 		for (const r of ballots.get(election.id)?.values() ?? []) {
 			const key = `${r.record.author} ${r.record.at}`;
-			atOnce.set(key, [...(atOnce.get(key) ?? []), r]);
+			const group = atOnce.get(key);
+			if (group) group.push(r);
+			else atOnce.set(key, [r]);
 		}
 		const standing: Verified<RecordOf<'ballot'>>[] = [];
 		for (const group of atOnce.values()) {
@@ -511,7 +534,12 @@ export function deriveGovernance(input: {
 			}
 		}
 		valid.push(...standing);
-		election.live = tallyBallots(election.id, election.seats, standing);
+		election.live = countBallots(
+			election.id,
+			election.seats,
+			standing,
+			election.certified?.tally ?? null
+		);
 	}
 
 	// R42: filters and features come from a leader sitting at their time.
