@@ -1,9 +1,10 @@
 /** The bench page: exposes the workloads to the driver (bench/run.js) as `window.bench`. */
+import { runGovernance } from './governance';
 import { runIdentity } from './identity';
 import * as joining from './join';
 import * as sync from './sync';
 
-const api = { runIdentity, sync, join: joining.join };
+const api = { runIdentity, runGovernance, sync, join: joining.join };
 export type BenchApi = typeof api;
 
 declare global {

@@ -3,6 +3,7 @@
  * records derive the same country, whatever order the records arrived in.
  * Rules are numbered as in docs/records.md.
  */
+import { deriveGovernance, emptyGovernment, isGovernanceKind, type Government } from './governance';
 import { sha256Hex } from './hash';
 import type { AdmissionProof } from './kinds/citizen';
 import type { Constitution, GenesisBody } from './kinds/genesis';
@@ -48,6 +49,8 @@ export type CountryView = {
 	/** Every record that passed every rule, by id. */
 	valid: ReadonlyMap<string, Verified>;
 	rejected: Rejection[];
+	/** Elections, leaders, filters and features (governance.ts, R31–R43). */
+	government: Government;
 };
 
 /** Deterministic order used wherever "earlier" decides: author time, then id. */
@@ -154,7 +157,8 @@ export function deriveCountry(countryId: string, records: Iterable<Verified>): C
 		citizens: [],
 		citizenByKey: new Map(),
 		valid,
-		rejected
+		rejected,
+		government: emptyGovernment()
 	};
 	if (!genesis) {
 		for (const r of rest) reject(r, 'genesis_missing', 'the country’s genesis is not here yet');
@@ -261,6 +265,7 @@ export function deriveCountry(countryId: string, records: Iterable<Verified>): C
 	const pages = new Map<string, Verified<RecordOf<'page'>>>();
 	const messages = new Map<string, Verified<RecordOf<'message'>>>();
 	const retractions: Verified<RecordOf<'retraction'>>[] = [];
+	const governance: Verified[] = [];
 	for (const r of rest) {
 		if (r.record.kind === 'citizen') continue;
 		if (!citizens.has(r.record.author)) {
@@ -271,6 +276,7 @@ export function deriveCountry(countryId: string, records: Iterable<Verified>): C
 		else if (isKindOf('page')(r)) pages.set(r.id, r);
 		else if (isKindOf('message')(r)) messages.set(r.id, r);
 		else if (isKindOf('retraction')(r)) retractions.push(r);
+		else if (isGovernanceKind(r.record.kind)) governance.push(r);
 		else valid.set(r.id, r); // invite, thread: R9 is their only rule here
 	}
 
@@ -357,6 +363,16 @@ export function deriveCountry(countryId: string, records: Iterable<Verified>): C
 		}
 	);
 
+	// R31–R43: elections, results, leaders and what the leaders decide.
+	const governed = deriveGovernance({
+		constitution,
+		foundedAt: genesis.record.at,
+		founder,
+		records: governance
+	});
+	for (const r of governed.valid) valid.set(r.id, r);
+	for (const { record, code, message } of governed.rejected) reject(record, code, message);
+
 	return {
 		...empty,
 		genesis,
@@ -369,7 +385,8 @@ export function deriveCountry(countryId: string, records: Iterable<Verified>): C
 		citizens: [...citizens.values()],
 		citizenByKey: citizens,
 		valid,
-		rejected
+		rejected,
+		government: governed.government
 	};
 }
 
@@ -472,7 +489,3 @@ function postVerdicts(
 	}
 	return verdicts;
 }
-
-/** SHA-256 over the sorted ids of a record set: names a set compactly (announcements, forks). */
-export const recordSetDigest = (ids: Iterable<string>): string =>
-	sha256Hex([...ids].sort().join('\n'));

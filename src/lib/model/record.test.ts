@@ -140,14 +140,20 @@ describe('checkRecord: the envelope', () => {
 		expect(checkRecord(input)).toEqual({ ok: true, value: input });
 	});
 
-	it('knows exactly the kinds genesis, citizen, invite, post, page, retraction, thread, message', () => {
+	it('knows exactly the content kinds and the governance kinds', () => {
 		expect([...KINDS].sort()).toEqual([
+			'ballot',
+			'candidacy',
 			'citizen',
+			'election',
+			'feature',
+			'filter',
 			'genesis',
 			'invite',
 			'message',
 			'page',
 			'post',
+			'result',
 			'retraction',
 			'thread'
 		]);

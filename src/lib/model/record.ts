@@ -15,6 +15,12 @@ import { pageBodySchema, PAGE, type PageBody } from './kinds/page';
 import { retractionBodySchema, RETRACTION, type RetractionBody } from './kinds/retraction';
 import { threadBodySchema, THREAD, type ThreadBody } from './kinds/thread';
 import { messageBodySchema, MESSAGE, type MessageBody } from './kinds/message';
+import { electionBodySchema, ELECTION, type ElectionBody } from './kinds/election';
+import { candidacyBodySchema, CANDIDACY, type CandidacyBody } from './kinds/candidacy';
+import { ballotBodySchema, BALLOT, type BallotBody } from './kinds/ballot';
+import { resultBodySchema, RESULT, type ResultBody } from './kinds/result';
+import { filterBodySchema, FILTER, type FilterBody } from './kinds/filter';
+import { featureBodySchema, FEATURE, type FeatureBody } from './kinds/feature';
 
 export const RECORD_VERSION = 1;
 /** Peers refuse bigger records, so no record can clog sync (y-webrtc drops > 256 KiB). */
@@ -29,7 +35,13 @@ const bodySchemas = {
 	[PAGE]: pageBodySchema,
 	[RETRACTION]: retractionBodySchema,
 	[THREAD]: threadBodySchema,
-	[MESSAGE]: messageBodySchema
+	[MESSAGE]: messageBodySchema,
+	[ELECTION]: electionBodySchema,
+	[CANDIDACY]: candidacyBodySchema,
+	[BALLOT]: ballotBodySchema,
+	[RESULT]: resultBodySchema,
+	[FILTER]: filterBodySchema,
+	[FEATURE]: featureBodySchema
 } as const;
 
 export type Kind = keyof typeof bodySchemas;
@@ -44,6 +56,12 @@ type BodyOf = {
 	retraction: RetractionBody;
 	thread: ThreadBody;
 	message: MessageBody;
+	election: ElectionBody;
+	candidacy: CandidacyBody;
+	ballot: BallotBody;
+	result: ResultBody;
+	filter: FilterBody;
+	feature: FeatureBody;
 };
 
 export type RecordOf<K extends Kind> = {

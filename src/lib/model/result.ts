@@ -22,7 +22,18 @@ export type ReasonCode =
 	| 'edit_forbidden'
 	| 'revision_foreign'
 	| 'thread_unknown'
-	| 'reply_unknown';
+	| 'reply_unknown'
+	| 'election_invalid'
+	| 'election_past'
+	| 'election_unknown'
+	| 'candidacy_closed'
+	| 'ballot_outside_window'
+	| 'ballot_not_candidate'
+	| 'ballot_duplicate'
+	| 'result_forbidden'
+	| 'result_incomplete'
+	| 'result_mismatch'
+	| 'not_leader';
 
 export type Ok<T> = { ok: true; value: T };
 export type Err<C extends string = ReasonCode> = {

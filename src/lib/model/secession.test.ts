@@ -4,7 +4,8 @@
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { deriveCountry, recordSetDigest, type CountryView } from './country';
+import { deriveCountry, type CountryView } from './country';
+import { recordSetDigest } from './hash';
 import type { AdmissionProof } from './kinds/citizen';
 import type { Verified } from './verified';
 import {

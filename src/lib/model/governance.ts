@@ -1,0 +1,691 @@
+/**
+ * Self-government as a pure derivation of a country's records: elections and their live
+ * tally, certified results, the leaders of each term, the leaders' public filter log and
+ * featured posts. Rules R31–R43 in docs/records.md.
+ *
+ * Time is always an argument — a record's own `at`, or the caller's `now` for "what is
+ * happening at this moment" — never a clock read here, so every peer with the same records
+ * derives the same government.
+ */
+import type { BlogPost } from './content';
+import type { CountryView } from './country';
+import { sha256Hex } from './hash';
+import type { Constitution } from './kinds/genesis';
+import type { FeatureAction } from './kinds/feature';
+import type { FilterAction } from './kinds/filter';
+import { RESULT_IDS_PER_PART, type ResultBody } from './kinds/result';
+import type { AnyRecord, RecordOf } from './record';
+import type { ReasonCode } from './result';
+import type { Verified } from './verified';
+
+export const DAY_MS = 86_400_000;
+/** Outgoing leaders alone may certify for this long after closing (or a quarter term, if shorter). */
+export const CERTIFICATION_GRACE_MAX_MS = 2 * DAY_MS;
+
+export const GOVERNANCE_KINDS = [
+	'election',
+	'candidacy',
+	'ballot',
+	'result',
+	'filter',
+	'feature'
+] as const satisfies readonly AnyRecord['kind'][];
+export type GovernanceKind = (typeof GOVERNANCE_KINDS)[number];
+export const isGovernanceKind = (kind: string): kind is GovernanceKind =>
+	(GOVERNANCE_KINDS as readonly string[]).includes(kind);
+
+/** The country's calendar: term k runs from foundedAt + (k − 1)·termMs for termMs. */
+export type Terms = { foundedAt: number; termMs: number; graceMs: number };
+
+export function termsOf(constitution: Pick<Constitution, 'termDays'>, foundedAt: number): Terms {
+	const termMs = constitution.termDays * DAY_MS;
+	return { foundedAt, termMs, graceMs: Math.min(CERTIFICATION_GRACE_MAX_MS, termMs / 4) };
+}
+export const termStart = (terms: Terms, term: number): number =>
+	terms.foundedAt + (term - 1) * terms.termMs;
+export const termEnd = (terms: Terms, term: number): number => termStart(terms, term + 1);
+/** The term in progress at `time`, from 1; 0 before the founding. */
+export const termAt = (terms: Terms, time: number): number =>
+	time < terms.foundedAt ? 0 : Math.floor((time - terms.foundedAt) / terms.termMs) + 1;
+
+export type Candidate = {
+	fingerprint: string;
+	/** Their latest candidacy by (at, id): its statement is shown. */
+	candidacy: string;
+	statement: string;
+	/** When they first declared. */
+	declaredAt: number;
+};
+
+export type Tally = {
+	/** The counted ballots, ascending: each voter's latest valid ballot (R35). */
+	ballots: string[];
+	/** recordSetDigest of `ballots`: what a result names. */
+	digest: string;
+	/** Candidate → approvals; only candidates with at least one. */
+	approvals: ReadonlyMap<string, number>;
+	/** The approved candidates, best first (R39). */
+	ranking: { candidate: string; approvals: number }[];
+	/** The first `seats` of the ranking. */
+	winners: string[];
+};
+
+export type Certification = {
+	election: string;
+	/** Its result records, by part. */
+	records: string[];
+	author: string;
+	/** When it was complete: the latest `at` of its parts. */
+	at: number;
+	/** Signed by an outgoing leader, rather than by a citizen after the grace period (R36). */
+	byOutgoingLeader: boolean;
+	/** Our own count over exactly the ballots it names; it agrees, or it would not be here. */
+	tally: Tally;
+};
+
+export type ElectionState = {
+	id: string;
+	author: string;
+	at: number;
+	term: number;
+	seats: number;
+	opensAt: number;
+	closesAt: number;
+	/** In order of declaration. */
+	candidates: Candidate[];
+	/** Our own count over every valid ballot held now. */
+	live: Tally;
+	/** The accepted result (R40), or null while there is none. */
+	certified: Certification | null;
+	/** Other valid results for this election, which lost to `certified` (R40). */
+	competing: Certification[];
+	/** Who could certify it within the grace period (R36): the leaders when it closed. */
+	outgoingLeaders: string[];
+};
+
+/** The leaders of one term, from its certified election. */
+export type Tenure = {
+	term: number;
+	/** They take office at the later of the term's start and the certification (R41). */
+	from: number;
+	leaders: string[];
+	election: string;
+};
+
+export type FilterEntry = {
+	id: string;
+	leader: string;
+	at: number;
+	target: string;
+	action: FilterAction;
+	reason: string;
+};
+
+export type FeatureEntry = { id: string; leader: string; at: number; post: string };
+
+export type Government = {
+	terms: Terms | null;
+	founder: string | null;
+	/** By term, then (at, id). */
+	elections: ElectionState[];
+	electionById: ReadonlyMap<string, ElectionState>;
+	/** By term: the terms whose certified election elected someone. */
+	tenures: Tenure[];
+	/** Every valid filter, newest first: the public log. */
+	filterLog: FilterEntry[];
+	/** Authors whose latest filter is a ban: hidden from the public site. */
+	banned: ReadonlySet<string>;
+	/** Posts featured now (their latest feature record features them), newest first. */
+	featured: FeatureEntry[];
+};
+
+export type GovernanceRejection = { record: Verified; code: ReasonCode; message: string };
+
+export const emptyGovernment = (): Government => ({
+	terms: null,
+	founder: null,
+	elections: [],
+	electionById: new Map(),
+	tenures: [],
+	filterLog: [],
+	banned: new Set(),
+	featured: []
+});
+
+type ByTime = { id: string; record: { at: number } };
+const compareIds = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
+const oldestFirst = (a: ByTime, b: ByTime): number =>
+	a.record.at - b.record.at || compareIds(a.id, b.id);
+
+/** What a tally needs of a ballot: its voter, time and approvals. */
+export type BallotLike = {
+	id: string;
+	record: { author: string; at: number; body: { approve: readonly string[] } };
+};
+
+/**
+ * The lottery that breaks ties (R39): SHA-256 of the election id and the candidate. No
+ * candidate controls it once the election exists, and every peer draws the same.
+ */
+const lotteryTicket = (election: string, candidate: string): string =>
+	sha256Hex(`${election}\n${candidate}`);
+
+/**
+ * Count approval ballots (R35, R39): each voter's latest ballot by (at, id) counts once; a
+ * candidate's approvals are the counted ballots approving them; the ranking is by approvals,
+ * ties broken by the lottery; the winners are the first `seats` of it. A candidate no
+ * counted ballot approves is not ranked and cannot win.
+ */
+export function tallyBallots(
+	election: string,
+	seats: number,
+	ballots: Iterable<BallotLike>
+): Tally {
+	return countBallots(election, seats, ballots, null);
+}
+
+/** recordSetDigest of ids already ascending without repeats: the same hash, without a sort. */
+const digestOfSorted = (ids: readonly string[]): string => sha256Hex(ids.join('\n'));
+
+/**
+ * `tallyBallots`, reusing `known`'s digest when it counted exactly the same ballots: hashing
+ * 10,000 ids is most of a count, and a certified election's live count is usually its result.
+ */
+function countBallots(
+	election: string,
+	seats: number,
+	ballots: Iterable<BallotLike>,
+	known: { ballots: readonly string[]; digest: string } | null
+): Tally {
+	const latest = new Map<string, BallotLike>();
+	for (const ballot of ballots) {
+		const seen = latest.get(ballot.record.author);
+		if (!seen || oldestFirst(seen, ballot) < 0) latest.set(ballot.record.author, ballot);
+	}
+	const approvals = new Map<string, number>();
+	const counted: string[] = [];
+	for (const ballot of latest.values()) {
+		counted.push(ballot.id);
+		for (const candidate of ballot.record.body.approve) {
+			approvals.set(candidate, (approvals.get(candidate) ?? 0) + 1);
+		}
+	}
+	counted.sort();
+	const same =
+		known?.ballots.length === counted.length && known.ballots.every((id, i) => id === counted[i]);
+	const ranking = [...approvals]
+		.map(([candidate, n]) => ({
+			candidate,
+			approvals: n,
+			ticket: lotteryTicket(election, candidate)
+		}))
+		.sort((a, b) => b.approvals - a.approvals || compareIds(a.ticket, b.ticket))
+		.map(({ candidate, approvals }) => ({ candidate, approvals }));
+	return {
+		ballots: counted,
+		digest: same ? known!.digest : digestOfSorted(counted),
+		approvals,
+		ranking,
+		winners: ranking.slice(0, seats).map((r) => r.candidate)
+	};
+}
+
+/** R40: outgoing leaders first, then the result counting more ballots, then the earlier. */
+const strongerFirst = (a: Certification, b: Certification): number =>
+	Number(b.byOutgoingLeader) - Number(a.byOutgoingLeader) ||
+	b.tally.ballots.length - a.tally.ballots.length ||
+	a.at - b.at ||
+	compareIds(a.records[0]!, b.records[0]!);
+
+/**
+ * The leaders sitting at `time` (R41): those of the highest term whose tenure has begun by
+ * then; before any, the founder. Leaders stay on past their term until the next elected ones.
+ */
+function leadersIn(tenures: readonly Tenure[], founder: string | null, time: number): string[] {
+	let best: Tenure | null = null;
+	for (const tenure of tenures) {
+		if (tenure.from <= time && (!best || tenure.term > best.term)) best = tenure;
+	}
+	return best ? best.leaders : founder ? [founder] : [];
+}
+
+type Judged<T> = { ok: true; value: T } | { ok: false; code: ReasonCode; message: string };
+const no = <T>(code: ReasonCode, message: string): Judged<T> => ({ ok: false, code, message });
+
+/** The parts' shared fields: every part of one certification states the same. */
+const headerOf = ({ body }: RecordOf<'result'>): string =>
+	JSON.stringify([body.winners, body.tally, body.count, body.parts]);
+
+/**
+ * R36–R38 for one certification: its parts (same election, author and ballot digest), in
+ * (at, id) order. `ballots` are the election's ballots that pass R33.
+ */
+function judgeResult(
+	parts: readonly Verified<RecordOf<'result'>>[],
+	election: ElectionState,
+	outgoing: ReadonlySet<string>,
+	ballots: ReadonlyMap<string, Verified<RecordOf<'ballot'>>>,
+	terms: Terms
+): Judged<Certification> {
+	const first = parts[0]!.record;
+	const { author } = first;
+	const byOutgoingLeader = outgoing.has(author);
+	// R36: after closing; within the grace period, only the outgoing leaders.
+	if (first.at < election.closesAt) {
+		return no('result_forbidden', 'it is dated before the election closes');
+	}
+	if (!byOutgoingLeader && first.at < election.closesAt + terms.graceMs) {
+		return no(
+			'result_forbidden',
+			'during the grace period after closing, only the outgoing leaders may certify'
+		);
+	}
+	// R37: one record for each part, all stating the same.
+	const header = headerOf(first);
+	const byPart = new Map<number, RecordOf<'result'>>();
+	for (const { record } of parts) {
+		if (headerOf(record) !== header) return no('result_mismatch', 'its parts disagree');
+		if (byPart.has(record.body.part)) {
+			return no('result_mismatch', `it has two different records for part ${record.body.part}`);
+		}
+		byPart.set(record.body.part, record);
+	}
+	if (byPart.size < first.body.parts) {
+		return no('result_incomplete', `${first.body.parts - byPart.size} of its parts are not here`);
+	}
+	const ids: string[] = [];
+	for (let part = 0; part < first.body.parts; part++) {
+		for (const id of byPart.get(part)!.body.ids) {
+			if (ids.length && ids.at(-1)! >= id) {
+				return no('result_mismatch', 'its ballot ids are not in ascending order across parts');
+			}
+			ids.push(id);
+		}
+	}
+	// R38: exactly the ballots it names, each here and valid, one per voter; our count agrees.
+	const digest = digestOfSorted(ids); // ascending, checked above
+	if (ids.length !== first.body.count || digest !== first.body.ballots) {
+		return no('result_mismatch', 'its ballot list does not match its own count and digest');
+	}
+	const counted: Verified<RecordOf<'ballot'>>[] = [];
+	let missing = 0;
+	for (const id of ids) {
+		const ballot = ballots.get(id);
+		if (ballot) counted.push(ballot);
+		else missing++;
+	}
+	if (missing) {
+		return no(
+			'result_incomplete',
+			`${missing} of the ballots it counts are not here or not valid for this election`
+		);
+	}
+	if (new Set(counted.map((b) => b.record.author)).size !== counted.length) {
+		return no('result_mismatch', 'it counts a voter more than once');
+	}
+	const tally = countBallots(election.id, election.seats, counted, { ballots: ids, digest });
+	const claimed = Object.entries(first.body.tally);
+	const agrees =
+		claimed.length === tally.approvals.size &&
+		claimed.every(([candidate, n]) => tally.approvals.get(candidate) === n) &&
+		first.body.winners.length === tally.winners.length &&
+		first.body.winners.every((w, i) => tally.winners[i] === w);
+	if (!agrees) {
+		const ours = tally.ranking.map((r) => `${r.candidate.slice(0, 8)} ${r.approvals}`);
+		return no(
+			'result_mismatch',
+			`our count of those ${ids.length} ballots disagrees (ours: ${ours.join(', ') || 'no approvals'})`
+		);
+	}
+	return {
+		ok: true,
+		value: {
+			election: election.id,
+			records: [...byPart.keys()]
+				.sort((a, b) => a - b)
+				.map((part) => parts.find((p) => p.record.body.part === part)!.id),
+			author,
+			at: Math.max(...parts.map((p) => p.record.at)),
+			byOutgoingLeader,
+			tally
+		}
+	};
+}
+
+/**
+ * Judge the governance records (R31–R43) and derive the government. `records` are this
+ * country's records of the governance kinds whose authors are citizens (R3, R9 hold);
+ * records of an ancestor never reach here: a seceded country governs itself from scratch.
+ */
+export function deriveGovernance(input: {
+	constitution: Constitution;
+	foundedAt: number;
+	founder: string;
+	records: Iterable<Verified>;
+}): { government: Government; valid: Verified[]; rejected: GovernanceRejection[] } {
+	const { constitution, founder } = input;
+	const terms = termsOf(constitution, input.foundedAt);
+	const valid: Verified[] = [];
+	const rejected: GovernanceRejection[] = [];
+	const reject = (record: Verified, code: ReasonCode, message: string) =>
+		rejected.push({ record, code, message });
+
+	const byKind = {
+		election: [] as Verified<RecordOf<'election'>>[],
+		candidacy: [] as Verified<RecordOf<'candidacy'>>[],
+		ballot: [] as Verified<RecordOf<'ballot'>>[],
+		result: [] as Verified<RecordOf<'result'>>[],
+		filter: [] as Verified<RecordOf<'filter'>>[],
+		feature: [] as Verified<RecordOf<'feature'>>[]
+	};
+	for (const r of [...input.records].sort(oldestFirst)) {
+		const list = (byKind as Record<string, Verified[]>)[r.record.kind];
+		if (list) list.push(r);
+	}
+
+	// R31: an election has the constitution's seats and is for a term not over by its times.
+	const elections = new Map<string, ElectionState>();
+	for (const r of byKind.election) {
+		const { term, seats, opensAt, closesAt } = r.record.body;
+		if (seats !== constitution.seats) {
+			reject(
+				r,
+				'election_invalid',
+				`the constitution has ${constitution.seats} seats, not ${seats}`
+			);
+		} else if (r.record.at >= termEnd(terms, term) || closesAt > termEnd(terms, term)) {
+			reject(r, 'election_past', `term ${term} is over before this election would close`);
+		} else {
+			valid.push(r);
+			const { author, at } = r.record;
+			elections.set(r.id, {
+				id: r.id,
+				author,
+				at,
+				term,
+				seats,
+				opensAt,
+				closesAt,
+				candidates: [],
+				live: tallyBallots(r.id, seats, []),
+				certified: null,
+				competing: [],
+				outgoingLeaders: []
+			});
+		}
+	}
+	const unknownElection = (r: Verified) =>
+		reject(r, 'election_unknown', 'it names an election that is not here or not valid');
+
+	// R32: a candidacy for a valid election, before it closes.
+	const candidates = new Map<string, Map<string, Candidate>>();
+	for (const r of byKind.candidacy) {
+		const election = elections.get(r.record.body.election);
+		if (!election) unknownElection(r);
+		else if (r.record.at >= election.closesAt) {
+			reject(r, 'candidacy_closed', 'it is dated after the election closed');
+		} else {
+			valid.push(r);
+			const of = candidates.get(election.id) ?? new Map<string, Candidate>();
+			candidates.set(election.id, of);
+			const seen = of.get(r.record.author);
+			of.set(r.record.author, {
+				fingerprint: r.record.author,
+				candidacy: r.id,
+				statement: r.record.body.statement,
+				declaredAt: seen?.declaredAt ?? r.record.at
+			});
+		}
+	}
+	for (const [id, of] of candidates) elections.get(id)!.candidates = [...of.values()];
+
+	// R33: a ballot in a valid election's window, approving only its candidates.
+	const ballots = new Map<string, Map<string, Verified<RecordOf<'ballot'>>>>();
+	for (const r of byKind.ballot) {
+		const election = elections.get(r.record.body.election);
+		if (!election) {
+			unknownElection(r);
+			continue;
+		}
+		const { at } = r.record;
+		const standing = candidates.get(election.id);
+		if (at < election.opensAt || at >= election.closesAt) {
+			reject(r, 'ballot_outside_window', 'it is dated outside the election’s voting window');
+		} else if (r.record.body.approve.some((c) => !standing?.has(c))) {
+			reject(r, 'ballot_not_candidate', 'it approves someone who is not a candidate');
+		} else {
+			const of = ballots.get(election.id) ?? new Map<string, Verified<RecordOf<'ballot'>>>();
+			ballots.set(election.id, of);
+			of.set(r.id, r);
+		}
+	}
+
+	// R36–R38: results, grouped into certifications by election, author and ballot digest.
+	const certifications = new Map<string, Map<string, Verified<RecordOf<'result'>>[]>>();
+	for (const r of byKind.result) {
+		const { election, ballots: digest } = r.record.body;
+		if (!elections.has(election)) {
+			unknownElection(r);
+			continue;
+		}
+		const of = certifications.get(election) ?? new Map<string, Verified<RecordOf<'result'>>[]>();
+		certifications.set(election, of);
+		const key = `${r.record.author} ${digest}`;
+		const parts = of.get(key);
+		if (parts) parts.push(r);
+		else of.set(key, [r]);
+	}
+
+	// R40, R41: term by term, so that the outgoing leaders of a term are already known.
+	const ordered = [...elections.values()].sort(
+		(a, b) => a.term - b.term || a.at - b.at || compareIds(a.id, b.id)
+	);
+	const tenures: Tenure[] = [];
+	for (let i = 0; i < ordered.length;) {
+		const term = ordered[i]!.term;
+		const winnersOfTerm: Certification[] = [];
+		for (; i < ordered.length && ordered[i]!.term === term; i++) {
+			const election = ordered[i]!;
+			election.outgoingLeaders = leadersIn(tenures, founder, election.closesAt);
+			const outgoing = new Set(election.outgoingLeaders);
+			const held = ballots.get(election.id) ?? new Map();
+			const accepted: Certification[] = [];
+			for (const parts of certifications.get(election.id)?.values() ?? []) {
+				const judged = judgeResult(parts, election, outgoing, held, terms);
+				if (!judged.ok) {
+					for (const part of parts) reject(part, judged.code, judged.message);
+					continue;
+				}
+				accepted.push(judged.value);
+				valid.push(...parts);
+			}
+			accepted.sort(strongerFirst);
+			election.certified = accepted[0] ?? null;
+			election.competing = accepted.slice(1);
+			if (election.certified) winnersOfTerm.push(election.certified);
+		}
+		const chosen = winnersOfTerm.sort(strongerFirst)[0];
+		// An election that elected nobody leaves the sitting leaders in office (R41).
+		if (chosen && chosen.tally.winners.length) {
+			tenures.push({
+				term,
+				from: Math.max(termStart(terms, term), chosen.at),
+				leaders: chosen.tally.winners,
+				election: chosen.election
+			});
+		}
+	}
+
+	// R34: two ballots of one voter at once are both void, unless the certified result counted one.
+	for (const election of elections.values()) {
+		const counted = new Set(election.certified?.tally.ballots);
+		const atOnce = new Map<string, Verified<RecordOf<'ballot'>>[]>();
+		for (const r of ballots.get(election.id)?.values() ?? []) {
+			const key = `${r.record.author} ${r.record.at}`;
+			const group = atOnce.get(key);
+			if (group) group.push(r);
+			else atOnce.set(key, [r]);
+		}
+		const standing: Verified<RecordOf<'ballot'>>[] = [];
+		for (const group of atOnce.values()) {
+			for (const r of group) {
+				if (group.length === 1 || counted.has(r.id)) standing.push(r);
+				else reject(r, 'ballot_duplicate', 'the voter cast another ballot at the same time');
+			}
+		}
+		valid.push(...standing);
+		election.live = countBallots(
+			election.id,
+			election.seats,
+			standing,
+			election.certified?.tally ?? null
+		);
+	}
+
+	// R42: filters and features come from a leader sitting at their time.
+	const leaderAt = (r: Verified) =>
+		leadersIn(tenures, founder, r.record.at).includes(r.record.author);
+	const notLeader = (r: Verified) =>
+		reject(r, 'not_leader', 'its author was not a sitting leader at its time');
+	const filterLog: FilterEntry[] = [];
+	const latestFilter = new Map<string, FilterAction>();
+	for (const r of byKind.filter) {
+		if (!leaderAt(r)) {
+			notLeader(r);
+			continue;
+		}
+		valid.push(r);
+		const { target, action, reason } = r.record.body;
+		filterLog.push({ id: r.id, leader: r.record.author, at: r.record.at, target, action, reason });
+		latestFilter.set(target, action);
+	}
+	const latestFeature = new Map<string, { action: FeatureAction; entry: FeatureEntry }>();
+	for (const r of byKind.feature) {
+		if (!leaderAt(r)) {
+			notLeader(r);
+			continue;
+		}
+		valid.push(r);
+		const { post, action } = r.record.body;
+		latestFeature.set(post, {
+			action,
+			entry: { id: r.id, leader: r.record.author, at: r.record.at, post }
+		});
+	}
+
+	return {
+		government: {
+			terms,
+			founder,
+			elections: ordered,
+			electionById: new Map(ordered.map((e) => [e.id, e])),
+			tenures,
+			filterLog: filterLog.reverse(),
+			banned: new Set([...latestFilter].filter(([, a]) => a === 'ban').map(([t]) => t)),
+			featured: [...latestFeature.values()]
+				.filter(({ action }) => action === 'feature')
+				.map(({ entry }) => entry)
+				.sort((a, b) => b.at - a.at || compareIds(b.id, a.id))
+		},
+		valid,
+		rejected
+	};
+}
+
+/* Views for the UI and the mirror. Each takes the country view (or its government). */
+
+type GovernmentSource = Pick<CountryView, 'government'> | Government;
+const governmentOf = (source: GovernmentSource): Government =>
+	'government' in source ? source.government : source;
+
+/** The leaders sitting at `time` (R41). */
+export const leadersAt = (source: GovernmentSource, time: number): string[] => {
+	const gov = governmentOf(source);
+	return leadersIn(gov.tenures, gov.founder, time);
+};
+
+export type TermNow = {
+	/** The term in progress (0 before the founding, or for an empty view). */
+	term: number;
+	startsAt: number;
+	endsAt: number;
+	leaders: string[];
+	/** The tenure the leaders hold, or null when the founder governs (no one elected yet). */
+	tenure: Tenure | null;
+};
+
+/** The term in progress at `now` and who leads (R41). */
+export function currentTerm(source: GovernmentSource, now: number): TermNow {
+	const gov = governmentOf(source);
+	if (!gov.terms) return { term: 0, startsAt: 0, endsAt: 0, leaders: [], tenure: null };
+	const term = termAt(gov.terms, now);
+	let tenure: Tenure | null = null;
+	for (const t of gov.tenures) if (t.from <= now && (!tenure || t.term > tenure.term)) tenure = t;
+	return {
+		term,
+		startsAt: termStart(gov.terms, term),
+		endsAt: termEnd(gov.terms, term),
+		leaders: leadersIn(gov.tenures, gov.founder, now),
+		tenure
+	};
+}
+
+export type ElectionPhase = 'upcoming' | 'open' | 'counting' | 'certified';
+
+/** Where an election stands at `now`: before its window, voting, closed awaiting a result, done. */
+export function electionPhase(election: ElectionState, now: number): ElectionPhase {
+	if (election.certified) return 'certified';
+	if (now < election.opensAt) return 'upcoming';
+	return now < election.closesAt ? 'open' : 'counting';
+}
+
+/**
+ * Valid ballots held now that the certified result did not count (cast late, back-dated,
+ * or not yet here when it was certified): they change nothing (R38), but people may ask.
+ */
+export function uncountedVoters(election: ElectionState): number {
+	if (!election.certified) return 0;
+	const counted = new Set(election.certified.tally.ballots);
+	return election.live.ballots.filter((id) => !counted.has(id)).length;
+}
+
+/**
+ * The result records' bodies that certify `election` with our own live count: split into
+ * parts of at most RESULT_IDS_PER_PART ballots. Sign each and publish them together.
+ */
+export function certificationParts(election: ElectionState): ResultBody[] {
+	const { live } = election;
+	const parts = Math.max(1, Math.ceil(live.ballots.length / RESULT_IDS_PER_PART));
+	return Array.from({ length: parts }, (_, part) => ({
+		election: election.id,
+		winners: [...live.winners],
+		tally: Object.fromEntries(live.approvals),
+		ballots: live.digest,
+		count: live.ballots.length,
+		part,
+		parts,
+		ids: live.ballots.slice(part * RESULT_IDS_PER_PART, (part + 1) * RESULT_IDS_PER_PART)
+	}));
+}
+
+/** Authors banned from the public site by the leaders (R43). */
+export const hiddenAuthors = (source: GovernmentSource): ReadonlySet<string> =>
+	governmentOf(source).banned;
+
+/** Posts whose authors are not banned (R43): what the public site shows. */
+export const withoutHidden = (posts: readonly BlogPost[], source: GovernmentSource): BlogPost[] => {
+	const banned = hiddenAuthors(source);
+	return posts.filter((post) => !banned.has(post.author));
+};
+
+/**
+ * The featured posts for the front page, most recently featured first (R43): posts that are
+ * here (among `posts`, so not retracted) and whose authors are not banned.
+ */
+export function featuredPosts(source: GovernmentSource, posts: readonly BlogPost[]): BlogPost[] {
+	const gov = governmentOf(source);
+	const byId = new Map(posts.map((post) => [post.id, post]));
+	return gov.featured
+		.map((entry) => byId.get(entry.post))
+		.filter((post): post is BlogPost => !!post && !gov.banned.has(post.author));
+}

@@ -1,0 +1,93 @@
+import { type Page } from '@playwright/test';
+import {
+	createIdentity,
+	expect,
+	foundCountry,
+	invite,
+	joinAsNewcomer,
+	openSection,
+	test
+} from './fixtures';
+
+/** The election's card on the government page (there is one in this test). */
+const electionCard = (page: Page) => page.getByTestId('election');
+
+async function vote(page: Page, names: string[]) {
+	const form = page.getByRole('form', { name: 'Vote' });
+	for (const name of names) await form.getByLabel(name).check();
+	await form.getByRole('button', { name: 'Cast my ballot' }).click();
+	await expect(form.getByRole('button', { name: 'Change my ballot' })).toBeVisible();
+}
+
+test('three citizens: an election run to certification, and the winner bans an author', async ({
+	newPerson
+}) => {
+	// Three people, three key generations, a 15-second voting window and sync between them.
+	test.setTimeout(150_000);
+	const ada = await newPerson();
+	await createIdentity(ada, 'Ada');
+	await foundCountry(ada, 'Electia');
+	const bob = await newPerson();
+	await joinAsNewcomer(bob, await invite(ada), 'Bob');
+	const cy = await newPerson();
+	await joinAsNewcomer(cy, await invite(ada), 'Cy');
+	for (const page of [ada, bob, cy]) {
+		await expect(page.getByTestId('citizens')).toContainText('Cy');
+		await openSection(page, 'Government');
+		await expect(page.getByTestId('ballots-public')).toContainText('Secret ballots are not');
+		await expect(page.getByTestId('leaders')).toContainText('Ada');
+	}
+
+	// Ada opens an election for term 1 (nobody is elected yet), voting for 15 seconds.
+	const open = ada.getByRole('form', { name: 'Open an election' });
+	await expect(open.getByLabel('For term')).toHaveValue('1');
+	await open.getByLabel('Voting closes in (minutes)').fill('0.25');
+	await open.getByRole('button', { name: 'Open the election now' }).click();
+	for (const page of [ada, bob, cy]) {
+		await expect(electionCard(page)).toHaveAttribute('data-phase', 'open');
+	}
+
+	// Bob and Ada stand; everyone approves Bob and nobody Ada, who therefore is not elected
+	// although seats are left (the founding form gives five).
+	const stand = bob.getByRole('form', { name: 'Stand in this election' });
+	await stand.getByLabel('Your statement to the voters').fill('Longer library hours.');
+	await stand.getByRole('button', { name: 'Stand as a candidate' }).click();
+	const adaStands = ada.getByRole('form', { name: 'Stand in this election' });
+	await adaStands.getByLabel('Your statement to the voters').fill('Steady as before.');
+	await adaStands.getByRole('button', { name: 'Stand as a candidate' }).click();
+	for (const page of [ada, bob, cy]) {
+		await expect(electionCard(page).getByTestId('candidate')).toHaveCount(2);
+	}
+	await vote(ada, ['Bob']);
+	await vote(bob, ['Bob']);
+	await vote(cy, ['Bob']);
+	// The live tally, the same on every peer.
+	for (const page of [ada, bob, cy]) {
+		await expect(electionCard(page).getByTestId('live-count')).toContainText('3 ballot(s)');
+		const bobRow = electionCard(page).getByTestId('candidate').filter({ hasText: 'Bob' });
+		await expect(bobRow.getByTestId('approvals')).toHaveText('3');
+	}
+
+	// Voting closes; Ada, the founder, is the outgoing leader and certifies at once.
+	await expect(electionCard(ada)).toHaveAttribute('data-phase', 'counting', { timeout: 30_000 });
+	await ada.getByRole('button', { name: /Certify the result \(3 ballots\)/ }).click();
+	for (const page of [ada, bob, cy]) {
+		await expect(electionCard(page)).toHaveAttribute('data-phase', 'certified');
+		await expect(page.getByTestId('certification')).toContainText(
+			'3 ballots counted; my own count agrees'
+		);
+		await expect(page.getByTestId('leaders')).toContainText('Bob');
+		await expect(page.getByTestId('leaders')).not.toContainText('Ada');
+	}
+
+	// Bob, now a leader, bans Cy from the public site; everyone sees it in the public log.
+	await expect(ada.getByRole('form', { name: 'Ban an author' })).toHaveCount(0);
+	const ban = bob.getByRole('form', { name: 'Ban an author' });
+	await ban.getByLabel('Author').selectOption({ label: 'Cy' });
+	await ban.getByLabel('Reason (public)').fill('Advertising in every thread');
+	await ban.getByRole('button', { name: 'Ban from the public site' }).click();
+	for (const page of [ada, bob, cy]) {
+		await expect(page.getByTestId('filter-log')).toContainText('banned Cy');
+		await expect(page.getByTestId('filter-log')).toContainText('Advertising in every thread');
+	}
+});
