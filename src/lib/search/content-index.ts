@@ -105,14 +105,21 @@ export class ContentIndex {
 		processTerm: foldTerm,
 		searchOptions: {
 			boost: { title: 3, tags: 2, author: 1.5, text: 1 },
-			prefix: true,
-			// One typo in words of five to seven letters, two from eight; none in short words,
-			// where one letter off is another word ("mill", "hill").
-			fuzzy: (term) => (term.length >= 5 ? 0.2 : false),
+			// As-you-type: the word being typed may be unfinished. Not under three letters,
+			// where a prefix matches a good part of the vocabulary and the answer says little.
+			prefix: (term, i, terms) => i === terms.length - 1 && term.length >= 3,
+			// One typo in words of five letters or more; none in short words, where one letter
+			// off is another word ("mill", "hill"). Two would cost several times more per query.
+			fuzzy: (term) => (term.length >= 5 ? 1 : false),
 			combineWith: 'AND'
 		}
 	});
 	private readonly entries = new Map<string, SearchEntry>();
+	/**
+	 * What each entry was indexed as: removing a document needs its exact fields, and a
+	 * result's excerpt its text, without turning Markdown into text again.
+	 */
+	private readonly documents = new Map<string, SearchDocument>();
 	private readonly parts: PartState[] = PARTS.map(() => ({ valid: null, ids: new Set() }));
 	private names: ReadonlyMap<string, string> = new Map();
 	/** Documents indexed, re-indexed and dropped so far: what each update cost. */
@@ -154,21 +161,29 @@ export class ContentIndex {
 	search(query: string, limit: number = DEFAULT_LIMIT): SearchAnswer {
 		const words = tokenize(query.slice(0, MAX_QUERY_LENGTH)).slice(0, MAX_QUERY_TERMS);
 		if (words.length === 0) return { hits: [], total: 0 };
+		const results = this.mini.search(words.join(' '));
+		// MiniSearch returns results by score, highest first, so only the first `limit` and
+		// those tied with the last of them (to rounding) need our order: not every match.
+		const count = Math.max(0, Math.floor(limit));
 		const ranked: SearchHitBase[] = [];
-		for (const result of this.mini.search(words.join(' '))) {
+		for (const result of results) {
+			const last = ranked[ranked.length - 1];
+			if (ranked.length >= count && (!last || rounded(result.score) !== rounded(last.score))) {
+				break;
+			}
 			const entry = this.entries.get(result.id as string);
 			if (entry) ranked.push({ entry, score: result.score, result });
 		}
 		ranked.sort(byRank);
 		return {
-			hits: ranked.slice(0, Math.max(0, Math.floor(limit))).map(toHit),
-			total: ranked.length
+			hits: ranked.slice(0, count).map((hit) => toHit(hit, this.documents.get(hit.entry.id)!.text)),
+			total: results.length
 		};
 	}
 
 	/**
-	 * Old documents leave by `remove` with their exact indexed fields (made again from the old
-	 * entry), not by MiniSearch's `discard`: a discarded document stays counted in its terms'
+	 * Old documents leave by `remove` with their exact indexed fields (kept in `documents`),
+	 * not by MiniSearch's `discard`: a discarded document stays counted in its terms'
 	 * document frequencies until a vacuum, so scores would depend on the order records came in.
 	 */
 	private replacePart(state: PartState, next: SearchEntry[]): boolean {
@@ -178,19 +193,21 @@ export class ContentIndex {
 			nextIds.add(entry.id);
 			const old = this.entries.get(entry.id);
 			this.entries.set(entry.id, entry);
-			if (old === undefined) {
-				this.mini.add(entry.document());
-				this.counts.added += 1;
-			} else if (old.revision !== entry.revision) {
-				this.mini.remove(old.document());
-				this.mini.add(entry.document());
+			if (old !== undefined && old.revision === entry.revision) continue;
+			if (old === undefined) this.counts.added += 1;
+			else {
+				this.mini.remove(this.documents.get(entry.id)!);
 				this.counts.replaced += 1;
-			} else continue;
+			}
+			const document = entry.document();
+			this.documents.set(entry.id, document);
+			this.mini.add(document);
 			changed = true;
 		}
 		for (const id of state.ids) {
 			if (nextIds.has(id)) continue;
-			this.mini.remove(this.entries.get(id)!.document());
+			this.mini.remove(this.documents.get(id)!);
+			this.documents.delete(id);
 			this.entries.delete(id);
 			this.counts.removed += 1;
 			changed = true;
@@ -209,7 +226,7 @@ function termsIn(result: SearchResult, field: Field): Set<string> {
 	return terms;
 }
 
-function toHit({ entry, score, result }: SearchHitBase): SearchHit {
+function toHit({ entry, score, result }: SearchHitBase, text: string): SearchHit {
 	return {
 		id: entry.id,
 		kind: entry.kind,
@@ -219,7 +236,7 @@ function toHit({ entry, score, result }: SearchHitBase): SearchHit {
 		at: entry.at,
 		score,
 		titleHtml: highlight(entry.title, termsIn(result, 'title')),
-		excerptHtml: highlightedExcerpt(entry.document().text, termsIn(result, 'text')),
+		excerptHtml: highlightedExcerpt(text, termsIn(result, 'text')),
 		authorHtml: highlight(entry.author, termsIn(result, 'author'))
 	};
 }

@@ -43,7 +43,7 @@ export type SearchEntry = {
 	at: number;
 	/** Changes whenever the indexed document would: replaces it then, and only then. */
 	revision: string;
-	/** The indexed document, made when it is (re)indexed or a result needs its text. */
+	/** Makes the indexed document: called when the entry is (re)indexed. */
 	document: () => SearchDocument;
 };
 

@@ -7,6 +7,9 @@ import { escapeHtml, excerpt } from '$lib/render/markdown';
 /** A word: a run of letters, digits and combining marks. Everything else separates words. */
 const WORD = /[\p{L}\p{N}\p{M}]+/gu;
 
+/** Printable ASCII: a word (letters, digits) in it has nothing to decompose. */
+const ASCII = /^[!-~]*$/;
+
 /** The words of a text, as written. */
 export function tokenize(text: string): string[] {
 	return text.match(WORD) ?? [];
@@ -18,6 +21,8 @@ export function tokenize(text: string): string[] {
  * is no term.
  */
 export function foldTerm(word: string): string | null {
+	// Most words are ASCII: the fast path (the index folds every word it reads).
+	if (ASCII.test(word)) return word === '' ? null : word.toLowerCase();
 	const folded = word
 		.normalize('NFKD')
 		.replace(/\p{M}+/gu, '')
