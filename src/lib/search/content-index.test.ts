@@ -59,6 +59,7 @@ describe('indexing', () => {
 		['a tag word', 'autumn'],
 		["the author's name", 'alice'],
 		['a prefix', 'festi'],
+		['a prefix of the last word typed', 'mill harv'],
 		['a word with one typo', 'festivl'],
 		['all words of a query', 'harvest mill']
 	])('finds a post by %s (%j)', (_what, query) => {
@@ -69,6 +70,8 @@ describe('indexing', () => {
 		['a link target', 'secretpath'],
 		['Markdown syntax', '**'],
 		['a word the post lacks', 'harvest tractor'],
+		['a prefix of a word before the last', 'harv mill'],
+		['a prefix under three letters', 'ha'],
 		['a short word with a typo (no fuzzy under five letters)', 'hull'],
 		['an empty query', '   ']
 	])('does not find it by %s (%j)', (_what, query) => {
@@ -155,6 +158,25 @@ describe('incremental updates', () => {
 		expect(ids(index, 'patient brave')).toEqual(['page:about']);
 		expect(index.size).toBe(1);
 		expect(index.counts).toEqual({ added: 1, replaced: 3, removed: 0 });
+	});
+
+	it('a large build can run in slices, searchable as it goes, ending as one update would', () => {
+		const posts = Array.from({ length: 30 }, (_, i) => post(alice, i + 10, `Lantern ${i}`));
+		const sliced = new ContentIndex();
+		expect(sliced.plan(sources(posts))).toBe(true);
+		expect(sliced.pending).toBe(30);
+		expect(sliced.work(0)).toBe(true);
+		expect(sliced.pending).toBe(29);
+		expect(sliced.search('lantern').total).toBe(1);
+		// A new snapshot while the build is under way: its edit is planned on top.
+		const edited = edit(posts[0]!, 50, 'Candle');
+		sliced.plan(sources([...posts, edited]));
+		while (sliced.pending > 0) sliced.work(0);
+		const once = new ContentIndex();
+		once.update(sources([...posts, edited]));
+		for (const query of ['lantern', 'candle', 'edited', 'alice']) {
+			expect(sliced.search(query)).toEqual(once.search(query));
+		}
 	});
 
 	it('records that change no document cost nothing', () => {

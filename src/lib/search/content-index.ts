@@ -94,7 +94,12 @@ const byRank = (a: SearchHitBase, b: SearchHitBase): number =>
 	b.entry.at - a.entry.at ||
 	(a.entry.id < b.entry.id ? -1 : a.entry.id > b.entry.id ? 1 : 0);
 
-type SearchHitBase = { entry: SearchEntry; score: number; result: SearchResult };
+type SearchHitBase = {
+	entry: SearchEntry;
+	document: SearchDocument;
+	score: number;
+	result: SearchResult;
+};
 
 export class ContentIndex {
 	private readonly mini = new MiniSearch<SearchDocument>({
@@ -114,12 +119,15 @@ export class ContentIndex {
 			combineWith: 'AND'
 		}
 	});
+	/** What should be indexed: the entries of the latest sources. */
 	private readonly entries = new Map<string, SearchEntry>();
 	/**
-	 * What each entry was indexed as: removing a document needs its exact fields, and a
-	 * result's excerpt its text, without turning Markdown into text again.
+	 * What is indexed, with the document it was indexed as: removing a document needs its
+	 * exact fields, and a result's excerpt its text, without turning Markdown into text again.
 	 */
-	private readonly documents = new Map<string, SearchDocument>();
+	private readonly indexed = new Map<string, { entry: SearchEntry; document: SearchDocument }>();
+	/** Ids whose indexed document may differ from their entry: the work `work` does. */
+	private readonly dirty = new Set<string>();
 	private readonly parts: PartState[] = PARTS.map(() => ({ valid: null, ids: new Set() }));
 	private names: ReadonlyMap<string, string> = new Map();
 	/** Documents indexed, re-indexed and dropped so far: what each update cost. */
@@ -131,15 +139,23 @@ export class ContentIndex {
 	}
 
 	/**
-	 * Bring the index to what `sources` hold. Returns whether any document was added, replaced
-	 * or removed. Cheap when nothing searchable changed: a pass over the record ids.
+	 * Bring the index to what `sources` hold, at once. Returns whether any document was added,
+	 * replaced or removed. Cheap when nothing searchable changed: a pass over the record ids.
 	 */
 	update(sources: SearchSources): boolean {
+		this.plan(sources);
+		return this.work(Infinity);
+	}
+
+	/**
+	 * Work out what `sources` change, without indexing yet: `work` does that, in slices, so a
+	 * large first build need not hold the page. Returns whether there is work to do.
+	 */
+	plan(sources: SearchSources): boolean {
 		const names = new Map([...sources.names].map(([key, { name }]) => [key, name]));
 		const renamed = !sameNames(names, this.names);
 		if (renamed) this.names = names;
 		const nameOf: NameOf = (fingerprint) => this.names.get(fingerprint) ?? '';
-		let changed = false;
 		PARTS.forEach((part, i) => {
 			const state = this.parts[i]!;
 			const source = part.source(sources);
@@ -151,9 +167,44 @@ export class ContentIndex {
 				state.valid === null ||
 				kindsChanged(state.valid, valid, part.kinds);
 			state.valid = valid;
-			if (affected)
-				changed = this.replacePart(state, source ? part.entries(source, nameOf) : []) || changed;
+			if (affected) this.replacePart(state, source ? part.entries(source, nameOf) : []);
 		});
+		return this.dirty.size > 0;
+	}
+
+	/** Documents waiting to be indexed, re-indexed or removed. */
+	get pending(): number {
+		return this.dirty.size;
+	}
+
+	/**
+	 * Index what `plan` found, for about `budgetMs` milliseconds (at least one document).
+	 * Returns whether any document changed; `pending` says what is left.
+	 */
+	work(budgetMs: number): boolean {
+		const deadline = performance.now() + budgetMs;
+		let changed = false;
+		for (const id of this.dirty) {
+			this.dirty.delete(id);
+			const was = this.indexed.get(id);
+			const entry = this.entries.get(id);
+			if (was?.entry === entry) continue;
+			if (was) {
+				// `remove` with the exact indexed fields, not MiniSearch's `discard`: a discarded
+				// document stays counted in its terms' frequencies until a vacuum, and scores
+				// would then depend on the order records came in.
+				this.mini.remove(was.document);
+				this.indexed.delete(id);
+			}
+			if (entry) {
+				const document = entry.document();
+				this.mini.add(document);
+				this.indexed.set(id, { entry, document });
+			}
+			this.counts[!was ? 'added' : entry ? 'replaced' : 'removed'] += 1;
+			changed = true;
+			if (performance.now() >= deadline) break;
+		}
 		return changed;
 	}
 
@@ -171,49 +222,29 @@ export class ContentIndex {
 			if (ranked.length >= count && (!last || rounded(result.score) !== rounded(last.score))) {
 				break;
 			}
-			const entry = this.entries.get(result.id as string);
-			if (entry) ranked.push({ entry, score: result.score, result });
+			const indexed = this.indexed.get(result.id as string);
+			if (indexed) ranked.push({ ...indexed, score: result.score, result });
 		}
 		ranked.sort(byRank);
-		return {
-			hits: ranked.slice(0, count).map((hit) => toHit(hit, this.documents.get(hit.entry.id)!.text)),
-			total: results.length
-		};
+		return { hits: ranked.slice(0, count).map(toHit), total: results.length };
 	}
 
-	/**
-	 * Old documents leave by `remove` with their exact indexed fields (kept in `documents`),
-	 * not by MiniSearch's `discard`: a discarded document stays counted in its terms'
-	 * document frequencies until a vacuum, so scores would depend on the order records came in.
-	 */
-	private replacePart(state: PartState, next: SearchEntry[]): boolean {
-		let changed = false;
+	/** Mark what changed in one part: new or re-revised entries, and entries that are gone. */
+	private replacePart(state: PartState, next: SearchEntry[]): void {
 		const nextIds = new Set<string>();
 		for (const entry of next) {
 			nextIds.add(entry.id);
 			const old = this.entries.get(entry.id);
-			this.entries.set(entry.id, entry);
 			if (old !== undefined && old.revision === entry.revision) continue;
-			if (old === undefined) this.counts.added += 1;
-			else {
-				this.mini.remove(this.documents.get(entry.id)!);
-				this.counts.replaced += 1;
-			}
-			const document = entry.document();
-			this.documents.set(entry.id, document);
-			this.mini.add(document);
-			changed = true;
+			this.entries.set(entry.id, entry);
+			this.dirty.add(entry.id);
 		}
 		for (const id of state.ids) {
 			if (nextIds.has(id)) continue;
-			this.mini.remove(this.documents.get(id)!);
-			this.documents.delete(id);
 			this.entries.delete(id);
-			this.counts.removed += 1;
-			changed = true;
+			this.dirty.add(id);
 		}
 		state.ids = nextIds;
-		return changed;
 	}
 }
 
@@ -226,7 +257,7 @@ function termsIn(result: SearchResult, field: Field): Set<string> {
 	return terms;
 }
 
-function toHit({ entry, score, result }: SearchHitBase, text: string): SearchHit {
+function toHit({ entry, document, score, result }: SearchHitBase): SearchHit {
 	return {
 		id: entry.id,
 		kind: entry.kind,
@@ -236,7 +267,7 @@ function toHit({ entry, score, result }: SearchHitBase, text: string): SearchHit
 		at: entry.at,
 		score,
 		titleHtml: highlight(entry.title, termsIn(result, 'title')),
-		excerptHtml: highlightedExcerpt(text, termsIn(result, 'text')),
+		excerptHtml: highlightedExcerpt(document.text, termsIn(result, 'text')),
 		authorHtml: highlight(entry.author, termsIn(result, 'author'))
 	};
 }

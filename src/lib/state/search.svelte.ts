@@ -14,15 +14,23 @@ import type { CountryState } from './country.svelte';
 
 export type { SearchAnswer, SearchHit } from '../search';
 
+/** How long one slice of indexing may hold the page: a large build runs in many. */
+const SLICE_MS = 12;
+
 export class CountrySearch {
 	private readonly index = new ContentIndex();
 	/** Bumped whenever the index changed, so searches read in a derivation run again. */
 	private version = $state(0);
+	/** Documents still to index: a large country is searchable while it is being indexed. */
+	pending = $state(0);
+	private timer: ReturnType<typeof setTimeout> | null = null;
 
 	/** Bring the index to what the sources hold; only changed documents are re-indexed. */
 	update(sources: SearchSources): void {
-		// Untracked: an effect that calls update must not depend on the version it bumps.
-		if (this.index.update(sources)) untrack(() => (this.version += 1));
+		if (!this.index.plan(sources)) return;
+		// Untracked: an effect that calls update must not depend on the state it sets.
+		untrack(() => (this.pending = this.index.pending));
+		this.schedule();
 	}
 
 	search(query: string, limit: number = DEFAULT_LIMIT): SearchAnswer {
@@ -33,6 +41,17 @@ export class CountrySearch {
 	get size(): number {
 		void this.version;
 		return this.index.size;
+	}
+
+	/** Index in slices between tasks, so typing and scrolling stay smooth during a big build. */
+	private schedule(): void {
+		if (this.timer !== null) return;
+		this.timer = setTimeout(() => {
+			this.timer = null;
+			if (this.index.work(SLICE_MS)) this.version += 1;
+			this.pending = this.index.pending;
+			if (this.pending > 0) this.schedule();
+		}, 0);
 	}
 }
 
