@@ -85,6 +85,19 @@ export default ts.config(
 		ignores: ['src/lib/site/**/*.test.ts']
 	},
 	layer(['src/lib/site/**/*.test.ts'], sitePure),
+	layer(
+		['src/lib/search/**/*.ts'],
+		[
+			noSvelte,
+			noYjs,
+			noOpenpgp,
+			noUnsafe,
+			{
+				regex: '^(?!(?:\\$lib/(?:model|render)(?:/|$)|minisearch$|\\./|vitest$|fast-check$))',
+				message: 'search: $lib/model, $lib/render and minisearch only'
+			}
+		]
+	),
 	layer(['src/lib/identity/**/*.ts'], [noSvelte, noYjs]),
 	layer(['src/lib/sync/**/*.ts'], [noSvelte, noOpenpgp, noUnsafe]),
 	layer(['src/lib/state/**/*.ts'], [noOpenpgp, noUnsafe, forbid(['y-*', 'yjs'], 'use sync')]),

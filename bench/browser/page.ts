@@ -2,9 +2,10 @@
 import { runGovernance } from './governance';
 import { runIdentity } from './identity';
 import * as joining from './join';
+import { runSearch } from './search';
 import * as sync from './sync';
 
-const api = { runIdentity, runGovernance, sync, join: joining.join };
+const api = { runIdentity, runGovernance, runSearch, sync, join: joining.join };
 export type BenchApi = typeof api;
 
 declare global {

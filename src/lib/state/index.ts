@@ -10,3 +10,4 @@ export * from './storage.svelte';
 export type { ConnectionStatus, DiagnosticEntry, HeldCountry } from '../sync';
 export * from './exchange';
 export * from './governance.svelte';
+export * from './search.svelte';

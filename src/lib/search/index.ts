@@ -1,0 +1,3 @@
+export * from './content-index';
+export * from './documents';
+export * from './text';
