@@ -61,7 +61,12 @@ export default defineConfig({
 	],
 	worker: { format: 'es' },
 	test: {
-		include: ['src/**/*.test.ts', 'tests/unit/**/*.test.ts', 'signaling-server/**/*.test.ts'],
+		include: [
+			'src/**/*.test.ts',
+			'tests/unit/**/*.test.ts',
+			'signaling-server/**/*.test.ts',
+			'mirror/**/*.test.ts'
+		],
 		environment: 'node',
 		// The machine has two cores; keep the pool small so timings stay honest.
 		maxWorkers: 2,
