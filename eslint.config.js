@@ -67,6 +67,20 @@ export default ts.config(
 		['src/lib/render/**/*.ts'],
 		[noSvelte, noYjs, noOpenpgp, forbid(['$lib/*', '../*'], 'render: markdown-it only')]
 	),
+	layer(
+		['src/lib/site/**/*.ts'],
+		[
+			noSvelte,
+			noYjs,
+			noOpenpgp,
+			noUnsafe,
+			forbid(
+				['**/identity', '**/identity/*', '**/state/*', '**/ui/*', '$lib/identity/*'],
+				'the site renderer is pure: it gets a verified country'
+			),
+			forbid(['node:*', 'fs', 'fs/*', 'path', 'os', 'child_process'], 'no I/O: mirror/ writes')
+		]
+	),
 	layer(['src/lib/identity/**/*.ts'], [noSvelte, noYjs]),
 	layer(['src/lib/sync/**/*.ts'], [noSvelte, noOpenpgp, noUnsafe]),
 	layer(['src/lib/state/**/*.ts'], [noOpenpgp, noUnsafe, forbid(['y-*', 'yjs'], 'use sync')]),

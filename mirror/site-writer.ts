@@ -1,0 +1,274 @@
+/**
+ * Writes a planned site (src/lib/site) into a directory that a web server may be serving
+ * while it changes: every file is written to a temporary file in its own directory, flushed
+ * to disk and renamed over the old one, so a reader sees the old file or the new one, never
+ * half of one. Only files whose dependency key changed are rendered, only files whose bytes
+ * changed are written, and files that left the site are removed.
+ *
+ * The keys of what was written are kept in memory and in a manifest file beside the site
+ * (`.webocracy-site.json`). The manifest is a cache: it is removed before a pass changes
+ * anything and written again when the pass is complete, so after a crash the next pass
+ * renders everything and compares it with the disk, and rewrites only what differs.
+ */
+import { randomBytes } from 'node:crypto';
+import { constants } from 'node:fs';
+import { mkdir, open, readdir, readFile, rename, rm, rmdir, unlink } from 'node:fs/promises';
+import { dirname, join, sep } from 'node:path';
+import { paths, type SitePlan } from '../src/lib/site/index';
+
+export const MANIFEST_NAME = '.webocracy-site.json';
+const MANIFEST_FORMAT = 1;
+/** Temporary files are dot files (static servers do not serve those) with this suffix. */
+const TEMP_SUFFIX = '.webocracy-tmp';
+/** Files written at once: enough to overlap fsyncs, few enough to keep descriptors bounded. */
+const PARALLEL = 16;
+
+export type SiteWriteReport = {
+	/** Files in the plan. */
+	files: number;
+	/** Files rendered because their key was new or changed. */
+	rendered: number;
+	/** Rendered files whose bytes differed from the disk, and were written. */
+	written: number;
+	/** Files removed because they left the site (and temporary files left by a crash). */
+	removed: number;
+	/** Paths written, sorted (for logs and tests). */
+	writtenPaths: string[];
+	removedPaths: string[];
+};
+
+export type SiteWriterOptions = {
+	/** The site's directory; created when missing. */
+	outDir: string;
+	/**
+	 * fsync every file before its rename and each changed directory after (default true).
+	 * Off only for throwaway output (tests, a one-off render to a temp directory).
+	 */
+	durable?: boolean;
+};
+
+export type SiteWriter = {
+	/** Bring the directory to exactly `plan`'s files. Passes run one at a time. */
+	write(plan: SitePlan): Promise<SiteWriteReport>;
+	readonly outDir: string;
+};
+
+/** Root files the site may produce: a pass removes them when they leave the plan. */
+const ROOT_FILES: ReadonlySet<string> = new Set(
+	Object.values(paths as Record<string, unknown>).filter((p): p is string => typeof p === 'string')
+);
+
+/** A plan path is relative, with `/` separators and no `.`/`..` or empty segments. */
+function checkPath(path: string): void {
+	const segments = path.split('/');
+	const bad =
+		path.length === 0 ||
+		path.includes('\\') ||
+		path.includes('\0') ||
+		segments.some((s) => s === '' || s === '.' || s === '..' || s.endsWith(TEMP_SUFFIX));
+	if (bad) throw new Error(`site-writer: refusing unsafe path "${path}"`);
+}
+
+const toBytes = (content: string | Uint8Array): Uint8Array =>
+	typeof content === 'string' ? Buffer.from(content, 'utf8') : content;
+
+async function readIfExists(file: string): Promise<Buffer | null> {
+	try {
+		return await readFile(file);
+	} catch (error) {
+		if ((error as NodeJS.ErrnoException).code === 'ENOENT') return null;
+		throw error;
+	}
+}
+
+async function fsyncDirectory(dir: string): Promise<void> {
+	const handle = await open(dir, constants.O_RDONLY);
+	try {
+		await handle.sync();
+	} finally {
+		await handle.close();
+	}
+}
+
+/** Write `bytes` to `file` atomically: temp file in the same directory, fsync, rename. */
+async function writeAtomic(file: string, bytes: Uint8Array, durable: boolean): Promise<void> {
+	const dir = dirname(file);
+	const temp = join(dir, `.${randomBytes(6).toString('hex')}${TEMP_SUFFIX}`);
+	const handle = await open(temp, 'w', 0o644);
+	try {
+		await handle.writeFile(bytes);
+		if (durable) await handle.sync();
+	} catch (error) {
+		await handle.close();
+		await rm(temp, { force: true });
+		throw error;
+	}
+	await handle.close();
+	try {
+		await rename(temp, file);
+	} catch (error) {
+		await rm(temp, { force: true });
+		throw error;
+	}
+}
+
+/** Run `work` over `items` with at most `limit` in flight; the first error rejects. */
+async function eachLimited<T>(
+	items: readonly T[],
+	limit: number,
+	work: (item: T) => Promise<void>
+) {
+	let next = 0;
+	const lane = async () => {
+		while (next < items.length) await work(items[next++]!);
+	};
+	await Promise.all(Array.from({ length: Math.min(limit, items.length) }, lane));
+}
+
+async function loadManifest(outDir: string): Promise<Map<string, string> | null> {
+	const bytes = await readIfExists(join(outDir, MANIFEST_NAME));
+	if (!bytes) return null;
+	try {
+		const parsed = JSON.parse(bytes.toString('utf8')) as { format?: unknown; files?: unknown };
+		if (parsed.format !== MANIFEST_FORMAT || typeof parsed.files !== 'object' || !parsed.files) {
+			return null;
+		}
+		const files = new Map<string, string>();
+		for (const [path, key] of Object.entries(parsed.files as Record<string, unknown>)) {
+			if (typeof key === 'string') files.set(path, key);
+		}
+		return files;
+	} catch {
+		return null; // a damaged manifest is only a lost cache
+	}
+}
+
+/**
+ * Files under the plan's directories (and known root files) that the plan does not have:
+ * what a crash or a lost manifest may have left behind. Nothing else in `outDir` is touched.
+ */
+async function strayFiles(outDir: string, planned: ReadonlySet<string>): Promise<string[]> {
+	const stray: string[] = [];
+	const dirs = new Set<string>(['']);
+	for (const path of planned) {
+		const slash = path.lastIndexOf('/');
+		if (slash > 0) dirs.add(path.slice(0, slash));
+	}
+	for (const name of ROOT_FILES) if (!planned.has(name)) stray.push(name);
+	for (const dir of dirs) {
+		let entries;
+		try {
+			entries = await readdir(join(outDir, ...dir.split('/').filter(Boolean)), {
+				withFileTypes: true
+			});
+		} catch {
+			continue;
+		}
+		for (const entry of entries) {
+			if (!entry.isFile()) continue;
+			const path = dir ? `${dir}/${entry.name}` : entry.name;
+			if (entry.name.endsWith(TEMP_SUFFIX)) stray.push(path);
+			else if (dir !== '' && !planned.has(path)) stray.push(path);
+		}
+	}
+	return stray;
+}
+
+export function createSiteWriter(options: SiteWriterOptions): SiteWriter {
+	const { outDir } = options;
+	const durable = options.durable ?? true;
+	/** Keys of the files on disk as this writer knows them; null until loaded. */
+	let known: Map<string, string> | null = null;
+	let manifestOnDisk = false;
+	let queue: Promise<unknown> = Promise.resolve();
+
+	async function pass(plan: SitePlan): Promise<SiteWriteReport> {
+		await mkdir(outDir, { recursive: true });
+		let sweep = false;
+		if (known === null) {
+			const loaded = await loadManifest(outDir);
+			manifestOnDisk = loaded !== null;
+			sweep = loaded === null;
+			known = loaded ?? new Map();
+		}
+		const planned = new Map(plan.files.map((f) => [f.path, f]));
+		for (const path of planned.keys()) checkPath(path);
+		const changed = plan.files.filter((f) => known!.get(f.path) !== f.key);
+		const removedPaths = [...known.keys()].filter((p) => !planned.has(p));
+		if (sweep) removedPaths.push(...(await strayFiles(outDir, new Set(planned.keys()))));
+
+		if ((changed.length || removedPaths.length) && manifestOnDisk) {
+			// From here until the new manifest is written the disk may differ from any manifest.
+			await rm(join(outDir, MANIFEST_NAME), { force: true });
+			manifestOnDisk = false;
+		}
+
+		const touchedDirs = new Set<string>();
+		const madeDirs = new Set<string>();
+		const writtenPaths: string[] = [];
+		await eachLimited(changed, PARALLEL, async (file) => {
+			const target = join(outDir, ...file.path.split('/'));
+			const bytes = toBytes(file.render());
+			const dir = dirname(target);
+			if (!madeDirs.has(dir)) {
+				await mkdir(dir, { recursive: true });
+				madeDirs.add(dir);
+			}
+			const current = await readIfExists(target);
+			if (!current || !current.equals(bytes)) {
+				await writeAtomic(target, bytes, durable);
+				writtenPaths.push(file.path);
+				touchedDirs.add(dir);
+			}
+			known!.set(file.path, file.key);
+		});
+
+		const removed: string[] = [];
+		for (const path of new Set(removedPaths)) {
+			const target = join(outDir, ...path.split('/'));
+			try {
+				await unlink(target);
+				removed.push(path);
+				touchedDirs.add(dirname(target));
+			} catch (error) {
+				if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
+			}
+			known.delete(path);
+			// Drop a directory the site no longer uses (tags/x.html was its last file).
+			const parent = dirname(target);
+			if (parent !== outDir && parent.startsWith(outDir + sep)) {
+				await rmdir(parent).catch(() => undefined);
+			}
+		}
+
+		if (durable) for (const dir of touchedDirs) await fsyncDirectory(dir).catch(() => undefined);
+		if (!manifestOnDisk || writtenPaths.length || removed.length || changed.length) {
+			const files: Record<string, string> = {};
+			for (const f of plan.files) files[f.path] = f.key;
+			await writeAtomic(
+				join(outDir, MANIFEST_NAME),
+				Buffer.from(JSON.stringify({ format: MANIFEST_FORMAT, files })),
+				durable
+			);
+			if (durable) await fsyncDirectory(outDir);
+			manifestOnDisk = true;
+		}
+		return {
+			files: plan.files.length,
+			rendered: changed.length,
+			written: writtenPaths.length,
+			removed: removed.length,
+			writtenPaths: writtenPaths.sort(),
+			removedPaths: removed.sort()
+		};
+	}
+
+	return {
+		outDir,
+		write(plan) {
+			const run = queue.then(() => pass(plan));
+			queue = run.catch(() => undefined);
+			return run;
+		}
+	};
+}
