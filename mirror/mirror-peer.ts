@@ -280,9 +280,9 @@ export class Mirror {
 				);
 			}
 		} catch (error) {
-			// A full disk ends the mirror; any other render failure is reported and retried on the next change.
-			const code = (error as NodeJS.ErrnoException).code;
-			if (code === 'ENOSPC' || code === 'EDQUOT' || code === 'EROFS' || error instanceof CliError) {
+			// A write that failed (full disk, read-only) ends the mirror: the store is whole and a
+			// restart renders again. Anything else is reported and retried on the next change.
+			if (error instanceof CliError) {
 				this.fail(error);
 				return;
 			}

@@ -2,7 +2,7 @@ import { mkdir } from 'node:fs/promises';
 import type { Server } from 'node:http';
 import { decodeInvitation, HEX64 } from '../../../src/lib/model';
 import { Mirror } from '../../mirror-peer';
-import { siteRenderer } from '../../site';
+import { checkBaseUrl, siteRenderer } from '../../site';
 import { createSiteServer } from '../../site-server';
 import { LogWriteError } from '../../update-log';
 import { required, signalingUrls, text, type Command } from '../args';
@@ -125,6 +125,7 @@ It signs nothing. Stop it with Ctrl-C (SIGINT) or SIGTERM.
 		const dataDir = required(values, 'data', 'mirror');
 		const outDir = required(values, 'out', 'mirror');
 		const servePort = port(text(values, 'serve'));
+		const baseUrl = checkBaseUrl(text(values, 'base-url'));
 		const timeout = text(values, 'connect-timeout') ?? String(DEFAULT_CONNECT_TIMEOUT_S);
 		if (!/^\d+(\.\d+)?$/.test(timeout))
 			throw new CliError(EXIT.usage, '--connect-timeout takes seconds.');
@@ -133,7 +134,7 @@ It signs nothing. Stop it with Ctrl-C (SIGINT) or SIGTERM.
 		} catch (error) {
 			throw storageError(outDir, error);
 		}
-		const render = siteRenderer({ outDir, baseUrl: text(values, 'base-url') });
+		const render = siteRenderer({ outDir, baseUrl });
 		say(`mirror of ${country} via ${signaling.join(', ')}; store ${dataDir}; site ${outDir}`);
 		const running = await Mirror.start({
 			countryId: country,

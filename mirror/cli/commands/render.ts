@@ -1,5 +1,5 @@
 import { readWorld } from '../../world';
-import { siteRenderer } from '../../site';
+import { checkBaseUrl, siteRenderer } from '../../site';
 import { required, text, type Command } from '../args';
 import { CliError, EXIT } from '../exit';
 
@@ -20,6 +20,7 @@ content did not change are not rewritten; every write is atomic.
 		if (!path)
 			throw new CliError(EXIT.usage, 'Name the state file: webocracy render FILE --out DIR');
 		const outDir = required(values, 'out', 'render');
+		const baseUrl = checkBaseUrl(text(values, 'base-url'));
 		const world = await readWorld(path);
 		if (!world.country.genesis) {
 			throw new CliError(
@@ -27,9 +28,7 @@ content did not change are not rewritten; every write is atomic.
 				`${path} holds no valid founding record: there is no country to render.`
 			);
 		}
-		const outcome = await siteRenderer({ outDir, baseUrl: text(values, 'base-url') })(
-			world.country
-		);
+		const outcome = await siteRenderer({ outDir, baseUrl })(world.country);
 		console.log(
 			`Rendered ${world.country.name}: ${outcome.files} files (${outcome.written} written, ${outcome.removed} removed) in ${outDir}; ${world.valid.length} valid records, ${world.invalid.length} invalid left out.`
 		);
