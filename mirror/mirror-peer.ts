@@ -28,6 +28,13 @@ const RENDER_DELAY_MS = 250;
 /** Compact when the log holds this many entries more than after the last compaction. */
 const COMPACT_AFTER_ENTRIES = 2000;
 const ANNOUNCE_DELAY_MS = 100;
+/** A connection that has not synced within this time is dropped and made again; doubles per peer. */
+const FIRST_STALL_MS = 10_000;
+const MAX_STALL_MS = 120_000;
+const WATCH_EVERY_MS = 2_000;
+
+/** What the watchdog reads of y-webrtc's connections (its WebrtcConn; not in its typings). */
+type PeerConnection = { connected: boolean; synced: boolean; peer: { destroy(): void } };
 
 export type RenderOutcome = { written: number; removed: number; files: number; ms: number };
 export type SiteRenderer = (country: CountryView) => Promise<RenderOutcome>;
@@ -47,7 +54,8 @@ export type MirrorHealth = {
 	name: string;
 	peers: number;
 	signaling: { url: string; connected: boolean }[];
-	records: { valid: number; held: number; invalid: number };
+	/** stored: records in the document as of the last update on disk. */
+	records: { valid: number; held: number; invalid: number; stored: number };
 	store: { entries: number; bytes: number; lastStoredAt: string | null };
 	lastSyncAt: string | null;
 	lastRender: (RenderOutcome & { at: string }) | null;
@@ -114,6 +122,12 @@ export class Mirror {
 	private entriesAtCompaction: number;
 	private readonly startedAt = Date.now();
 	private lastStatus = '';
+	private storedRecords: number;
+	private readonly watchdog: ReturnType<typeof setInterval>;
+	/** When each connection was first seen unsynced. */
+	private readonly unsyncedSince = new WeakMap<PeerConnection, number>();
+	/** Per remote peer: how long its next connection may take to sync. */
+	private readonly stallLimit = new Map<string, number>();
 
 	private constructor(
 		private readonly options: MirrorOptions,
@@ -124,8 +138,10 @@ export class Mirror {
 		private readonly lockPath: string
 	) {
 		this.entriesAtCompaction = log.stats.entries;
+		this.storedRecords = docs.records.size;
 		this.failures = new Promise<never>((_, reject) => (this.fail = reject));
 		this.failures.catch(() => {});
+		this.watchdog = setInterval(() => this.dropStalledConnections(), WATCH_EVERY_MS);
 	}
 
 	static async start(options: MirrorOptions): Promise<Mirror> {
@@ -191,7 +207,8 @@ export class Mirror {
 			records: {
 				valid: country.valid.size,
 				held: this.docs.records.size,
-				invalid: diagnostics.filter((d) => d.status === 'invalid').length
+				invalid: diagnostics.filter((d) => d.status === 'invalid').length,
+				stored: this.storedRecords
 			},
 			store: { entries: stats.entries, bytes: stats.bytes, lastStoredAt: iso(stats.storedAt) },
 			lastSyncAt: iso(status.lastSyncedAt),
@@ -206,6 +223,7 @@ export class Mirror {
 		if (this.renderTimer) clearTimeout(this.renderTimer);
 		if (this.announceTimer) clearTimeout(this.announceTimer);
 		this.renderTimer = null;
+		clearInterval(this.watchdog);
 		await this.connection.destroyed();
 		await this.rendering;
 		await this.log.close();
@@ -217,7 +235,11 @@ export class Mirror {
 	private wire(): void {
 		this.docs.publicDoc.on('update', (update: Uint8Array, origin: unknown) => {
 			if (origin === LOAD_ORIGIN) return;
-			this.log.append(update).catch((error) => this.fail(error));
+			const held = this.docs.records.size;
+			this.log.append(update).then(
+				() => (this.storedRecords = Math.max(this.storedRecords, held)),
+				(error) => this.fail(error)
+			);
 			if (this.log.stats.entries - this.entriesAtCompaction > COMPACT_AFTER_ENTRIES) {
 				void this.compact().catch((error) => this.fail(error));
 			}
@@ -233,6 +255,37 @@ export class Mirror {
 			if (line !== this.lastStatus) this.options.say(`network: ${line}`);
 			this.lastStatus = line;
 		});
+	}
+
+	/**
+	 * Reconnect, with backoff, to peers whose connection opened but never synced. Two peers
+	 * that join within one signaling round trip both start a connection (y-webrtc has no
+	 * tie-break); the loser can stay open yet carry nothing, and y-webrtc never retries it.
+	 * Destroying it makes y-webrtc announce again, and the peers connect afresh.
+	 */
+	private dropStalledConnections(): void {
+		const room = this.connection.providers[0]?.room as
+			{ webrtcConns: Map<string, PeerConnection> } | null | undefined;
+		if (!room) return;
+		const now = Date.now();
+		for (const [remote, conn] of room.webrtcConns) {
+			if (conn.synced) {
+				this.stallLimit.delete(remote);
+				continue;
+			}
+			const since = this.unsyncedSince.get(conn);
+			if (since === undefined) {
+				this.unsyncedSince.set(conn, now);
+				continue;
+			}
+			const limit = this.stallLimit.get(remote) ?? FIRST_STALL_MS;
+			if (now - since < limit) continue;
+			this.stallLimit.set(remote, Math.min(limit * 2, MAX_STALL_MS));
+			this.options.say(
+				`network: no sync with peer ${remote.slice(0, 8)} after ${Math.round(limit / 1000)} s; connecting again`
+			);
+			conn.peer.destroy();
+		}
 	}
 
 	private async compact(): Promise<void> {
