@@ -13,6 +13,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
 import { buildCli, cliIsStale } from '../bin/build-cli.js';
 import { encodeInvitation } from '../src/lib/model';
+import { paths } from '../src/lib/site';
 import { readStateFile, RECORDS_MAP, writeStateFile } from '../src/lib/sync';
 
 const root = join(import.meta.dirname, '..');
@@ -622,6 +623,92 @@ describe('webocracy verify', () => {
 	it('a missing file (exit 3), no file named (exit 2)', async () => {
 		expect((await run(['verify', 'nothing.webocracy'])).code).toBe(3);
 		expect((await run(['verify'])).code).toBe(2);
+	});
+});
+
+describe('webocracy render', () => {
+	it('writes the static site of the valid records; a second run rewrites nothing', async () => {
+		const out = join(dir, 'site');
+		const result = await run([
+			'render',
+			world,
+			'--out',
+			out,
+			'--base-url',
+			'https://clitown.example/'
+		]);
+		expect(result.code, result.stderr).toBe(0);
+		expect(result.stdout).toMatch(/Rendered Clitown: \d+ files \(\d+ written, 0 removed\)/);
+		expect(await readFile(join(out, paths.front), 'utf8')).toContain('Clitown');
+		const posts = await readdir(join(out, 'posts'));
+		expect(posts).toHaveLength(1);
+		expect(await readFile(join(out, 'posts', posts[0]!), 'utf8')).toContain('Hello');
+		expect(await readFile(join(out, paths.sitemap), 'utf8')).toContain('https://clitown.example/');
+		const again = await run([
+			'render',
+			world,
+			'--out',
+			out,
+			'--base-url',
+			'https://clitown.example/'
+		]);
+		expect(again.stdout).toContain('(0 written, 0 removed)');
+	});
+
+	it('leaves invalid records out and says how many', async () => {
+		const path = await worldWith('render-forged.webocracy', (records) => {
+			const [id, value] = [...records].find(([, v]) =>
+				(v as { record: string }).record.includes('"kind":"post"')
+			)!;
+			const entry = value as { record: string; signature: string };
+			const forged = entry.record.replace('Hello', 'Forged');
+			records.set(createHash('sha256').update(forged).digest('hex'), {
+				record: forged,
+				signature: entry.signature
+			});
+			expect(id).toMatch(/^[0-9a-f]{64}$/);
+		});
+		const out = join(dir, 'site-forged');
+		const result = await run(['render', path, '--out', out]);
+		expect(result.code).toBe(0);
+		expect(result.stdout).toContain('1 invalid left out');
+		expect(await readdir(join(out, 'posts'))).toHaveLength(1);
+		expect(await readFile(join(out, paths.front), 'utf8')).not.toContain('Forged');
+	});
+
+	it('a tampered file (exit 3), a bad --base-url (exit 2), no genesis (exit 4): nothing written', async () => {
+		const tampered = join(dir, 'render-tampered.webocracy');
+		const bytes = Buffer.from(await readFile(world));
+		bytes[bytes.length - 30]! ^= 0xff;
+		await writeFile(tampered, bytes);
+		const out = join(dir, 'site-refused');
+		expect((await run(['render', tampered, '--out', out])).code).toBe(3);
+		expect((await run(['render', world, '--out', out, '--base-url', 'ftp://x/'])).code).toBe(2);
+		const headless = await worldWith('render-headless.webocracy', (records) => {
+			for (const [id, value] of [...records])
+				if ((value as { record: string }).record.includes('"kind":"genesis"')) records.delete(id);
+		});
+		const noGenesis = await run(['render', headless, '--out', out]);
+		expect(noGenesis.code).toBe(4);
+		expect(noGenesis.stderr).toContain('no valid founding record');
+		expect(await readdir(dir)).not.toContain('site-refused');
+	});
+
+	it('a full disk: exit 7 naming the cause', () => {
+		const mountPoint = join(dir, 'full-site');
+		const script = [
+			'set -e',
+			`mkdir -p '${mountPoint}'`,
+			`mount -t tmpfs -o size=8k tmpfs '${mountPoint}'`,
+			'set +e',
+			`'${process.execPath}' '${bin}' render '${world}' --out '${mountPoint}/site'`,
+			'echo "exit=$?"'
+		].join('\n');
+		const result = spawnSync('unshare', ['-m', 'sh', '-c', script], { encoding: 'utf8' });
+		if (result.error)
+			throw new Error(`unshare(1) is required (run as root): ${result.error.message}`);
+		expect(result.stderr).toContain('the disk is full (ENOSPC)');
+		expect(result.stdout).toContain('exit=7');
 	});
 });
 
