@@ -162,7 +162,7 @@ export class Mirror {
 		}
 		const { log, read } = opened;
 		if (read.tornBytes)
-			say(`store: ignored a torn last write (${read.tornBytes} bytes) from an earlier crash`);
+			say(`store: ignored the torn end of an interrupted write (${read.tornBytes} bytes)`);
 		const docs = openCountryDocs(countryId, { persist: false });
 		for (const update of read.updates) {
 			try {

@@ -8,6 +8,7 @@
  * founding and its citizen records (a change of name).
  */
 import { spawn, type ChildProcess } from 'node:child_process';
+import { createServer } from 'node:net';
 import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -323,4 +324,98 @@ test('the mirror killed (SIGKILL) in the middle of a sync and restarted loses no
 		`${records.length + 1} valid · 0 invalid`,
 		{ timeout: 60_000 }
 	);
+});
+
+async function freePort(): Promise<number> {
+	const server = createServer();
+	await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+	const { port } = server.address() as { port: number };
+	await new Promise((resolve) => server.close(resolve));
+	return port;
+}
+
+const healthAt = (port: number): Promise<Health | null> =>
+	fetch(`http://127.0.0.1:${port}/health`).then(
+		(r) => r.json() as Promise<Health>,
+		() => null
+	);
+
+test('a full disk stops the mirror with a clear message; restarted with room, store and site are whole', async () => {
+	test.setTimeout(180_000);
+	const founder = await makeFounder('Seeder');
+	const { countryId, records } = await seedCountry({
+		founder,
+		name: 'Fullland',
+		posts: 1000,
+		postBytes: 600
+	});
+	const [first, second] = [await freePort(), await freePort()];
+	const disk = join(workDir, 'disk');
+	const mirrorArgs = (port: number) =>
+		[BIN, 'mirror', '--country', countryId, '--signal', SIGNAL]
+			.concat(['--data', `${disk}/data`, '--out', `${disk}/site`, '--serve', String(port)])
+			.map((a) => `'${a}'`)
+			.join(' ');
+	// A 1 MiB disk of its own (tmpfs in a private mount namespace), grown after the failure.
+	const script = [
+		'set -e',
+		`mkdir -p '${disk}'`,
+		`mount -t tmpfs -o size=1m tmpfs '${disk}'`,
+		'set +e',
+		`'${process.execPath}' ${mirrorArgs(first)}`,
+		'echo "first mirror exit=$?"',
+		`mount -o remount,size=64m '${disk}'`,
+		`exec '${process.execPath}' ${mirrorArgs(second)}`
+	].join('\n');
+	const child = spawn('unshare', ['-m', 'sh', '-c', script], { stdio: ['ignore', 'pipe', 'pipe'] });
+	let output = '';
+	child.stdout.on('data', (d: Buffer) => (output += d));
+	child.stderr.on('data', (d: Buffer) => (output += d));
+	const exited = new Promise((resolve) => child.once('exit', resolve));
+	try {
+		await expect.poll(async () => (await healthAt(first))?.peers, { timeout: 20_000 }).toBe(0);
+		const seeder = new NodePeer(countryId, { signaling: [SIGNAL], secret: null });
+		peers.push(seeder);
+		await expect.poll(async () => (await healthAt(first))?.peers, { timeout: 20_000 }).toBe(1);
+		// Publish in slices until the disk is full and the mirror stops.
+		let written = 0;
+		for (let i = 0; i < records.length && !output.includes('first mirror exit='); i += 100) {
+			seeder.write(records.slice(i, i + 100));
+			written = i + 100;
+			await expect
+				.poll(
+					async () =>
+						output.includes('first mirror exit=') ||
+						((await healthAt(first))?.records.stored ?? 0) >= Math.min(i + 100, records.length),
+					{ timeout: 20_000 }
+				)
+				.toBe(true);
+		}
+		await expect.poll(() => output, { timeout: 20_000 }).toContain('first mirror exit=7');
+		expect(output).toMatch(/Could not write .*: the disk is full \(ENOSPC\)/);
+
+		// Restarted with room: the store opens whole, and the seeder, still online and
+		// publishing the rest, completes it.
+		seeder.write(records.slice(written));
+		await expect
+			.poll(async () => (await healthAt(second))?.records.valid, { timeout: 60_000 })
+			.toBe(records.length);
+		const health = (await healthAt(second))!;
+		expect(health.records).toMatchObject({ held: records.length, invalid: 0 });
+		await expect
+			.poll(async () => (await healthAt(second))?.lastRender?.files ?? 0)
+			.toBeGreaterThan(records.length);
+		// Every post page is served whole.
+		const posts = records.filter((r) => r.entry.record.includes('"kind":"post"'));
+		for (const post of posts) {
+			const response = await fetch(`http://127.0.0.1:${second}/${paths.post(post.id)}`);
+			expect(response.status).toBe(200);
+			expect(await response.text()).toMatch(/<\/html>\s*$/);
+		}
+	} finally {
+		if (child.exitCode === null) child.kill('SIGTERM');
+		await exited;
+		if (test.info().status !== test.info().expectedStatus)
+			console.log(`[mirrors on a small disk]\n${output}`);
+	}
 });
