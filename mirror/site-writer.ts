@@ -5,10 +5,13 @@
  * half of one. Only files whose dependency key changed are rendered, only files whose bytes
  * changed are written, and files that left the site are removed.
  *
- * The keys of what was written are kept in memory and in a manifest file beside the site
- * (`.webocracy-site.json`). The manifest is a cache: it is removed before a pass changes
- * anything and written again when the pass is complete, so after a crash the next pass
- * renders everything and compares it with the disk, and rewrites only what differs.
+ * The keys of what was written are kept in memory and beside the site: a snapshot
+ * (`.webocracy-site.json`) and a journal appended to on every pass
+ * (`.webocracy-site.<generation>.journal`), so a pass costs two small appends, not a
+ * rewrite of 30,000 keys. Before a pass touches a file it journals that file's key as
+ * unknown; after, its new key. A crash therefore leaves only files marked unknown, which the
+ * next pass renders and compares with the disk. When the journal grows past the snapshot's
+ * size, the snapshot is written anew under the next generation and the old journal deleted.
  */
 import { randomBytes } from 'node:crypto';
 import { constants } from 'node:fs';
@@ -17,7 +20,11 @@ import { dirname, join, sep } from 'node:path';
 import { paths, type SitePlan } from '../src/lib/site/index';
 
 export const MANIFEST_NAME = '.webocracy-site.json';
-const MANIFEST_FORMAT = 1;
+const MANIFEST_FORMAT = 2;
+const journalName = (generation: number) => `.webocracy-site.${generation}.journal`;
+const JOURNAL = /^\.webocracy-site\.(\d+)\.journal$/;
+/** Journal lines past which the snapshot is rewritten (or the site's size, if larger). */
+const JOURNAL_COMPACT_MIN = 2000;
 /** Temporary files are dot files (static servers do not serve those) with this suffix. */
 const TEMP_SUFFIX = '.webocracy-tmp';
 /** Files written at once: enough to overlap fsyncs, few enough to keep descriptors bounded. */
@@ -45,6 +52,8 @@ export type SiteWriterOptions = {
 	 * Off only for throwaway output (tests, a one-off render to a temp directory).
 	 */
 	durable?: boolean;
+	/** Journal lines after which the snapshot is rewritten (default: 2,000 or the file count). */
+	compactAfter?: number;
 };
 
 export type SiteWriter = {
@@ -64,7 +73,7 @@ function checkPath(path: string): void {
 	const bad =
 		path.length === 0 ||
 		path.includes('\\') ||
-		path.includes('\0') ||
+		/[\0\t\n\r]/.test(path) ||
 		segments.some((s) => s === '' || s === '.' || s === '..' || s.endsWith(TEMP_SUFFIX));
 	if (bad) throw new Error(`site-writer: refusing unsafe path "${path}"`);
 }
@@ -125,22 +134,44 @@ async function eachLimited<T>(
 	await Promise.all(Array.from({ length: Math.min(limit, items.length) }, lane));
 }
 
-async function loadManifest(outDir: string): Promise<Map<string, string> | null> {
+type Manifest = { generation: number; files: Map<string, string>; journalLines: number };
+
+/** The snapshot and its journal replayed, or null when there is none (or it is damaged). */
+async function loadManifest(outDir: string): Promise<Manifest | null> {
 	const bytes = await readIfExists(join(outDir, MANIFEST_NAME));
 	if (!bytes) return null;
+	let generation: number;
+	const files = new Map<string, string>();
 	try {
-		const parsed = JSON.parse(bytes.toString('utf8')) as { format?: unknown; files?: unknown };
-		if (parsed.format !== MANIFEST_FORMAT || typeof parsed.files !== 'object' || !parsed.files) {
+		const parsed = JSON.parse(bytes.toString('utf8')) as Record<string, unknown>;
+		if (
+			parsed.format !== MANIFEST_FORMAT ||
+			!Number.isSafeInteger(parsed.generation) ||
+			typeof parsed.files !== 'object' ||
+			!parsed.files
+		) {
 			return null;
 		}
-		const files = new Map<string, string>();
+		generation = parsed.generation as number;
 		for (const [path, key] of Object.entries(parsed.files as Record<string, unknown>)) {
 			if (typeof key === 'string') files.set(path, key);
 		}
-		return files;
 	} catch {
 		return null; // a damaged manifest is only a lost cache
 	}
+	const journal = (await readIfExists(join(outDir, journalName(generation))))?.toString('utf8');
+	let journalLines = 0;
+	if (journal) {
+		const lines = journal.split('\n');
+		lines.pop(); // empty after the last newline, or a line a crash cut short: ignored
+		for (const line of lines) {
+			const [op, path, key] = line.split('\t');
+			if (op === '+' && path && key !== undefined) files.set(path, key);
+			else if ((op === '-' || op === 'x') && path) files.delete(path);
+			journalLines++;
+		}
+	}
+	return { generation, files, journalLines };
 }
 
 /**
@@ -168,6 +199,7 @@ async function strayFiles(outDir: string, planned: ReadonlySet<string>): Promise
 			if (!entry.isFile()) continue;
 			const path = dir ? `${dir}/${entry.name}` : entry.name;
 			if (entry.name.endsWith(TEMP_SUFFIX)) stray.push(path);
+			else if (dir === '' && JOURNAL.test(entry.name)) stray.push(path);
 			else if (dir !== '' && !planned.has(path)) stray.push(path);
 		}
 	}
@@ -179,17 +211,49 @@ export function createSiteWriter(options: SiteWriterOptions): SiteWriter {
 	const durable = options.durable ?? true;
 	/** Keys of the files on disk as this writer knows them; null until loaded. */
 	let known: Map<string, string> | null = null;
-	let manifestOnDisk = false;
+	/** The snapshot's generation on disk (0: none), and lines in its journal. */
+	let generation = 0;
+	let journalLines = 0;
 	let queue: Promise<unknown> = Promise.resolve();
+
+	async function appendJournal(lines: string[]): Promise<void> {
+		if (lines.length === 0) return;
+		const handle = await open(join(outDir, journalName(generation)), 'a', 0o644);
+		try {
+			await handle.writeFile(lines.join(''));
+			if (durable) await handle.sync();
+		} finally {
+			await handle.close();
+		}
+		journalLines += lines.length;
+	}
+
+	/** Write `known` as the next generation's snapshot; then the old journal can go. */
+	async function writeSnapshot(): Promise<void> {
+		const files: Record<string, string> = {};
+		for (const [path, key] of known!) files[path] = key;
+		const previous = generation;
+		const next = previous + 1;
+		await writeAtomic(
+			join(outDir, MANIFEST_NAME),
+			Buffer.from(JSON.stringify({ format: MANIFEST_FORMAT, generation: next, files })),
+			durable
+		);
+		if (durable) await fsyncDirectory(outDir);
+		generation = next;
+		journalLines = 0;
+		if (previous > 0) await rm(join(outDir, journalName(previous)), { force: true });
+	}
 
 	async function pass(plan: SitePlan): Promise<SiteWriteReport> {
 		await mkdir(outDir, { recursive: true });
 		let sweep = false;
 		if (known === null) {
 			const loaded = await loadManifest(outDir);
-			manifestOnDisk = loaded !== null;
 			sweep = loaded === null;
-			known = loaded ?? new Map();
+			known = loaded?.files ?? new Map();
+			generation = loaded?.generation ?? 0;
+			journalLines = loaded?.journalLines ?? 0;
 		}
 		const planned = new Map(plan.files.map((f) => [f.path, f]));
 		for (const path of planned.keys()) checkPath(path);
@@ -197,33 +261,42 @@ export function createSiteWriter(options: SiteWriterOptions): SiteWriter {
 		const removedPaths = [...known.keys()].filter((p) => !planned.has(p));
 		if (sweep) removedPaths.push(...(await strayFiles(outDir, new Set(planned.keys()))));
 
-		if ((changed.length || removedPaths.length) && manifestOnDisk) {
-			// From here until the new manifest is written the disk may differ from any manifest.
-			await rm(join(outDir, MANIFEST_NAME), { force: true });
-			manifestOnDisk = false;
+		// Until the pass is over these files may be neither their old nor their new version.
+		if (generation > 0) {
+			await appendJournal([...changed.map((f) => f.path), ...removedPaths].map((p) => `-\t${p}\n`));
 		}
+		for (const f of changed) known.delete(f.path);
 
 		const touchedDirs = new Set<string>();
 		const madeDirs = new Set<string>();
 		const writtenPaths: string[] = [];
-		await eachLimited(changed, PARALLEL, async (file) => {
-			const target = join(outDir, ...file.path.split('/'));
-			const bytes = toBytes(file.render());
-			const dir = dirname(target);
-			if (!madeDirs.has(dir)) {
-				await mkdir(dir, { recursive: true });
-				madeDirs.add(dir);
-			}
-			const current = await readIfExists(target);
-			if (!current || !current.equals(bytes)) {
-				await writeAtomic(target, bytes, durable);
-				writtenPaths.push(file.path);
-				touchedDirs.add(dir);
-			}
-			known!.set(file.path, file.key);
-		});
+		const settled: string[] = [];
+		try {
+			await eachLimited(changed, PARALLEL, async (file) => {
+				const target = join(outDir, ...file.path.split('/'));
+				const bytes = toBytes(file.render());
+				const dir = dirname(target);
+				if (!madeDirs.has(dir)) {
+					await mkdir(dir, { recursive: true });
+					madeDirs.add(dir);
+				}
+				const current = await readIfExists(target);
+				if (!current || !current.equals(bytes)) {
+					await writeAtomic(target, bytes, durable);
+					writtenPaths.push(file.path);
+					touchedDirs.add(dir);
+				}
+				known!.set(file.path, file.key);
+				settled.push(`+\t${file.path}\t${file.key}\n`);
+			});
+		} finally {
+			// What was written before a failure is settled too.
+			if (durable) for (const dir of touchedDirs) await fsyncDirectory(dir).catch(() => undefined);
+			if (generation > 0) await appendJournal(settled);
+		}
 
 		const removed: string[] = [];
+		const removedLines: string[] = [];
 		for (const path of new Set(removedPaths)) {
 			const target = join(outDir, ...path.split('/'));
 			try {
@@ -234,24 +307,20 @@ export function createSiteWriter(options: SiteWriterOptions): SiteWriter {
 				if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
 			}
 			known.delete(path);
+			removedLines.push(`x\t${path}\n`);
 			// Drop a directory the site no longer uses (tags/x.html was its last file).
 			const parent = dirname(target);
 			if (parent !== outDir && parent.startsWith(outDir + sep)) {
 				await rmdir(parent).catch(() => undefined);
 			}
 		}
-
 		if (durable) for (const dir of touchedDirs) await fsyncDirectory(dir).catch(() => undefined);
-		if (!manifestOnDisk || writtenPaths.length || removed.length || changed.length) {
-			const files: Record<string, string> = {};
-			for (const f of plan.files) files[f.path] = f.key;
-			await writeAtomic(
-				join(outDir, MANIFEST_NAME),
-				Buffer.from(JSON.stringify({ format: MANIFEST_FORMAT, files })),
-				durable
-			);
-			if (durable) await fsyncDirectory(outDir);
-			manifestOnDisk = true;
+		if (generation > 0) await appendJournal(removedLines);
+		if (
+			generation === 0 ||
+			journalLines > (options.compactAfter ?? Math.max(JOURNAL_COMPACT_MIN, known.size))
+		) {
+			await writeSnapshot();
 		}
 		return {
 			files: plan.files.length,

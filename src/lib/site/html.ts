@@ -252,7 +252,6 @@ ${provenance(from, author, current, 'the post as signed')}${history}`;
 		path: from,
 		title: current.title,
 		section: null,
-		description: excerpt(current.body, 160),
 		main
 	});
 }
@@ -332,7 +331,6 @@ ${revisionList(from, page.history, citizenByKey)}
 		path: from,
 		title: shown.title,
 		section: 'pages',
-		description: excerpt(shown.body, 160),
 		main
 	});
 }

@@ -11,18 +11,16 @@ export function dependencyKey(parts: readonly (string | number | boolean | null)
 	let h2 = 0xbb67ae85;
 	let h3 = 0x3c6ef372;
 	let h4 = 0xa54ff53a;
-	const mix = (code: number) => {
-		h1 = h2 ^ Math.imul(h1 ^ code, 597399067);
-		h2 = h3 ^ Math.imul(h2 ^ code, 2869860233);
-		h3 = h4 ^ Math.imul(h3 ^ code, 951274213);
-		h4 = h1 ^ Math.imul(h4 ^ code, 2716044179);
-	};
 	for (const part of parts) {
 		const text = part === null ? '\u0000null' : String(part);
-		for (let i = 0; i < text.length; i++) mix(text.charCodeAt(i));
-		// A separator no part can contain unescaped, so ['ab','c'] and ['a','bc'] differ.
-		mix(0x1f);
-		mix(text.length);
+		// Each part ends with a separator and its length, so ['ab','c'] and ['a','bc'] differ.
+		for (let i = 0; i <= text.length + 1; i++) {
+			const code = i < text.length ? text.charCodeAt(i) : i === text.length ? 0x1f : text.length;
+			h1 = h2 ^ Math.imul(h1 ^ code, 597399067);
+			h2 = h3 ^ Math.imul(h2 ^ code, 2869860233);
+			h3 = h4 ^ Math.imul(h3 ^ code, 951274213);
+			h4 = h1 ^ Math.imul(h4 ^ code, 2716044179);
+		}
 	}
 	h1 = Math.imul(h3 ^ (h1 >>> 18), 597399067);
 	h2 = Math.imul(h4 ^ (h2 >>> 22), 2869860233);
@@ -32,5 +30,7 @@ export function dependencyKey(parts: readonly (string | number | boolean | null)
 	h2 ^= h1;
 	h3 ^= h1;
 	h4 ^= h1;
-	return [h1, h2, h3, h4].map((h) => (h >>> 0).toString(16).padStart(8, '0')).join('');
+	return hex8(h1) + hex8(h2) + hex8(h3) + hex8(h4);
 }
+
+const hex8 = (h: number): string => (h >>> 0).toString(16).padStart(8, '0');

@@ -32,13 +32,17 @@ export const paths = {
  * percent-encoded as a URL path (tags may hold any letter).
  */
 export function linkFrom(from: string, to: string): string {
-	const depth = from.split('/').length - 1;
-	return '../'.repeat(depth) + encodePath(to);
+	let up = '';
+	for (let i = from.indexOf('/'); i !== -1; i = from.indexOf('/', i + 1)) up += '../';
+	return up + encodePath(to);
 }
+
+/** Characters a URL path may hold as they are: ids, fingerprints and slugs are only these. */
+const PLAIN_PATH = /^[A-Za-z0-9._~/-]*$/;
 
 /** Encode each segment of a site path for use in a URL; `/` stays a separator. */
 export const encodePath = (path: string): string =>
-	path.split('/').map(encodeURIComponent).join('/');
+	PLAIN_PATH.test(path) ? path : path.split('/').map(encodeURIComponent).join('/');
 
 /** Check and normalise a base URL: absolute http(s), no query or fragment, ends with `/`. */
 export function normalizeBaseUrl(

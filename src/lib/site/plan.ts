@@ -34,9 +34,18 @@ import type { PlannedFile, SiteFile, SiteInput, SitePlan, SitePlanResult } from 
  */
 export const SITE_FORMAT = 1;
 
+/**
+ * A record id in a key: its first 16 hex digits. Ids are SHA-256 hashes, so 64 bits tell
+ * revisions apart (finding two records that share them is 2^64 work), and keys of lists of
+ * thousands of posts hash a quarter of the characters.
+ */
+const short = (id: string): string => id.slice(0, 16);
+
 /** Ids and names a list of posts shows: each post's identity, current revision and author. */
 const postListParts = (posts: readonly BlogPost[], content: SiteContent): string[] =>
-	posts.flatMap((p) => [p.id, p.current.id, content.citizenByKey.get(p.author)?.name ?? '']);
+	posts.map(
+		(p) => `${short(p.id)}${short(p.current.id)}${content.citizenByKey.get(p.author)?.name ?? ''}`
+	);
 
 /** Base64 (standard, as records store signatures) to bytes; atob exists in browsers and Node. */
 function base64Bytes(text: string): Uint8Array {
@@ -143,7 +152,11 @@ export function planSite(input: SiteInput): SitePlanResult {
 		html(
 			paths.post(post.id),
 			post.updatedAt,
-			[author.name, ...post.revisions.map((r) => r.id), ...post.heads.map((r) => r.id)],
+			[
+				author.name,
+				...post.revisions.map((r) => short(r.id)),
+				...post.heads.map((r) => short(r.id))
+			],
 			() => postPage(chrome, post, author, citizenByKey)
 		);
 	}
@@ -214,7 +227,7 @@ export function planSite(input: SiteInput): SitePlanResult {
 			})
 	);
 
-	for (const record of content.published) addRecordFiles(add, record);
+	for (const record of content.published) addRecordFiles(files, record);
 	for (const citizen of content.citizens) {
 		add(paths.key(citizen.fingerprint), [citizen.publicKey], () => citizen.publicKey);
 	}
@@ -222,13 +235,12 @@ export function planSite(input: SiteInput): SitePlanResult {
 	if (baseUrl) {
 		const base = baseUrl;
 		const entries = [...sitemapEntries].sort((a, b) => (a.path < b.path ? -1 : 1));
-		add(paths.sitemap, [base, ...entries.flatMap((e) => [e.path, e.lastModified])], () =>
+		add(paths.sitemap, [base, ...entries.map((e) => `${e.path}\u0000${e.lastModified}`)], () =>
 			sitemap(base, entries)
 		);
 		add(paths.robots, [base], () => robotsTxt(base));
 	}
 
-	files.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
 	return {
 		ok: true,
 		value: {
@@ -248,12 +260,24 @@ export function planSite(input: SiteInput): SitePlanResult {
 const citizenNames = (content: SiteContent) =>
 	content.citizens.flatMap((c) => [c.fingerprint, c.name]);
 
-function addRecordFiles(
-	add: (path: string, parts: string[], render: PlannedFile['render']) => void,
-	record: Verified
-) {
-	add(paths.recordText(record.id), [record.id], () => record.text);
-	add(paths.recordSignature(record.id), [record.signature], () => base64Bytes(record.signature));
+/**
+ * A record's two files depend on the record alone, not on the chrome: the text on its id
+ * (the hash of that text), the signature bytes on the signature.
+ */
+function addRecordFiles(files: PlannedFile[], record: Verified) {
+	files.push(
+		{
+			path: paths.recordText(record.id),
+			key: `${SITE_FORMAT}:${short(record.id)}`,
+			render: () => record.text
+		},
+		{
+			path: paths.recordSignature(record.id),
+			// The tail of the signature is the signature value itself (random per signing).
+			key: `${SITE_FORMAT}:${short(record.id)}:${record.signature.length}:${record.signature.slice(-43)}`,
+			render: () => base64Bytes(record.signature)
+		}
+	);
 }
 
 /** Render every file of a plan: the whole site in memory (tests, small sites, `render`). */

@@ -86,7 +86,7 @@ export type PlannedFile = {
 };
 
 export type SitePlan = {
-	/** Every file of the site, sorted by path, each path once. */
+	/** Every file of the site, each path once, in an order that depends on the input alone. */
 	files: PlannedFile[];
 	/** Counts, for logs and /health. */
 	stats: SiteStats;
