@@ -1,9 +1,7 @@
 import { mkdir } from 'node:fs/promises';
 import type { Server } from 'node:http';
 import { decodeInvitation, HEX64 } from '../../../src/lib/model';
-import { Mirror } from '../../mirror-peer';
 import { checkBaseUrl, siteRenderer } from '../../site';
-import { createSiteServer } from '../../site-server';
 import { LogWriteError } from '../../update-log';
 import { required, signalingUrls, text, type Command } from '../args';
 import { CliError, EXIT, storageError } from '../exit';
@@ -136,6 +134,9 @@ It signs nothing. Stop it with Ctrl-C (SIGINT) or SIGTERM.
 		}
 		const render = siteRenderer({ outDir, baseUrl });
 		say(`mirror of ${country} via ${signaling.join(', ')}; store ${dataDir}; site ${outDir}`);
+		// Loaded here, not at startup: WebRTC's native library is for this command only.
+		const { Mirror } = await import('../../mirror-peer');
+		const { createSiteServer } = await import('../../site-server');
 		const running = await Mirror.start({
 			countryId: country,
 			signaling,
