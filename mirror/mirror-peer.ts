@@ -58,7 +58,8 @@ export type MirrorHealth = {
 	records: { valid: number; held: number; invalid: number; stored: number };
 	store: { entries: number; bytes: number; lastStoredAt: string | null };
 	lastSyncAt: string | null;
-	lastRender: (RenderOutcome & { at: string }) | null;
+	/** records: how many valid records the last finished render showed. */
+	lastRender: (RenderOutcome & { at: string; records: number }) | null;
 	renderError: string | null;
 	startedAt: string;
 };
@@ -325,7 +326,7 @@ export class Mirror {
 		if (!country.genesis) return; // nothing to show before the country has arrived
 		try {
 			const outcome = await this.options.render(country);
-			this.lastRender = { ...outcome, at: new Date().toISOString() };
+			this.lastRender = { ...outcome, at: new Date().toISOString(), records: country.valid.size };
 			this.renderError = null;
 			if (outcome.written || outcome.removed) {
 				this.options.say(
