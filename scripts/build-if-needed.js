@@ -1,7 +1,11 @@
-/** Build the app when build/ is missing or older than any source it is made from. */
+/**
+ * Build the app when build/ is missing or older than any source it is made from, and the
+ * `webocracy` command when its bundle is (end-to-end tests run the mirror).
+ */
 import { spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
+import { cliIsStale } from '../bin/build-cli.js';
 
 const SOURCES = ['src', 'static', 'svelte.config.js', 'vite.config.ts', 'package.json'];
 
@@ -17,6 +21,17 @@ function newest(path) {
 
 /** @param {string} root @returns {string} the build directory */
 export function buildIfNeeded(root) {
+	if (cliIsStale(root)) {
+		console.log('Building the webocracy command…');
+		const cli = spawnSync(process.execPath, [join(root, 'bin/build-cli.js')], {
+			cwd: root,
+			stdio: 'inherit'
+		});
+		if (cli.status !== 0) {
+			console.error('The webocracy command did not build; see the messages above.');
+			process.exit(cli.status ?? 1);
+		}
+	}
 	const buildDir = join(root, 'build');
 	const marker = join(buildDir, 'index.html');
 	const builtAt = existsSync(marker) ? statSync(marker).mtimeMs : 0;

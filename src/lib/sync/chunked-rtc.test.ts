@@ -492,4 +492,46 @@ describe('chunkedRtc', () => {
 		expect(stats.framesSent).toBe(2);
 		expect(stats.framesReceived).toBe(3);
 	});
+
+	it('chunks the remote side’s channels when the implementation keeps ondatachannel on each instance (as @roamhq/wrtc)', () => {
+		/** Like @roamhq/wrtc: a plain instance property, dispatched to along with the listeners. */
+		class OwnPropertyPeerConnection extends FakePeerConnection {
+			constructor() {
+				super();
+				Object.defineProperty(this, 'ondatachannel', { value: null, writable: true });
+			}
+			override remoteChannel(): FakeChannel {
+				const channel = super.remoteChannel();
+				const handler = (this as unknown as RTCPeerConnection).ondatachannel;
+				handler?.call(
+					this as unknown as RTCPeerConnection,
+					{
+						channel
+					} as unknown as RTCDataChannelEvent
+				);
+				return channel;
+			}
+		}
+		const stats = newStats();
+		const rtc = chunkedRtc(
+			{ ...base, RTCPeerConnection: OwnPropertyPeerConnection } as unknown as RtcImplementation,
+			stats
+		);
+		const pc = new rtc.RTCPeerConnection() as unknown as OwnPropertyPeerConnection &
+			RTCPeerConnection;
+		const opened: RTCDataChannel[] = [];
+		pc.ondatachannel = (event) => opened.push(event.channel);
+		expect(pc.ondatachannel).toBeNull();
+		const theirs = pc.remoteChannel();
+		// Once, and wrapped: frames arrive as one whole message.
+		expect(opened).toHaveLength(1);
+		const received: Uint8Array[] = [];
+		opened[0]!.onmessage = (event) => received.push(new Uint8Array(event.data));
+		const message = bytes(3 * FRAME_PAYLOAD);
+		for (const frame of toFrames(message, 9)) theirs.receive(frame.slice().buffer);
+		expect(digests(received)).toEqual(digests([message]));
+		// The proxy still is the connection: methods and the prototype's overrides work.
+		pc.createDataChannel('mine').send(bytes(2 * FRAME_PAYLOAD));
+		expect(pc.channels[0]!.sent).toHaveLength(2);
+	});
 });

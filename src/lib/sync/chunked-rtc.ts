@@ -217,6 +217,21 @@ export function chunkedRtc(
 					channel: chunkedChannel(event.channel, stats, accept)
 				} as RTCDataChannelEvent);
 			});
+			// @roamhq/wrtc defines `ondatachannel` as a plain, non-configurable property of each
+			// instance, which hides the accessor below: the peer library's handler would get the
+			// raw channel, and large messages would arrive as unread frames. Route the property
+			// through a proxy instead; the implementation's own dispatch then finds it null.
+			if (Object.getOwnPropertyDescriptor(this, 'ondatachannel')) {
+				return new Proxy(this, {
+					get: (target, prop) =>
+						prop === 'ondatachannel' ? null : Reflect.get(target, prop, target),
+					set: (target, prop, value) => {
+						if (prop !== 'ondatachannel') return Reflect.set(target, prop, value, target);
+						target.userOnDataChannel = value;
+						return true;
+					}
+				});
+			}
 		}
 		override createDataChannel(label: string, init?: RTCDataChannelInit): RTCDataChannel {
 			return chunkedChannel(super.createDataChannel(label, init), stats, accept);
