@@ -112,3 +112,43 @@ function myers(a: readonly string[], b: readonly string[], maxWork: number): Dif
 	}
 	return reversed.reverse();
 }
+
+/** A stretch of a diff to show: changed lines with some context, or unchanged lines left out. */
+export type DiffHunk =
+	| { kind: 'lines'; ops: DiffOp[]; oldStart: number; newStart: number }
+	| { kind: 'skip'; count: number };
+
+/**
+ * The diff as people read it: every changed line with up to `context` unchanged lines around
+ * it; longer unchanged stretches become one `skip` saying how many lines were left out.
+ * `oldStart`/`newStart` are 1-based line numbers of a stretch's first line in `a` and `b`.
+ */
+export function diffHunks(ops: readonly DiffOp[], context = 3): DiffHunk[] {
+	// Which ops to show: the changed ones and those within `context` of one.
+	const shown = new Uint8Array(ops.length);
+	let lastChange = -Infinity;
+	ops.forEach((o, i) => {
+		if (o.op !== 'same') lastChange = i;
+		if (i - lastChange <= context) shown[i] = 1;
+	});
+	let nextChange = Infinity;
+	for (let i = ops.length - 1; i >= 0; i--) {
+		if (ops[i]!.op !== 'same') nextChange = i;
+		if (nextChange - i <= context) shown[i] = 1;
+	}
+	const hunks: DiffHunk[] = [];
+	let oldLine = 1;
+	let newLine = 1;
+	for (let i = 0; i < ops.length;) {
+		const start = i;
+		while (i < ops.length && shown[i] === shown[start]) i++;
+		const run = ops.slice(start, i);
+		if (shown[start]) hunks.push({ kind: 'lines', ops: run, oldStart: oldLine, newStart: newLine });
+		else hunks.push({ kind: 'skip', count: run.length });
+		for (const o of run) {
+			if (o.op !== 'add') oldLine++;
+			if (o.op !== 'del') newLine++;
+		}
+	}
+	return hunks;
+}
