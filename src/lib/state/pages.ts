@@ -68,7 +68,7 @@ const fieldError = (code: string, message: string, path: PageField | ''): PageEr
 
 /** The first problem of a draft as an error, or null. */
 function firstProblem(problems: PageProblems): PageError | null {
-	for (const field of ['slug', 'title', 'body'] as const) {
+	for (const field of ['title', 'slug', 'body'] as const) {
 		const message = problems[field];
 		if (message) return fieldError('schema_invalid', message, field);
 	}
