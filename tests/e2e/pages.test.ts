@@ -4,15 +4,22 @@
  * while apart → two versions on both → merged into one; hostile text stays inert.
  */
 import type { Page } from '@playwright/test';
+import { makePage } from '../../src/lib/model';
 import {
 	createIdentity,
 	expect,
+	fillNewIdentity,
 	foundCountry,
 	invite,
 	joinAsNewcomer,
 	openSection,
 	test
 } from './fixtures';
+import { inviteUrl, makeFounder, NodePeer, seedCountry, signWith } from './support/node-peer';
+
+const BASE = `http://127.0.0.1:${process.env.E2E_PORT ?? 4173}`;
+const SIGNAL = BASE.replace('http', 'ws') + '/signal';
+const SECRET = 'test-secret-pages-0123456789';
 
 const ABOUT = 'About our country';
 const ORIGINAL = 'We are a small country.\nWe drink tea.\nWe vote on Sundays.';
@@ -229,4 +236,60 @@ test('HTML and script in a page title and body stay inert text', async ({ newPer
 	await expect(bob.getByTestId('revision').first()).toContainText(title);
 	await expect(bob.getByTestId('revision').locator('script, img, svg')).toHaveCount(0);
 	expect(dialogs).toEqual([]);
+});
+
+test('a revision naming a parent in another page is refused, and shown on diagnostics', async ({
+	newPerson
+}) => {
+	// A citizen's own peer (not the app, which would refuse to sign it) writes the bad revision.
+	const founder = await makeFounder('Founder');
+	const { countryId, records } = await seedCountry({
+		founder,
+		name: 'Graftia',
+		posts: 0,
+		postBytes: 0
+	});
+	const page = (slug: string, title: string, body: string, replaces: string[] = []) =>
+		signWith(
+			founder,
+			makePage({
+				country: countryId,
+				author: founder.key.fingerprint,
+				at: Date.now(),
+				slug,
+				title,
+				body,
+				replaces
+			})
+		);
+	const about = await page('about', 'About', 'The real about page.');
+	const rules = await page('rules', 'Rules', 'Be kind.');
+	const graft = await page('rules', 'Rules', 'Grafted onto another page.', [about.id]);
+	const peer = new NodePeer(countryId, { signaling: [SIGNAL], secret: SECRET });
+	peer.write([...records, about, rules, graft]);
+
+	const reader = await newPerson();
+	await reader.goto(
+		inviteUrl(BASE, { country: countryId, name: 'Graftia', secret: SECRET, signaling: [SIGNAL] })
+	);
+	await reader.getByRole('link', { name: 'Create or import one' }).click();
+	await fillNewIdentity(reader, 'Reader');
+	await reader.getByRole('button', { name: 'Become a citizen as Reader' }).click();
+	await expect(reader.getByTestId('country-name')).toHaveText('Graftia');
+
+	await openSection(reader, 'Diagnostics');
+	const row = reader.getByTestId('diagnostic-row').filter({ hasText: 'revision_foreign' });
+	await expect(row).toHaveCount(1);
+	await expect(row).toHaveAttribute('data-status', 'invalid');
+	await expect(row).toContainText('it names a parent revision of another page');
+	await expect(row).toContainText(graft.id.slice(0, 8));
+
+	// Neither page takes it in: both keep their one revision.
+	await openPage(reader, 'Rules');
+	await expect(reader.getByTestId('page-body')).toHaveText('Be kind.');
+	await pageTab(reader, 'History');
+	await expect(reader.getByTestId('revision')).toHaveCount(1);
+	await openPage(reader, 'About');
+	await expect(reader.getByTestId('page-body')).toHaveText('The real about page.');
+	await peer.close();
 });
