@@ -8,7 +8,6 @@ import { makePage } from '../../src/lib/model';
 import {
 	createIdentity,
 	expect,
-	fillNewIdentity,
 	foundCountry,
 	invite,
 	joinAsNewcomer,
@@ -269,12 +268,11 @@ test('a revision naming a parent in another page is refused, and shown on diagno
 	peer.write([...records, about, rules, graft]);
 
 	const reader = await newPerson();
-	await reader.goto(
-		inviteUrl(BASE, { country: countryId, name: 'Graftia', secret: SECRET, signaling: [SIGNAL] })
+	await joinAsNewcomer(
+		reader,
+		inviteUrl(BASE, { country: countryId, name: 'Graftia', secret: SECRET, signaling: [SIGNAL] }),
+		'Reader'
 	);
-	await reader.getByRole('link', { name: 'Create or import one' }).click();
-	await fillNewIdentity(reader, 'Reader');
-	await reader.getByRole('button', { name: 'Become a citizen as Reader' }).click();
 	await expect(reader.getByTestId('country-name')).toHaveText('Graftia');
 
 	await openSection(reader, 'Diagnostics');
