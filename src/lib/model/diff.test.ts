@@ -5,6 +5,7 @@ import {
 	diffLines,
 	DIFF_MAX_WORK,
 	joinLines,
+	mergeLines,
 	splitLines,
 	type DiffHunk,
 	type DiffOp
@@ -205,6 +206,97 @@ describe('diffHunks', () => {
 				}
 			),
 			{ seed: 11, numRuns: 300 }
+		);
+	});
+});
+
+describe('mergeLines', () => {
+	const L = (...lines: string[]) => lines.join('\n');
+	const base = L('one', 'two', 'three', 'four', 'five', 'six');
+	const labels = { a: 'version by Ada', b: 'version by Bob' };
+	/** [name, a, b, merged text, conflicts] */
+	const cases: [name: string, a: string, b: string, merged: string, conflicts: number][] = [
+		[
+			'changes far apart are both kept',
+			base.replace('one', 'ONE'),
+			base.replace('six', 'SIX'),
+			L('ONE', 'two', 'three', 'four', 'five', 'SIX'),
+			0
+		],
+		[
+			'a line added by one and one removed by the other',
+			L('zero', base),
+			base.replace('\nfive', ''),
+			L('zero', 'one', 'two', 'three', 'four', 'six'),
+			0
+		],
+		[
+			'the same change on both sides is taken once',
+			base.replace('three', '3'),
+			base.replace('three', '3'),
+			base.replace('three', '3'),
+			0
+		],
+		[
+			'the same line changed differently is a conflict with both texts',
+			base.replace('three', 'THREE'),
+			base.replace('three', '3'),
+			L(
+				'one',
+				'two',
+				'<<<<<<< version by Ada',
+				'THREE',
+				'=======',
+				'3',
+				'>>>>>>> version by Bob',
+				'four',
+				'five',
+				'six'
+			),
+			1
+		],
+		[
+			'neighbouring lines changed on both sides are a conflict too',
+			base.replace('two', 'TWO'),
+			base.replace('three', '3'),
+			L(
+				'one',
+				'<<<<<<< version by Ada',
+				'TWO',
+				'three',
+				'=======',
+				'two',
+				'3',
+				'>>>>>>> version by Bob',
+				'four',
+				'five',
+				'six'
+			),
+			1
+		],
+		[
+			'two texts with no common base: one conflict holding both',
+			'x',
+			'y',
+			L('<<<<<<< version by Ada', 'x', '=======', 'y', '>>>>>>> version by Bob'),
+			1
+		]
+	];
+
+	it.each(cases)('%s', (_name, a, b, merged, conflicts) => {
+		const from = _name.includes('no common base') ? '' : base;
+		expect(mergeLines(from, a, b, labels)).toEqual({ text: merged, conflicts });
+	});
+
+	const text = fc.array(fc.constantFrom('a', 'b', 'c', ''), { maxLength: 12 }).map(joinLines);
+	it('an unchanged side takes the other; equal sides merge to themselves', () => {
+		fc.assert(
+			fc.property(text, text, (o, x) => {
+				expect(mergeLines(o, o, x)).toEqual({ text: x, conflicts: 0 });
+				expect(mergeLines(o, x, o)).toEqual({ text: x, conflicts: 0 });
+				expect(mergeLines(o, x, x)).toEqual({ text: x, conflicts: 0 });
+			}),
+			{ seed: 17, numRuns: 500 }
 		);
 	});
 });

@@ -152,3 +152,96 @@ export function diffHunks(ops: readonly DiffOp[], context = 3): DiffHunk[] {
 	}
 	return hunks;
 }
+
+/** One change one side made to the base: base lines [start, end) became `lines`. */
+type Change = { start: number; end: number; lines: string[] };
+
+function changesOf(ops: readonly DiffOp[]): Change[] {
+	const changes: Change[] = [];
+	let at = 0;
+	let open: Change | null = null;
+	for (const o of ops) {
+		if (o.op === 'same') {
+			open = null;
+			at++;
+			continue;
+		}
+		if (!open) changes.push((open = { start: at, end: at, lines: [] }));
+		if (o.op === 'del') open.end = ++at;
+		else open.lines.push(o.text);
+	}
+	return changes;
+}
+
+/** `base` lines [start, end) with the given changes (all inside that range) applied. */
+function applyChanges(base: readonly string[], start: number, end: number, changes: Change[]) {
+	const out: string[] = [];
+	let at = start;
+	for (const c of changes) {
+		out.push(...base.slice(at, c.start), ...c.lines);
+		at = c.end;
+	}
+	out.push(...base.slice(at, end));
+	return out;
+}
+
+/** Compared as lists: `['']` (one empty line) and `[]` (none) join to the same text. */
+const sameLines = (x: readonly string[], y: readonly string[]) =>
+	x.length === y.length && x.every((line, i) => line === y[i]);
+
+export type MergeResult = { text: string; conflicts: number };
+
+/**
+ * A three-way line merge: what `a` and `b` each changed from their common `base`, together.
+ * Changes to different places are both kept; where both changed the same or neighbouring
+ * lines differently, both texts are kept between conflict markers naming `labels`, for a
+ * person to settle. Deterministic; with no conflict, the result has every change of both.
+ */
+export function mergeLines(
+	base: string,
+	a: string,
+	b: string,
+	labels: { a: string; b: string } = { a: 'a', b: 'b' }
+): MergeResult {
+	const lines = splitLines(base);
+	const tagged = [
+		...changesOf(diffLines(base, a)).map((c) => ({ ...c, side: 'a' as const })),
+		...changesOf(diffLines(base, b)).map((c) => ({ ...c, side: 'b' as const }))
+	].sort((x, y) => x.start - y.start || x.end - y.end);
+	const out: string[] = [];
+	let at = 0;
+	let conflicts = 0;
+	for (let i = 0; i < tagged.length;) {
+		// A group: changes whose base ranges overlap or touch, so neither can be taken alone.
+		const start = tagged[i]!.start;
+		let end = tagged[i]!.end;
+		let j = i + 1;
+		while (j < tagged.length && tagged[j]!.start <= end) end = Math.max(end, tagged[j++]!.end);
+		const group = tagged.slice(i, j);
+		i = j;
+		out.push(...lines.slice(at, start));
+		at = end;
+		const fromA = applyChanges(
+			lines,
+			start,
+			end,
+			group.filter((c) => c.side === 'a')
+		);
+		const fromB = applyChanges(
+			lines,
+			start,
+			end,
+			group.filter((c) => c.side === 'b')
+		);
+		const onlyA = group.every((c) => c.side === 'a');
+		const onlyB = group.every((c) => c.side === 'b');
+		if (onlyA || sameLines(fromA, fromB)) out.push(...fromA);
+		else if (onlyB) out.push(...fromB);
+		else {
+			conflicts++;
+			out.push(`<<<<<<< ${labels.a}`, ...fromA, '=======', ...fromB, `>>>>>>> ${labels.b}`);
+		}
+	}
+	out.push(...lines.slice(at));
+	return { text: joinLines(out), conflicts };
+}
