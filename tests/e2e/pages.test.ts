@@ -152,20 +152,17 @@ test('a vandal’s edit is reverted from the history, for everyone', async ({ ne
 	}
 });
 
-test('edits made apart become two versions on both; a merge makes one again', async ({
-	newPerson
-}) => {
-	const { ada, bob } = await twoCitizens(newPerson, 'Splitland');
-	await writePage(ada, ABOUT, ORIGINAL);
-	await openPage(bob, ABOUT);
-	await expect(bob.getByTestId('page-body')).toContainText('We drink tea.');
-
+/**
+ * Ada and Bob, both reading the page, go offline, each publishes an edit, and come back:
+ * both then see that the page has two versions, by Ada and by Bob.
+ */
+async function editApart(ada: Page, bob: Page, adaText: string, bobText: string) {
 	await ada.context().setOffline(true);
 	await bob.context().setOffline(true);
 	await expect(ada.getByTestId('connection')).toHaveAttribute('data-state', 'offline');
 	await expect(bob.getByTestId('connection')).toHaveAttribute('data-state', 'offline');
-	await editPage(ada, ORIGINAL.replace('We are a small country.', 'We are a tiny country.'));
-	await editPage(bob, ORIGINAL.replace('We vote on Sundays.', 'We vote on Mondays.'));
+	await editPage(ada, adaText);
+	await editPage(bob, bobText);
 	await expect(ada.getByTestId('page-versions')).toHaveCount(0);
 	await expect(bob.getByTestId('page-versions')).toHaveCount(0);
 
@@ -182,11 +179,28 @@ test('edits made apart become two versions on both; a merge makes one again', as
 		// The second version is shown as what differs from the first.
 		await expect(versions.nth(1).getByTestId('diff')).toBeVisible();
 	}
+}
 
+test('edits made apart become two versions on both; a merge makes one again', async ({
+	newPerson
+}) => {
+	const { ada, bob } = await twoCitizens(newPerson, 'Splitland');
+	await writePage(ada, ABOUT, ORIGINAL);
+	await openPage(bob, ABOUT);
+	await expect(bob.getByTestId('page-body')).toContainText('We drink tea.');
+
+	await editApart(
+		ada,
+		bob,
+		ORIGINAL.replace('We are a small country.', 'We are a tiny country.'),
+		ORIGINAL.replace('We vote on Sundays.', 'We vote on Mondays.')
+	);
 	await bob.getByRole('link', { name: 'Merge them into one' }).click();
 	await expect(bob.getByRole('heading', { level: 1 })).toHaveText('Merge versions');
+	// The changes touched different lines: the proposed text already holds both.
 	const merged = 'We are a tiny country.\nWe drink tea.\nWe vote on Mondays.';
-	await bob.getByLabel('Text (Markdown)').fill(merged);
+	await expect(bob.getByLabel('Text (Markdown)')).toHaveValue(merged);
+	await expect(bob.getByTestId('merge-conflicts')).toHaveCount(0);
 	await bob.getByRole('button', { name: 'Publish the merge' }).click();
 
 	for (const page of [ada, bob]) {
@@ -290,4 +304,46 @@ test('a revision naming a parent in another page is refused, and shown on diagno
 	await openPage(reader, 'About');
 	await expect(reader.getByTestId('page-body')).toHaveText('The real about page.');
 	await peer.close();
+});
+
+test('edits of the same line made apart: the merge marks the conflict for a person to settle', async ({
+	newPerson
+}) => {
+	const { ada, bob } = await twoCitizens(newPerson, 'Clashland');
+	await writePage(ada, ABOUT, ORIGINAL);
+	await openPage(bob, ABOUT);
+	await expect(bob.getByTestId('page-body')).toContainText('We drink tea.');
+	await editApart(
+		ada,
+		bob,
+		ORIGINAL.replace('We drink tea.', 'We drink milk.'),
+		ORIGINAL.replace('We drink tea.', 'We drink juice.')
+	);
+
+	await pageTab(ada, 'Edit');
+	await expect(ada.getByTestId('merge-conflicts')).toContainText(
+		'changed one passage in different ways'
+	);
+	const editor = ada.getByLabel('Text (Markdown)');
+	// Both texts of the line, the newer version (Bob edited last) first, each named.
+	await expect(editor).toHaveValue(
+		[
+			'We are a small country.',
+			'<<<<<<< version by Bob',
+			'We drink juice.',
+			'=======',
+			'We drink milk.',
+			'>>>>>>> version by Ada',
+			'We vote on Sundays.'
+		].join('\n')
+	);
+	await expect(ada.getByText('The text still holds conflict markers.')).toBeVisible();
+	await editor.fill(ORIGINAL.replace('We drink tea.', 'We drink milk and juice.'));
+	await expect(ada.getByText('The text still holds conflict markers.')).toHaveCount(0);
+	await ada.getByRole('button', { name: 'Publish the merge' }).click();
+
+	for (const page of [ada, bob]) {
+		await expect(page.getByTestId('page-versions')).toHaveCount(0);
+		await expect(page.getByTestId('page-body')).toContainText('We drink milk and juice.');
+	}
 });
