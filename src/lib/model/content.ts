@@ -279,12 +279,14 @@ export function mergeBase(
 		}
 		return seen;
 	};
-	let common: Set<string> | null = null;
-	for (const head of heads) {
+	const [first, ...rest] = heads;
+	if (!first) return null;
+	let common = reach([first.id]);
+	for (const head of rest) {
 		const mine = reach([head.id]);
-		common = common ? new Set([...common].filter((id) => mine.has(id))) : mine;
+		common = new Set([...common].filter((id) => mine.has(id)));
 	}
-	if (!common?.size) return null;
+	if (!common.size) return null;
 	// Every common revision that another common one builds on is older history: leave it out.
 	const below = reach([...common].flatMap((id) => byId.get(id)!.replaces));
 	return page.history.find((r) => common.has(r.id) && !below.has(r.id)) ?? null;
