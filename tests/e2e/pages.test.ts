@@ -152,6 +152,15 @@ test('a vandal’s edit is reverted from the history, for everyone', async ({ ne
 	}
 });
 
+/** Ada writes the about page and both she and Bob have it open. */
+async function bothReading(newPerson: () => Promise<Page>, country: string) {
+	const { ada, bob } = await twoCitizens(newPerson, country);
+	await writePage(ada, ABOUT, ORIGINAL);
+	await openPage(bob, ABOUT);
+	await expect(bob.getByTestId('page-body')).toContainText('We drink tea.');
+	return { ada, bob };
+}
+
 /**
  * Ada and Bob, both reading the page, go offline, each publishes an edit, and come back:
  * both then see that the page has two versions, by Ada and by Bob.
@@ -184,10 +193,7 @@ async function editApart(ada: Page, bob: Page, adaText: string, bobText: string)
 test('edits made apart become two versions on both; a merge makes one again', async ({
 	newPerson
 }) => {
-	const { ada, bob } = await twoCitizens(newPerson, 'Splitland');
-	await writePage(ada, ABOUT, ORIGINAL);
-	await openPage(bob, ABOUT);
-	await expect(bob.getByTestId('page-body')).toContainText('We drink tea.');
+	const { ada, bob } = await bothReading(newPerson, 'Splitland');
 
 	await editApart(
 		ada,
@@ -309,10 +315,7 @@ test('a revision naming a parent in another page is refused, and shown on diagno
 test('edits of the same line made apart: the merge marks the conflict for a person to settle', async ({
 	newPerson
 }) => {
-	const { ada, bob } = await twoCitizens(newPerson, 'Clashland');
-	await writePage(ada, ABOUT, ORIGINAL);
-	await openPage(bob, ABOUT);
-	await expect(bob.getByTestId('page-body')).toContainText('We drink tea.');
+	const { ada, bob } = await bothReading(newPerson, 'Clashland');
 	await editApart(
 		ada,
 		bob,
