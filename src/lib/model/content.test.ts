@@ -3,6 +3,8 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import {
 	latestPosts,
+	mergeBase,
+	mergeDraft,
 	messagesOf,
 	pagesOf,
 	postsByAuthor,
@@ -53,7 +55,7 @@ const retract = (by: Person, at: number, target: { id: string }) =>
 const page = (
 	by: Person,
 	at: number,
-	options: { slug?: string; body?: string; replaces?: { id: string }[] } = {}
+	options: { slug?: string; title?: string; body?: string; replaces?: { id: string }[] } = {}
 ): Page => verified(pageRecord(c.id, { by, at, ...options }));
 /** Two records with the same `at`, ordered by id: [smaller, larger]. */
 const byId = <T extends { id: string }>(a: T, b: T): [T, T] => (a.id < b.id ? [a, b] : [b, a]);
@@ -303,6 +305,97 @@ describe('pagesOf: heads, current revision, history', () => {
 		expect([...pages.keys()]).toEqual(['about', 'rules']);
 		expect(ids(pages.get('about')!.history)).toEqual([about.id]);
 		expect(pages.get('rules')!.current!.id).toBe(rules.id);
+	});
+});
+
+describe('mergeBase and mergeDraft: joining a page’s versions', () => {
+	const about = (...records: Page[]) => pagesOf(c.derive(...records)).get('about')!;
+	const label = (r: { author: string }) => (r.author === alice.fingerprint ? 'Alice' : 'Bob');
+	const text = 'one\ntwo\nthree\nfour\nfive';
+	const first = page(alice, 10, { title: 'About', body: text });
+
+	it('two edits of one revision merge from it: both changes kept, no conflict', () => {
+		const a = page(alice, 11, {
+			title: 'About',
+			body: text.replace('one', 'ONE'),
+			replaces: [first]
+		});
+		const b = page(bob, 12, {
+			title: 'About',
+			body: text.replace('five', 'FIVE'),
+			replaces: [first]
+		});
+		const split = about(first, a, b);
+		expect(mergeBase(split)!.id).toBe(first.id);
+		expect(mergeDraft(split, label)).toEqual({
+			title: 'About',
+			body: 'ONE\ntwo\nthree\nfour\nFIVE',
+			conflicts: 0,
+			titleConflict: false
+		});
+	});
+
+	it('the base is the latest shared revision, not the first', () => {
+		const shared = page(bob, 11, {
+			title: 'About',
+			body: text.replace('three', '3'),
+			replaces: [first]
+		});
+		const a = page(alice, 12, {
+			title: 'About',
+			body: shared.record.body.body.replace('one', '1'),
+			replaces: [shared]
+		});
+		const b = page(bob, 13, {
+			title: 'Our story',
+			body: shared.record.body.body,
+			replaces: [shared]
+		});
+		const split = about(first, shared, a, b);
+		expect(mergeBase(split)!.id).toBe(shared.id);
+		expect(mergeDraft(split, label)).toMatchObject({
+			title: 'Our story',
+			body: '1\ntwo\n3\nfour\nfive',
+			conflicts: 0
+		});
+	});
+
+	it('the same line changed two ways is a marked conflict, the newest version first', () => {
+		const a = page(alice, 11, { title: 'A', body: text.replace('two', 'deux'), replaces: [first] });
+		const b = page(bob, 12, { title: 'B', body: text.replace('two', 'zwei'), replaces: [first] });
+		expect(mergeDraft(about(first, a, b), label)).toEqual({
+			title: 'B',
+			body: 'one\n<<<<<<< Bob\nzwei\n=======\ndeux\n>>>>>>> Alice\nthree\nfour\nfive',
+			conflicts: 1,
+			titleConflict: true
+		});
+	});
+
+	it('two first revisions share nothing: the base is null and both texts are kept', () => {
+		const one = page(alice, 10, { title: 'About', body: 'mine' });
+		const two = page(bob, 11, { title: 'About', body: 'yours' });
+		const split = about(one, two);
+		expect(mergeBase(split)).toBeNull();
+		expect(mergeDraft(split, label)).toMatchObject({ conflicts: 1, title: 'About' });
+	});
+
+	it('a criss-cross history (two merges of the same two revisions) picks one base on every peer', () => {
+		const a = page(alice, 11, { body: 'a', replaces: [first] });
+		const b = page(bob, 12, { body: 'b', replaces: [first] });
+		const m1 = page(alice, 13, { body: 'm1', replaces: [a, b] });
+		const m2 = page(bob, 14, { body: 'm2', replaces: [a, b] });
+		const records = [first, a, b, m1, m2];
+		const bases = [records, [...records].reverse()].map((r) => mergeBase(about(...r))!.id);
+		expect(bases[0]).toBe(bases[1]);
+		expect([a.id, b.id]).toContain(bases[0]);
+	});
+
+	it('a history of 5,000 revisions is walked without overflowing the stack', () => {
+		const chain = [first];
+		for (let i = 1; i < 5000; i++)
+			chain.push(page(alice, 10 + i, { body: `v${i}`, replaces: [chain[i - 1]!] }));
+		const fork = page(bob, 20_000, { body: 'fork', replaces: [chain[2500]!] });
+		expect(mergeBase(about(...chain, fork))!.id).toBe(chain[2500]!.id);
 	});
 });
 

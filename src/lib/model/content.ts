@@ -5,6 +5,7 @@
  * they arrived in. The rules are in docs/records.md, "Content".
  */
 import type { CountryView } from './country';
+import { mergeLines } from './diff';
 import type { AnyRecord, RecordOf } from './record';
 import type { Verified } from './verified';
 
@@ -255,6 +256,84 @@ export function pagesOf(source: ContentSource): Map<string, WikiPage> {
 		pages.set(slug, { slug, heads, current: heads.length === 1 ? heads[0]! : null, history });
 	}
 	return pages;
+}
+
+/**
+ * The revision a page's versions last had in common, to merge them from: among the revisions
+ * every one of `heads` builds on (itself included), one that none of the others builds on,
+ * the newest by (at, id) if several. Null when they share no history (two first revisions).
+ */
+export function mergeBase(
+	page: WikiPage,
+	heads: readonly PageRevision[] = page.heads
+): PageRevision | null {
+	const byId = new Map(page.history.map((r) => [r.id, r]));
+	/** `from` and every revision they build on; iterative, as histories can be long. */
+	const reach = (from: readonly string[], seen = new Set<string>()) => {
+		const stack = [...from];
+		while (stack.length) {
+			const id = stack.pop()!;
+			if (seen.has(id) || !byId.has(id)) continue;
+			seen.add(id);
+			stack.push(...byId.get(id)!.replaces);
+		}
+		return seen;
+	};
+	const [first, ...rest] = heads;
+	if (!first) return null;
+	let common = reach([first.id]);
+	for (const head of rest) {
+		const mine = reach([head.id]);
+		common = new Set([...common].filter((id) => mine.has(id)));
+	}
+	if (!common.size) return null;
+	// Every common revision that another common one builds on is older history: leave it out.
+	const below = reach([...common].flatMap((id) => byId.get(id)!.replaces));
+	return page.history.find((r) => common.has(r.id) && !below.has(r.id)) ?? null;
+}
+
+export type PageMerge = {
+	title: string;
+	body: string;
+	/** Passages both sides changed differently: kept between conflict markers for a person. */
+	conflicts: number;
+	/** Whether the versions changed the title differently (the newest version's is kept). */
+	titleConflict: boolean;
+};
+
+/**
+ * A first draft of the merge of a page's versions: each version's changes since their common
+ * revision (`mergeBase`), applied together with `mergeLines`, newest version first; the
+ * title one of them changed, or the newest one's when several changed it. Deterministic, so
+ * every peer proposes the same draft; a person reviews it before it is published.
+ */
+export function mergeDraft(
+	page: WikiPage,
+	labelOf: (version: PageRevision) => string,
+	heads: readonly PageRevision[] = page.heads
+): PageMerge {
+	const [newest, ...others] = heads;
+	if (!newest) return { title: '', body: '', conflicts: 0, titleConflict: false };
+	const base = mergeBase(page, heads);
+	let body = newest.body;
+	let conflicts = 0;
+	let label = labelOf(newest);
+	for (const version of others) {
+		const merged = mergeLines(base?.body ?? '', body, version.body, {
+			a: label,
+			b: labelOf(version)
+		});
+		body = merged.text;
+		conflicts += merged.conflicts;
+		label = 'merged so far';
+	}
+	const changedTitles = [...new Set(heads.map((h) => h.title))].filter((t) => t !== base?.title);
+	return {
+		title: changedTitles.length === 1 ? changedTitles[0]! : newest.title,
+		body,
+		conflicts,
+		titleConflict: changedTitles.length > 1
+	};
 }
 
 /** The citizens' threads, oldest first by (at, id), with how many messages each has. */

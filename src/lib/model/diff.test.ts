@@ -1,6 +1,15 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { diffLines, DIFF_MAX_WORK, joinLines, splitLines, type DiffOp } from './diff';
+import {
+	diffHunks,
+	diffLines,
+	DIFF_MAX_WORK,
+	joinLines,
+	mergeLines,
+	splitLines,
+	type DiffHunk,
+	type DiffOp
+} from './diff';
 
 /** The two texts a diff describes: `same` + `del` lines are a, `same` + `add` lines are b. */
 const sides = (ops: DiffOp[]) => ({
@@ -133,5 +142,163 @@ describe('diffLines', () => {
 			{ op: 'add', text: 'inserted' }
 		]);
 		expect(DIFF_MAX_WORK).toBeGreaterThan(0);
+	});
+});
+
+describe('diffHunks', () => {
+	const lines = (n: number, prefix = 'line') =>
+		Array.from({ length: n }, (_, i) => `${prefix} ${i + 1}`).join('\n');
+	/** A hunk list as short strings: `@old,new op text…` for lines, `…n` for a skip. */
+	const show = (hunks: DiffHunk[]) =>
+		hunks.map((h) =>
+			h.kind === 'skip'
+				? `…${h.count}`
+				: `@${h.oldStart},${h.newStart} ${h.ops.map((o) => `${o.op[0]}${o.text}`).join('|')}`
+		);
+
+	/** [name, a, b, context, expected] */
+	const cases: [name: string, a: string, b: string, context: number, hunks: string[]][] = [
+		['no change: all left out', lines(5), lines(5), 1, ['…5']],
+		['no lines at all', '', '', 3, []],
+		['a new text is all shown', '', 'a\nb', 3, ['@1,1 aa|ab']],
+		[
+			'one change in the middle keeps its context',
+			lines(9),
+			lines(9).replace('line 5', 'five'),
+			2,
+			['…2', '@3,3 sline 3|sline 4|dline 5|afive|sline 6|sline 7', '…2']
+		],
+		[
+			'two changes close together make one stretch',
+			lines(6),
+			lines(6).replace('line 2', 'two').replace('line 5', 'five'),
+			1,
+			['@1,1 sline 1|dline 2|atwo|sline 3|sline 4|dline 5|afive|sline 6']
+		],
+		[
+			'line numbers follow insertions and deletions',
+			'a\nb\nc\nd\ne\nf\ng\nh',
+			'x\ny\na\nb\nc\nd\ne\nf\nh',
+			0,
+			['@1,1 ax|ay', '…6', '@7,9 dg', '…1']
+		],
+		['context 0 shows only changes', 'a\nb\nc', 'a\nB\nc', 0, ['…1', '@2,2 db|aB', '…1']]
+	];
+
+	it.each(cases)('%s', (_name, a, b, context, expected) => {
+		expect(show(diffHunks(diffLines(a, b), context))).toEqual(expected);
+	});
+
+	it('keeps every op once, in order: the stretches and skips add up to the diff', () => {
+		fc.assert(
+			fc.property(
+				fc.array(fc.constantFrom('a', 'b', 'c'), { maxLength: 30 }),
+				fc.array(fc.constantFrom('a', 'b', 'c'), { maxLength: 30 }),
+				fc.nat(4),
+				(a, b, context) => {
+					const ops = diffLines(a.join('\n'), b.join('\n'));
+					const hunks = diffHunks(ops, context);
+					const kept = hunks.flatMap((h) => (h.kind === 'lines' ? h.ops : []));
+					const skipped = hunks.reduce((n, h) => n + (h.kind === 'skip' ? h.count : 0), 0);
+					expect(kept.length + skipped).toBe(ops.length);
+					expect(kept.filter((o) => o.op !== 'same')).toEqual(ops.filter((o) => o.op !== 'same'));
+					expect(hunks.every((h, i) => h.kind === 'lines' || hunks[i + 1]?.kind !== 'skip')).toBe(
+						true
+					);
+				}
+			),
+			{ seed: 11, numRuns: 300 }
+		);
+	});
+});
+
+describe('mergeLines', () => {
+	const L = (...lines: string[]) => lines.join('\n');
+	const base = L('one', 'two', 'three', 'four', 'five', 'six');
+	const labels = { a: 'version by Ada', b: 'version by Bob' };
+	/** [name, a, b, merged text, conflicts] */
+	const cases: [name: string, a: string, b: string, merged: string, conflicts: number][] = [
+		[
+			'changes far apart are both kept',
+			base.replace('one', 'ONE'),
+			base.replace('six', 'SIX'),
+			L('ONE', 'two', 'three', 'four', 'five', 'SIX'),
+			0
+		],
+		[
+			'a line added by one and one removed by the other',
+			L('zero', base),
+			base.replace('\nfive', ''),
+			L('zero', 'one', 'two', 'three', 'four', 'six'),
+			0
+		],
+		[
+			'the same change on both sides is taken once',
+			base.replace('three', '3'),
+			base.replace('three', '3'),
+			base.replace('three', '3'),
+			0
+		],
+		[
+			'the same line changed differently is a conflict with both texts',
+			base.replace('three', 'THREE'),
+			base.replace('three', '3'),
+			L(
+				'one',
+				'two',
+				'<<<<<<< version by Ada',
+				'THREE',
+				'=======',
+				'3',
+				'>>>>>>> version by Bob',
+				'four',
+				'five',
+				'six'
+			),
+			1
+		],
+		[
+			'neighbouring lines changed on both sides are a conflict too',
+			base.replace('two', 'TWO'),
+			base.replace('three', '3'),
+			L(
+				'one',
+				'<<<<<<< version by Ada',
+				'TWO',
+				'three',
+				'=======',
+				'two',
+				'3',
+				'>>>>>>> version by Bob',
+				'four',
+				'five',
+				'six'
+			),
+			1
+		],
+		[
+			'two texts with no common base: one conflict holding both',
+			'x',
+			'y',
+			L('<<<<<<< version by Ada', 'x', '=======', 'y', '>>>>>>> version by Bob'),
+			1
+		]
+	];
+
+	it.each(cases)('%s', (_name, a, b, merged, conflicts) => {
+		const from = _name.includes('no common base') ? '' : base;
+		expect(mergeLines(from, a, b, labels)).toEqual({ text: merged, conflicts });
+	});
+
+	const text = fc.array(fc.constantFrom('a', 'b', 'c', ''), { maxLength: 12 }).map(joinLines);
+	it('an unchanged side takes the other; equal sides merge to themselves', () => {
+		fc.assert(
+			fc.property(text, text, (o, x) => {
+				expect(mergeLines(o, o, x)).toEqual({ text: x, conflicts: 0 });
+				expect(mergeLines(o, x, o)).toEqual({ text: x, conflicts: 0 });
+				expect(mergeLines(o, x, x)).toEqual({ text: x, conflicts: 0 });
+			}),
+			{ seed: 17, numRuns: 500 }
+		);
 	});
 });

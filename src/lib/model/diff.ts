@@ -112,3 +112,136 @@ function myers(a: readonly string[], b: readonly string[], maxWork: number): Dif
 	}
 	return reversed.reverse();
 }
+
+/** A stretch of a diff to show: changed lines with some context, or unchanged lines left out. */
+export type DiffHunk =
+	| { kind: 'lines'; ops: DiffOp[]; oldStart: number; newStart: number }
+	| { kind: 'skip'; count: number };
+
+/**
+ * The diff as people read it: every changed line with up to `context` unchanged lines around
+ * it; longer unchanged stretches become one `skip` saying how many lines were left out.
+ * `oldStart`/`newStart` are 1-based line numbers of a stretch's first line in `a` and `b`.
+ */
+export function diffHunks(ops: readonly DiffOp[], context = 3): DiffHunk[] {
+	// Which ops to show: the changed ones and those within `context` of one.
+	const shown = new Uint8Array(ops.length);
+	let lastChange = -Infinity;
+	ops.forEach((o, i) => {
+		if (o.op !== 'same') lastChange = i;
+		if (i - lastChange <= context) shown[i] = 1;
+	});
+	let nextChange = Infinity;
+	for (let i = ops.length - 1; i >= 0; i--) {
+		if (ops[i]!.op !== 'same') nextChange = i;
+		if (nextChange - i <= context) shown[i] = 1;
+	}
+	const hunks: DiffHunk[] = [];
+	let oldLine = 1;
+	let newLine = 1;
+	for (let i = 0; i < ops.length;) {
+		const start = i;
+		while (i < ops.length && shown[i] === shown[start]) i++;
+		const run = ops.slice(start, i);
+		if (shown[start]) hunks.push({ kind: 'lines', ops: run, oldStart: oldLine, newStart: newLine });
+		else hunks.push({ kind: 'skip', count: run.length });
+		for (const o of run) {
+			if (o.op !== 'add') oldLine++;
+			if (o.op !== 'del') newLine++;
+		}
+	}
+	return hunks;
+}
+
+/** One change one side made to the base: base lines [start, end) became `lines`. */
+type Change = { start: number; end: number; lines: string[] };
+
+function changesOf(ops: readonly DiffOp[]): Change[] {
+	const changes: Change[] = [];
+	let at = 0;
+	let open: Change | null = null;
+	for (const o of ops) {
+		if (o.op === 'same') {
+			open = null;
+			at++;
+			continue;
+		}
+		if (!open) changes.push((open = { start: at, end: at, lines: [] }));
+		if (o.op === 'del') open.end = ++at;
+		else open.lines.push(o.text);
+	}
+	return changes;
+}
+
+/** `base` lines [start, end) with the given changes (all inside that range) applied. */
+function applyChanges(base: readonly string[], start: number, end: number, changes: Change[]) {
+	const out: string[] = [];
+	let at = start;
+	for (const c of changes) {
+		out.push(...base.slice(at, c.start), ...c.lines);
+		at = c.end;
+	}
+	out.push(...base.slice(at, end));
+	return out;
+}
+
+/** Compared as lists: `['']` (one empty line) and `[]` (none) join to the same text. */
+const sameLines = (x: readonly string[], y: readonly string[]) =>
+	x.length === y.length && x.every((line, i) => line === y[i]);
+
+export type MergeResult = { text: string; conflicts: number };
+
+/**
+ * A three-way line merge: what `a` and `b` each changed from their common `base`, together.
+ * Changes to different places are both kept; where both changed the same or neighbouring
+ * lines differently, both texts are kept between conflict markers naming `labels`, for a
+ * person to settle. Deterministic; with no conflict, the result has every change of both.
+ */
+export function mergeLines(
+	base: string,
+	a: string,
+	b: string,
+	labels: { a: string; b: string } = { a: 'a', b: 'b' }
+): MergeResult {
+	const lines = splitLines(base);
+	const tagged = [
+		...changesOf(diffLines(base, a)).map((c) => ({ ...c, side: 'a' as const })),
+		...changesOf(diffLines(base, b)).map((c) => ({ ...c, side: 'b' as const }))
+	].sort((x, y) => x.start - y.start || x.end - y.end);
+	const out: string[] = [];
+	let at = 0;
+	let conflicts = 0;
+	for (let i = 0; i < tagged.length;) {
+		// A group: changes whose base ranges overlap or touch, so neither can be taken alone.
+		const start = tagged[i]!.start;
+		let end = tagged[i]!.end;
+		let j = i + 1;
+		while (j < tagged.length && tagged[j]!.start <= end) end = Math.max(end, tagged[j++]!.end);
+		const group = tagged.slice(i, j);
+		i = j;
+		out.push(...lines.slice(at, start));
+		at = end;
+		const fromA = applyChanges(
+			lines,
+			start,
+			end,
+			group.filter((c) => c.side === 'a')
+		);
+		const fromB = applyChanges(
+			lines,
+			start,
+			end,
+			group.filter((c) => c.side === 'b')
+		);
+		const onlyA = group.every((c) => c.side === 'a');
+		const onlyB = group.every((c) => c.side === 'b');
+		if (onlyA || sameLines(fromA, fromB)) out.push(...fromA);
+		else if (onlyB) out.push(...fromB);
+		else {
+			conflicts++;
+			out.push(`<<<<<<< ${labels.a}`, ...fromA, '=======', ...fromB, `>>>>>>> ${labels.b}`);
+		}
+	}
+	out.push(...lines.slice(at));
+	return { text: joinLines(out), conflicts };
+}

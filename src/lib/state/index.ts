@@ -11,3 +11,4 @@ export type { ConnectionStatus, DiagnosticEntry, HeldCountry } from '../sync';
 export * from './exchange';
 export * from './governance.svelte';
 export * from './search.svelte';
+export * from './pages';

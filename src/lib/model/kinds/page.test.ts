@@ -1,8 +1,17 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { sha256Hex } from '../hash';
 import { checkRecord, encodeRecord, MAX_RECORD_BYTES } from '../record';
 import type { ReasonCode } from '../result';
-import { makePage, PAGE_BODY_MAX, PAGE_PARENTS_MAX, PAGE_SLUG_MAX, PAGE_TITLE_MAX } from './page';
+import {
+	makePage,
+	PAGE_BODY_MAX,
+	PAGE_PARENTS_MAX,
+	PAGE_SLUG,
+	PAGE_SLUG_MAX,
+	PAGE_TITLE_MAX,
+	slugFromTitle
+} from './page';
 import { person, REMOVE, withPath } from '../fixtures/records';
 import { pageRecord } from '../fixtures/content';
 
@@ -135,5 +144,36 @@ describe('makePage', () => {
 	])('leaves %s for the schema to refuse on encoding', (_name, input, path) => {
 		const record = makePage({ ...base, slug: 'about', title: 'About', body: '', ...input });
 		expect(encodeRecord(record)).toMatchObject({ ok: false, code: 'schema_invalid', path });
+	});
+});
+
+describe('slugFromTitle', () => {
+	/** [title, the address suggested] */
+	const cases: [title: string, slug: string][] = [
+		['About our country', 'about-our-country'],
+		['  Rules 2026: the draft!  ', 'rules-2026-the-draft'],
+		['Économie & café', 'economie-cafe'],
+		['ﬁne print', 'fine-print'],
+		['<script>alert(1)</script>', 'script-alert-1-script'],
+		['---', ''],
+		['Ελληνικά', ''],
+		['中文页面', ''],
+		['', ''],
+		[`${'word '.repeat(20)}end`, Array(13).fill('word').join('-')],
+		['x'.repeat(100), 'x'.repeat(PAGE_SLUG_MAX)]
+	];
+
+	it.each(cases)('%j → %j', (title, slug) => {
+		expect(slugFromTitle(title)).toBe(slug);
+	});
+
+	it('suggests only addresses the schema accepts, or nothing', () => {
+		fc.assert(
+			fc.property(fc.string({ unit: 'grapheme', maxLength: 120 }), (title) => {
+				const slug = slugFromTitle(title);
+				expect(slug === '' || (PAGE_SLUG.test(slug) && slug.length <= PAGE_SLUG_MAX)).toBe(true);
+			}),
+			{ seed: 4, numRuns: 500 }
+		);
 	});
 });

@@ -70,3 +70,25 @@ export function makePage(input: {
 		}
 	};
 }
+
+/**
+ * A page address suggested from its title: accents dropped (`Économie` → `economie`), every
+ * run of other characters one `-`, at most PAGE_SLUG_MAX characters, cut at a word boundary
+ * where there is one. The empty string when the title has no ASCII letter or digit at all
+ * (a title in Greek or Chinese): then the person types an address.
+ */
+export function slugFromTitle(title: string): string {
+	const words = title
+		.normalize('NFKD')
+		.replace(/\p{M}/gu, '')
+		.toLowerCase()
+		.split(/[^a-z0-9]+/)
+		.filter(Boolean);
+	let slug = '';
+	for (const word of words) {
+		const next = slug ? `${slug}-${word}` : word;
+		if (next.length > PAGE_SLUG_MAX) return slug || word.slice(0, PAGE_SLUG_MAX);
+		slug = next;
+	}
+	return slug;
+}
