@@ -22,7 +22,8 @@ export type ReasonCode =
 	| 'edit_forbidden'
 	| 'revision_foreign'
 	| 'thread_unknown'
-	| 'reply_unknown';
+	| 'reply_unknown'
+	| 'kind_misplaced';
 
 export type Ok<T> = { ok: true; value: T };
 export type Err<C extends string = ReasonCode> = {
