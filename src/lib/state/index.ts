@@ -9,3 +9,4 @@ export * from './pwa.svelte';
 export * from './storage.svelte';
 export type { ConnectionStatus, DiagnosticEntry, HeldCountry } from '../sync';
 export * from './exchange';
+export * from './forum.svelte';
