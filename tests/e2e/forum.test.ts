@@ -9,9 +9,11 @@ import { xssPayloads } from '../../src/lib/render/test-fixtures';
 import {
 	createIdentity,
 	expect,
+	fillNewIdentity,
 	foundCountry,
 	invite,
 	joinAsNewcomer,
+	navigate,
 	openSection,
 	test
 } from './fixtures';
@@ -34,17 +36,17 @@ async function twoCitizens(newPerson: () => Promise<Page>, name: string) {
 async function openThread(page: Page, title: string, body: string) {
 	await openSection(page, AREA);
 	const form = page.getByRole('form', { name: 'New thread' });
-	await form.getByLabel('Title').fill(title);
-	await form.getByLabel('Text').fill(body);
+	await form.getByLabel('Title', { exact: true }).fill(title);
+	await form.getByLabel('Text', { exact: true }).fill(body);
 	await form.getByRole('button', { name: 'Open the thread' }).click();
 	await expect(page.getByTestId('thread-title')).toHaveText(title);
 }
 
 async function reply(page: Page, body: string) {
 	const form = page.getByRole('form', { name: 'Reply' });
-	await form.getByLabel('Your reply').fill(body);
+	await form.getByLabel('Your reply', { exact: true }).fill(body);
 	await form.getByRole('button', { name: 'Reply' }).click();
-	await expect(form.getByLabel('Your reply')).toHaveValue('');
+	await expect(form.getByLabel('Your reply', { exact: true })).toHaveValue('');
 }
 
 test('a thread and its replies reach every citizen, and no peer without the citizens’ secret', async ({
@@ -96,6 +98,21 @@ test('a thread and its replies reach every citizen, and no peer without the citi
 		await outsider.close();
 	}
 	expect(secret).not.toBe('not-the-secret-0123456789ab');
+});
+
+test('an identity that is not a citizen is told why it cannot come in', async ({ newPerson }) => {
+	const ada = await newPerson();
+	await createIdentity(ada, 'Ada');
+	await foundCountry(ada, 'Closedland');
+	await openThread(ada, 'Only for us', 'Citizens only.');
+	await navigate(ada, 'Identity');
+	await fillNewIdentity(ada, 'Eve');
+	await expect(ada.getByTestId('identity-badge')).toContainText('Eve');
+	await navigate(ada, 'Countries');
+	await ada.getByRole('link', { name: 'Closedland' }).click();
+	await openSection(ada, AREA);
+	await expect(ada.getByTestId('forum-closed')).toContainText('Eve is not one of them');
+	await expect(ada.getByText('Only for us')).toHaveCount(0);
 });
 
 test('two citizens type into one draft at the same time, then one publishes it as a post', async ({
@@ -170,7 +187,7 @@ test('bad input gets a clear message; script in titles and bodies stays inert', 
 	await bob.getByTestId('thread-row').getByRole('link').click();
 	await expect(bob.getByTestId('thread-title')).toHaveText(title);
 	const replyForm = bob.getByRole('form', { name: 'Reply' });
-	await replyForm.getByLabel('Your reply').fill('   ');
+	await replyForm.getByLabel('Your reply', { exact: true }).fill('   ');
 	await replyForm.getByRole('button', { name: 'Reply' }).click();
 	await expect(replyForm.getByRole('alert')).toHaveText('Write something to reply.');
 	await reply(bob, payloads.join('\n\n'));
