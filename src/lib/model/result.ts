@@ -33,7 +33,8 @@ export type ReasonCode =
 	| 'result_forbidden'
 	| 'result_incomplete'
 	| 'result_mismatch'
-	| 'not_leader';
+	| 'not_leader'
+	| 'kind_misplaced';
 
 export type Ok<T> = { ok: true; value: T };
 export type Err<C extends string = ReasonCode> = {

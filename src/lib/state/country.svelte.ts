@@ -1,5 +1,6 @@
 /** One country open on this device: its documents, peers, verified records and derived view. */
 import {
+	CitizensArea,
 	CountryConnection,
 	exportCountryFile,
 	mergeCitizensUpdate,
@@ -13,6 +14,7 @@ import {
 	type StoreSnapshot
 } from '../sync';
 import { err, ok, sha256Hex, type Result, type SignedEntry } from '../model';
+import { ForumState } from './forum.svelte';
 
 export type CountryOptions = {
 	verifier: RecordVerifier;
@@ -38,6 +40,8 @@ export class CountryState {
 	peers = $state.raw<PeerRow[]>([]);
 	private readonly docs: CountryDocs;
 	private readonly store: RecordStore;
+	/** The citizens' area: threads, messages and shared drafts of the citizens document. */
+	readonly forum: ForumState;
 	private connection: CountryConnection | null = null;
 	/** Connection changes run one after another: y-webrtc allows one provider per room. */
 	private connecting: Promise<void>;
@@ -56,6 +60,9 @@ export class CountryState {
 			verifier: options.verifier
 		});
 		this.snapshot = this.store.snapshot;
+		this.forum = new ForumState(
+			new CitizensArea(this.docs, { publicStore: this.store, verifier: options.verifier })
+		);
 		this.store.on('change', (snapshot) => {
 			this.snapshot = snapshot;
 			this.announce();
@@ -137,6 +144,7 @@ export class CountryState {
 		this.destroyed = true;
 		await this.connecting;
 		await this.connection?.destroyed();
+		this.forum.destroy();
 		this.store.destroy();
 		await this.docs.destroy();
 	}

@@ -12,3 +12,4 @@ export * from './exchange';
 export * from './governance.svelte';
 export * from './search.svelte';
 export * from './pages';
+export * from './forum.svelte';

@@ -34,21 +34,13 @@ export async function publishAllChecked(
 	country: CountryState,
 	records: readonly AnyRecord[]
 ): Promise<Result<string[], string>> {
-	const unlocked = app.identity.unlocked;
-	if (!unlocked) return err('locked', 'Unlock your identity first.');
 	const signed: { id: string; entry: SignedEntry }[] = [];
 	const verified: Verified[] = [];
 	for (const record of records) {
-		const one = await signRecord(unlocked, record);
-		if (!one.ok) return one;
-		const parsed = parseEntry(one.value.id, one.value.entry);
-		if (!parsed.ok) return parsed;
-		const [checked] = await app.verifier.verifyMany([
-			{ parsed: parsed.value, publicKey: unlocked.key.publicKey }
-		]);
-		if (!checked?.ok) return checked ?? err('signature_invalid', 'Could not verify the signature.');
-		signed.push(one.value);
-		verified.push(checked.value);
+		const checked = await signVerified(app, record);
+		if (!checked.ok) return checked;
+		signed.push(checked.value.signed);
+		verified.push(checked.value.verified);
 	}
 	const preview = deriveCountry(country.id, [...country.view.valid.values(), ...verified]);
 	const ids = new Set(signed.map((s) => s.id));
@@ -59,4 +51,22 @@ export async function publishAllChecked(
 	const refused = published.value.find((v) => v.status === 'invalid');
 	if (refused?.status === 'invalid') return err(refused.code, refused.message);
 	return ok(signed.map((s) => s.id));
+}
+
+/** Sign a record with the unlocked identity and verify the signature as any peer would. */
+export async function signVerified(
+	app: AppState,
+	record: AnyRecord
+): Promise<Result<{ signed: { id: string; entry: SignedEntry }; verified: Verified }, string>> {
+	const unlocked = app.identity.unlocked;
+	if (!unlocked) return err('locked', 'Unlock your identity first.');
+	const signed = await signRecord(unlocked, record);
+	if (!signed.ok) return signed;
+	const parsed = parseEntry(signed.value.id, signed.value.entry);
+	if (!parsed.ok) return parsed;
+	const [verified] = await app.verifier.verifyMany([
+		{ parsed: parsed.value, publicKey: unlocked.key.publicKey }
+	]);
+	if (!verified?.ok) return verified ?? err('signature_invalid', 'Could not verify the signature.');
+	return ok({ signed: signed.value, verified: verified.value });
 }

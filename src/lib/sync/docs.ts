@@ -7,12 +7,18 @@ import * as Y from 'yjs';
 import { IndexeddbPersistence } from 'y-indexeddb';
 
 export const RECORDS_MAP = 'records';
+/** In the citizens document: draft id → a shared draft (see drafts.ts). */
+export const DRAFTS_MAP = 'drafts';
 
 export type CountryDocs = {
 	countryId: string;
 	publicDoc: Y.Doc;
 	citizensDoc: Y.Doc;
 	records: Y.Map<unknown>;
+	/** The citizens' area's records (threads, messages), as untrusted as `records`. */
+	citizensRecords: Y.Map<unknown>;
+	/** The citizens' shared drafts: untrusted, co-edited state. */
+	drafts: Y.Map<unknown>;
 	/** Resolves once what was stored on this device is loaded into the documents. */
 	whenLoaded: Promise<void>;
 	/**
@@ -149,6 +155,8 @@ export function openCountryDocs(countryId: string, { persist = true } = {}): Cou
 		publicDoc,
 		citizensDoc,
 		records: publicDoc.getMap(RECORDS_MAP),
+		citizensRecords: citizensDoc.getMap(RECORDS_MAP),
+		drafts: citizensDoc.getMap(DRAFTS_MAP),
 		whenLoaded,
 		async flushed() {
 			await whenLoaded;

@@ -6,3 +6,6 @@ export * from './chunked-rtc';
 export * from './state-file';
 export * from './verify-entries';
 export * from './exchange';
+export * from './citizens';
+export * from './drafts';
+export * from './drafts-text';

@@ -25,6 +25,17 @@ export type RecordVerifier = {
 	warmUp?(): unknown;
 };
 
+/**
+ * How a store judges records that are judged against another document (the citizens' area
+ * against the public country): where authors' keys come from, and how the view is derived.
+ * Without one, both come from this map's own verified records.
+ */
+export type RecordJudge = {
+	/** Author → key, from verified self-keyed records only. */
+	keys(): ReadonlyMap<string, string>;
+	derive(records: Iterable<Verified>): CountryView;
+};
+
 export type RecordStatus =
 	| { status: 'valid' }
 	| { status: 'pending'; message: string }
@@ -116,13 +127,14 @@ export class RecordStore extends ObservableV2<Events> {
 	readonly countryId: string;
 	private readonly map: Y.Map<unknown>;
 	private readonly verifier: RecordVerifier;
+	private readonly judge: RecordJudge | null;
 	private readonly parsed = new Map<string, ParsedRecord>();
 	private readonly verified = new Map<string, Verified>();
 	private readonly failed = new Map<string, DiagnosticEntry>();
 	/** Parsed, neither verified nor failed: waiting for a key or for a check. */
 	private readonly unchecked = new Set<string>();
 	/** Author → key from the verified self-keyed records; null: to be recomputed. */
-	private keys: Map<string, string> | null = null;
+	private keys: ReadonlyMap<string, string> | null = null;
 	/** Whether `verified` changed since the country was last derived. */
 	private verifiedChanged = false;
 	private readonly dirty = new Set<string>();
@@ -133,11 +145,17 @@ export class RecordStore extends ObservableV2<Events> {
 	private current: StoreSnapshot;
 	private readonly observer: (event: Y.YMapEvent<unknown>, tx: Y.Transaction) => void;
 
-	constructor(options: { countryId: string; records: Y.Map<unknown>; verifier: RecordVerifier }) {
+	constructor(options: {
+		countryId: string;
+		records: Y.Map<unknown>;
+		verifier: RecordVerifier;
+		judge?: RecordJudge;
+	}) {
 		super();
 		this.countryId = options.countryId;
 		this.map = options.records;
 		this.verifier = options.verifier;
+		this.judge = options.judge ?? null;
 		this.current = { country: deriveCountry(this.countryId, []), diagnostics: [], healed: 0 };
 		this.observer = (event, tx) => {
 			if (tx.origin === this) return; // our own healing writes
@@ -180,6 +198,13 @@ export class RecordStore extends ObservableV2<Events> {
 		return entry ? (entry as RecordStatus) : null;
 	}
 
+	/** The judge's ground changed (keys, citizens): check waiting records again, re-derive. */
+	rejudge(): void {
+		this.keys = null;
+		this.verifiedChanged = true;
+		this.schedule();
+	}
+
 	destroy(): void {
 		this.map.unobserve(this.observer);
 		super.destroy();
@@ -194,8 +219,8 @@ export class RecordStore extends ObservableV2<Events> {
 	}
 
 	/** Author → key, from the verified self-keyed records (kept until one is added). */
-	private knownKeys(): Map<string, string> {
-		return (this.keys ??= keysByAuthor(this.verified.values()));
+	private knownKeys(): ReadonlyMap<string, string> {
+		return (this.keys ??= this.judge?.keys() ?? keysByAuthor(this.verified.values()));
 	}
 
 	private accept(record: Verified): void {
@@ -389,9 +414,11 @@ export class RecordStore extends ObservableV2<Events> {
 	 */
 	private recompute(settled: boolean): void {
 		// The country is always deriveCountry of the verified set; unchanged set, same view.
-		const country = this.verifiedChanged
-			? deriveCountry(this.countryId, this.verified.values())
-			: this.current.country;
+		const country = !this.verifiedChanged
+			? this.current.country
+			: this.judge
+				? this.judge.derive(this.verified.values())
+				: deriveCountry(this.countryId, this.verified.values());
 		this.verifiedChanged = false;
 		this.current = snapshotOf(country, this.healed, [...this.parsed.values()], [...this.failed]);
 		let rejected: Map<string, Rejection> | null = null;
