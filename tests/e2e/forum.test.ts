@@ -82,6 +82,14 @@ test('a thread and its replies reach every citizen, and no peer without the citi
 	await expect(listed).toContainText('Where shall we meet?');
 	await expect(listed.locator('td').nth(2)).toHaveText('1'); // replies
 
+	// Citizens search their area: a word of Bob's reply finds it, labelled as a thread.
+	await openSection(ada, 'Search');
+	await ada.getByRole('combobox', { name: 'Search this country' }).fill('bread');
+	const hit = ada.getByRole('listbox', { name: 'Search results' }).getByRole('option');
+	await expect(hit).toHaveCount(1);
+	await expect(hit).toContainText('thread');
+	await expect(hit).toContainText('Where shall we meet?');
+
 	// Bob received Ada's thread through the citizens' room, so it carries data. A Node peer
 	// with a wrong secret joins both rooms: it gets every public record, but no channel in the
 	// citizens' room, so nothing of the citizens' area. (A peer with no secret at all does not
