@@ -108,6 +108,11 @@ test('publish, read elsewhere, edit, forgeries refused, retract', async ({ newPe
 	// Not his post: no Edit, no Retract.
 	await expect(bob.getByRole('link', { name: 'Edit', exact: true })).toHaveCount(0);
 	await expect(bob.getByRole('button', { name: 'Retract', exact: true })).toHaveCount(0);
+	// Nor does the edit page let him in (a fresh load: Bob only reads from here on).
+	await bob.goto(`/c/${countryId}/posts/${postId}/edit`);
+	await expect(bob.getByTestId('edit-forbidden')).toContainText('Only the author');
+	await expect(bob.getByRole('form', { name: 'Edit the post' })).toHaveCount(0);
+	await bob.getByRole('link', { name: 'Back to the post' }).click();
 	// Tags lead to tag pages, the author's name to her blog.
 	await bobPost.getByRole('link', { name: '#town-hall' }).click();
 	await expect(bob.getByTestId('tag-posts')).toContainText('Harbour reopens');
