@@ -271,3 +271,31 @@ test('every payload stays inert as a name, title, tags and body, for author and 
 	}
 	expect([adaWatch.loads, bobWatch.loads]).toEqual(loadsAtStart);
 });
+
+test('the checks see a script that ran, a handler, a javascript: link and a frame', async ({
+	watchedPerson
+}) => {
+	const { page, watch } = await watchedPerson();
+	await page.goto('/');
+	await page.evaluate(() => {
+		const prose = document.createElement('div');
+		prose.className = 'prose';
+		prose.innerHTML =
+			'<img src="/nothing.png" onerror="window.__xss=1"><a href="javascript:void 0">x</a><iframe></iframe><span title="t">s</span>';
+		document.body.append(prose);
+		setTimeout(() => alert('caught'));
+	});
+	const failures: string[] = [];
+	await checkInert(page, 'planted', failures);
+	await expect.poll(() => watch.dialogs).toEqual(['alert: caught']);
+	expect(failures).toEqual(
+		expect.arrayContaining([
+			'planted: window.__xss was set',
+			'planted: <img onerror="window.__xss=1">',
+			'planted: link to javascript:',
+			'planted: <iframe>',
+			'planted: rendered <span>',
+			'planted: rendered <iframe>'
+		])
+	);
+});
