@@ -183,6 +183,7 @@ test('every payload stays inert as a name, title, tags and body, for author and 
 		await form.getByLabel('Title', { exact: true }).fill(title);
 		await form.getByLabel('Tags', { exact: true }).fill(typedTags);
 		await form.getByLabel('Text (Markdown)').fill(payload);
+		await expect(ada.getByTestId('post-preview')).not.toBeEmpty();
 		await checkInert(ada, `${label}: live preview`, failures);
 		// Tags that are not tags are refused with a message that quotes them, as text.
 		const draft = checkPostDraft(
