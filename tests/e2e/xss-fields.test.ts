@@ -183,7 +183,10 @@ test('every payload stays inert as a name, title, tags and body, for author and 
 		await form.getByLabel('Title', { exact: true }).fill(title);
 		await form.getByLabel('Tags', { exact: true }).fill(typedTags);
 		await form.getByLabel('Text (Markdown)').fill(payload);
-		await expect(ada.getByTestId('post-preview')).not.toBeEmpty();
+		await expect(ada.getByRole('region', { name: 'Preview' })).toHaveAttribute(
+			'aria-busy',
+			'false'
+		);
 		await checkInert(ada, `${label}: live preview`, failures);
 		// Tags that are not tags are refused with a message that quotes them, as text.
 		const draft = checkPostDraft(
