@@ -31,8 +31,20 @@ test('three citizens: an election run to certification, and the winner bans an a
 	await joinAsNewcomer(bob, await invite(ada), 'Bob');
 	const cy = await newPerson();
 	await joinAsNewcomer(cy, await invite(ada), 'Cy');
+	// Cy writes a post that everyone reads on the front page.
+	await cy.getByRole('link', { name: 'Write a post' }).click();
+	const editor = cy.getByRole('form', { name: 'Write a post' });
+	await editor.getByLabel('Title', { exact: true }).fill('Cheap watches, best prices');
+	await editor.getByLabel('Text (Markdown)').fill('Buy now.');
+	await editor.getByRole('button', { name: 'Publish', exact: true }).click();
+	await expect(cy.getByTestId('post').getByTestId('post-title')).toBeVisible();
 	for (const page of [ada, bob, cy]) {
+		await openSection(page, 'Front page');
+		await expect(page.getByTestId('latest-posts')).toContainText('Cheap watches');
 		await expect(page.getByTestId('citizens')).toContainText('Cy');
+		await openSection(page, 'Search');
+		await page.getByRole('combobox', { name: 'Search this country' }).fill('watches');
+		await expect(page.getByRole('option')).toHaveCount(1);
 		await openSection(page, 'Government');
 		await expect(page.getByTestId('ballots-public')).toContainText('Secret ballots are not');
 		await expect(page.getByTestId('leaders')).toContainText('Ada');
@@ -89,5 +101,14 @@ test('three citizens: an election run to certification, and the winner bans an a
 	for (const page of [ada, bob, cy]) {
 		await expect(page.getByTestId('filter-log')).toContainText('banned Cy');
 		await expect(page.getByTestId('filter-log')).toContainText('Advertising in every thread');
+	}
+	// Cy's post is gone from the public site on every peer, and from search.
+	for (const page of [ada, bob, cy]) {
+		await openSection(page, 'Front page');
+		await expect(page.getByTestId('latest-posts-empty')).toBeVisible();
+		await openSection(page, 'Search');
+		await page.getByRole('combobox', { name: 'Search this country' }).fill('watches');
+		await expect(page.getByText('Nothing found.')).toBeVisible();
+		await expect(page.getByRole('option')).toHaveCount(0);
 	}
 });

@@ -5,6 +5,7 @@ export * from './identity.svelte';
 export * from './founding';
 export * from './invites';
 export * from './publishing';
+export * from './posts';
 export * from './pwa.svelte';
 export * from './storage.svelte';
 export type { ConnectionStatus, DiagnosticEntry, HeldCountry } from '../sync';

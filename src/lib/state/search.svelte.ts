@@ -33,9 +33,22 @@ export class CountrySearch {
 		this.schedule();
 	}
 
-	search(query: string, limit: number = DEFAULT_LIMIT): SearchAnswer {
+	/**
+	 * Hits for a query; the `hidden` posts (by authors the leaders banned) are left out, as
+	 * everywhere on the public site. Filtered here, not in the index, so a ban or its lifting
+	 * takes effect at once without re-indexing anything.
+	 */
+	search(
+		query: string,
+		limit: number = DEFAULT_LIMIT,
+		hidden: ReadonlySet<string> = new Set()
+	): SearchAnswer {
 		void this.version; // a dependency: the answer changes when the index does
-		return this.index.search(query, limit);
+		if (!hidden.size) return this.index.search(query, limit);
+		const answer = this.index.search(query, limit + hidden.size);
+		const shown = answer.hits.filter((hit) => !(hit.kind === 'post' && hidden.has(hit.target)));
+		const dropped = answer.hits.length - shown.length;
+		return { hits: shown.slice(0, limit), total: answer.total - dropped };
 	}
 
 	get size(): number {
