@@ -38,11 +38,7 @@ export class CountrySearch {
 	 * everywhere on the public site. Filtered here, not in the index, so a ban or its lifting
 	 * takes effect at once without re-indexing anything.
 	 */
-	search(
-		query: string,
-		limit: number = DEFAULT_LIMIT,
-		hidden?: ReadonlySet<string>
-	): SearchAnswer {
+	search(query: string, limit: number = DEFAULT_LIMIT, hidden?: ReadonlySet<string>): SearchAnswer {
 		void this.version; // a dependency: the answer changes when the index does
 		if (!hidden?.size) return this.index.search(query, limit);
 		const answer = this.index.search(query, limit + hidden.size);
