@@ -202,8 +202,12 @@ export class RecordStore extends ObservableV2<Events> {
 	rejudge(): void {
 		this.keys = null;
 		this.verifiedChanged = true;
+		this.recheckWaiting = true;
 		this.schedule();
 	}
+
+	/** Set by rejudge: records waiting for a key are tried again even if nothing else changed. */
+	private recheckWaiting = false;
 
 	destroy(): void {
 		this.map.unobserve(this.observer);
@@ -242,6 +246,10 @@ export class RecordStore extends ObservableV2<Events> {
 	}
 
 	private async process(): Promise<void> {
+		if (this.recheckWaiting) {
+			this.recheckWaiting = false;
+			await this.verifyPending();
+		}
 		const ids = [...this.dirty];
 		this.dirty.clear();
 		if (ids.length <= LOAD_CHUNK) {
