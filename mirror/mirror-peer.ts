@@ -320,7 +320,9 @@ export class Mirror {
 	}
 
 	private async renderNow(): Promise<void> {
-		if (!this.renderWanted) return;
+		// A view halfway through a load lacks records still being checked: rendering it would
+		// take their pages down until the next pass. The complete view schedules its own render.
+		if (!this.renderWanted || this.store.snapshot.partial) return;
 		this.renderWanted = false;
 		const { country } = this.store.snapshot;
 		if (!country.genesis) return; // nothing to show before the country has arrived

@@ -11,6 +11,5 @@ export * from './storage.svelte';
 export type { ConnectionStatus, DiagnosticEntry, HeldCountry } from '../sync';
 export * from './exchange';
 export * from './governance.svelte';
-export * from './search.svelte';
 export * from './pages';
 export * from './forum.svelte';

@@ -52,6 +52,8 @@ export type StoreSnapshot = {
 	country: CountryView;
 	diagnostics: DiagnosticEntry[];
 	healed: number;
+	/** A view emitted halfway through a large batch: more held records are still being checked. */
+	partial?: boolean;
 };
 
 type Events = { change: (snapshot: StoreSnapshot) => void };
@@ -429,6 +431,7 @@ export class RecordStore extends ObservableV2<Events> {
 				: deriveCountry(this.countryId, this.verified.values());
 		this.verifiedChanged = false;
 		this.current = snapshotOf(country, this.healed, [...this.parsed.values()], [...this.failed]);
+		if (!settled) this.current.partial = true;
 		let rejected: Map<string, Rejection> | null = null;
 		for (const [id, waiting] of this.waiters) {
 			const parsed = this.parsed.get(id);
