@@ -17,7 +17,7 @@ export const cliEntry = (root) => join(root, 'node_modules/.cache/webocracy-cli/
 const SOURCES = ['mirror', 'src/lib', 'bin', 'package.json'];
 
 /** @param {string} path @returns {number} newest mtime below path */
-function newest(path) {
+export function newest(path) {
 	if (!existsSync(path)) return 0;
 	const stat = statSync(path);
 	if (!stat.isDirectory()) return stat.mtimeMs;

@@ -3,21 +3,11 @@
  * `webocracy` command when its bundle is (end-to-end tests run the mirror).
  */
 import { spawnSync } from 'node:child_process';
-import { existsSync, readdirSync, statSync } from 'node:fs';
+import { existsSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { cliIsStale } from '../bin/build-cli.js';
+import { cliIsStale, newest } from '../bin/build-cli.js';
 
 const SOURCES = ['src', 'static', 'svelte.config.js', 'vite.config.ts', 'package.json'];
-
-/** @param {string} path @returns {number} newest mtime below path */
-function newest(path) {
-	if (!existsSync(path)) return 0;
-	const stat = statSync(path);
-	if (!stat.isDirectory()) return stat.mtimeMs;
-	let max = stat.mtimeMs;
-	for (const entry of readdirSync(path)) max = Math.max(max, newest(join(path, entry)));
-	return max;
-}
 
 /** @param {string} root @returns {string} the build directory */
 export function buildIfNeeded(root) {
