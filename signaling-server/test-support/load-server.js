@@ -1,7 +1,9 @@
 /**
- * Child process for the load test: runs the standalone server so its memory is measured
- * apart from the test's 2,000 clients. Run with --expose-gc; talks over IPC:
- * sends { url } once listening; answers 'measure' with { heapUsed, rss, external, health }.
+ * Child process for the load test: runs the standalone server so its memory and its view of
+ * the connections are measured apart from the test's 2,000 clients. Run with --expose-gc;
+ * talks over IPC: sends { url } once listening; answers 'measure' with { heapUsed, rss,
+ * external, arrayBuffers, health } (after a full GC) and 'health' with { health } alone
+ * (cheap enough to poll).
  */
 import { startStandalone } from '../standalone.js';
 
@@ -21,6 +23,8 @@ process.on('message', (message) => {
 	if (message === 'measure') {
 		const { heapUsed, rss, external, arrayBuffers } = settledMemory();
 		process.send?.({ heapUsed, rss, external, arrayBuffers, health: server.signaling.health() });
+	} else if (message === 'health') {
+		process.send?.({ health: server.signaling.health() });
 	} else if (message === 'stop') {
 		server.close().then(() => process.exit(0));
 	}
