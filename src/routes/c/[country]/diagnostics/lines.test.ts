@@ -1,0 +1,67 @@
+import { describe, expect, it } from 'vitest';
+import { deriveCountry, type Citizen } from '$lib/model';
+import type { DiagnosticEntry } from '$lib/state';
+import { CHECKING_MESSAGE, diagnosticLines } from './lines';
+
+const WAITING = 'the author’s key is not here yet';
+const entry = (id: string, kind: string, author: string, status: DiagnosticEntry['status']) =>
+	(status === 'invalid'
+		? { id, kind, author, at: 1, status, code: 'signature_invalid', message: 'bad signature' }
+		: status === 'pending'
+			? { id, kind, author, at: 1, status, message: WAITING }
+			: { id, kind, author, at: 1, status }) as DiagnosticEntry;
+
+/** A view whose founder is F and whose one other citizen is C. */
+const country = {
+	...deriveCountry('c1', []),
+	founder: 'F',
+	citizenByKey: new Map([['C', { name: 'Cee' } as Citizen]])
+};
+const diagnostics = [
+	entry('1', 'genesis', 'F', 'valid'),
+	entry('2', 'post', 'V', 'valid'),
+	entry('3', 'post', 'X', 'invalid'),
+	entry('4', 'post', 'F', 'pending'), // founder's key: known
+	entry('5', 'post', 'C', 'pending'), // a citizen's: known
+	entry('6', 'post', 'V', 'pending'), // V has a valid record: known
+	entry('7', 'citizen', 'N', 'pending'), // carries its own key
+	entry('8', 'post', 'U', 'pending') // nobody here holds U's key
+];
+
+describe('diagnosticLines', () => {
+	it('while loading, a pending record whose key is known is still being checked', () => {
+		const { lines, counts } = diagnosticLines({ country, diagnostics }, true);
+		expect(lines.map((l) => l.shown)).toEqual([
+			'valid',
+			'valid',
+			'invalid',
+			'checking',
+			'checking',
+			'checking',
+			'checking',
+			'waiting'
+		]);
+		expect(counts).toEqual({ valid: 2, invalid: 1, checking: 4, waiting: 1 });
+		expect(lines[3]!.message).toBe(CHECKING_MESSAGE);
+		expect(lines[7]!.message).toBe(WAITING);
+		expect(lines[2]!.message).toBe('bad signature');
+		expect(lines[0]!.message).toBeNull();
+	});
+
+	it('once settled, whatever is still pending waits for its key', () => {
+		const { counts, lines } = diagnosticLines({ country, diagnostics }, false);
+		expect(counts).toEqual({ valid: 2, invalid: 1, checking: 0, waiting: 5 });
+		expect(lines.filter((l) => l.shown === 'waiting').every((l) => l.message === WAITING)).toBe(
+			true
+		);
+	});
+
+	it('nothing held: all zero', () => {
+		expect(diagnosticLines({ country, diagnostics: [] }, true).counts).toEqual({
+			valid: 0,
+			invalid: 0,
+			checking: 0,
+			waiting: 0
+		});
+	});
+});
