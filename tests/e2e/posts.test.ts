@@ -182,6 +182,21 @@ test('publish, read elsewhere, edit, forgeries refused, retract', async ({ newPe
 			id: claimed.value.id,
 			entry: { record: claimed.value.text, signature: await mallory.signText(claimed.value.text) }
 		});
+		// A post from a key no citizen record carries, dated past what a Date can hold: it
+		// waits for its author's key, and its time reads as out of range, not "Invalid Date".
+		const stranger = await makeFounder('Stranger');
+		forged.push(
+			await signWith(
+				stranger,
+				makePost({
+					country: countryId,
+					author: stranger.key.fingerprint,
+					at: Number.MAX_SAFE_INTEGER,
+					title: 'From nowhere',
+					body: ''
+				})
+			)
+		);
 		vandal.write(forged);
 		for (const page of [ada, bob]) {
 			await openSection(page, 'Front page');
@@ -193,6 +208,14 @@ test('publish, read elsewhere, edit, forgeries refused, retract', async ({ newPe
 			const rows = page.getByTestId('diagnostic-row');
 			await expect(rows.filter({ hasText: 'edit_forbidden' })).toHaveCount(2);
 			await expect(rows.filter({ hasText: 'signature_invalid' })).toHaveCount(1);
+			const stray = rows.filter({ hasText: 'time out of range (at = 9007199254740991)' });
+			await expect(stray).toHaveAttribute('data-shown', 'waiting');
+			await expect(stray).toContainText('key is not here yet');
+			await expect(page.getByTestId('diagnostics-summary')).toContainText(
+				"1 waiting for their author's key"
+			);
+			await expect(page.getByTestId('diagnostics-summary')).not.toContainText('being checked');
+			await expect(page.getByText('Invalid Date')).toHaveCount(0);
 		}
 	} finally {
 		await vandal.close();
@@ -282,6 +305,86 @@ test('bad input gets clear messages, and a refused or locked draft is kept', asy
 	await expect(ada.getByTestId('latest-posts').getByTestId('post-title')).toHaveText([
 		'Rules of the road'
 	]);
+});
+
+test('an unsent draft survives a reload, can be discarded, and is cleared by publishing', async ({
+	newPerson
+}) => {
+	test.setTimeout(90_000);
+	const ada = await newPerson();
+	await createIdentity(ada, 'Ada');
+	const countryId = await foundCountry(ada, 'Draftland');
+	const writing = { title: 'Half written', tags: 'news', body: 'The first *paragraph*.' };
+	await openEditor(ada);
+	await fillDraft(ada, 'Write a post', writing);
+	// At once, before the pause that saves typing: leaving the page saves too.
+	await ada.reload();
+	const form = ada.getByRole('form', { name: 'Write a post' });
+	const expectFields = async (draft: Required<Draft>) => {
+		await expect(form.getByLabel('Title', { exact: true })).toHaveValue(draft.title);
+		await expect(form.getByLabel('Tags', { exact: true })).toHaveValue(draft.tags);
+		await expect(form.getByLabel('Text (Markdown)')).toHaveValue(draft.body);
+	};
+	await expectFields(writing);
+	await expect(form.getByTestId('draft-restored')).toContainText(
+		/^Restored your unsent draft from \d{1,2}:\d{2}/
+	);
+	// Kept on this device only: nothing of it reached the shared record set.
+	await ada.goto(`/c/${countryId}/diagnostics`);
+	await expect(ada.getByTestId('diagnostics-summary')).toContainText('2 valid · 0 invalid');
+	await expect(ada.getByTestId('diagnostic-row').filter({ hasText: 'post' })).toHaveCount(0);
+
+	// Discard empties the form, and a reload brings nothing back.
+	await ada.goto(`/c/${countryId}/write`);
+	await expectFields(writing);
+	await form.getByRole('button', { name: 'Discard' }).click();
+	await expectFields({ title: '', tags: '', body: '' });
+	await expect(form.getByTestId('draft-restored')).toHaveCount(0);
+	await ada.reload();
+	await expect(form).toBeVisible();
+	await expectFields({ title: '', tags: '', body: '' });
+	await expect(form.getByTestId('draft-restored')).toHaveCount(0);
+
+	// Typed again, then left alone (the tab could crash now): the pause saved it.
+	await fillDraft(ada, 'Write a post', writing);
+	await expect
+		.poll(() =>
+			ada.evaluate(() => Object.keys(localStorage).filter((k) => k.includes(':post:new')))
+		)
+		.toHaveLength(1);
+	await ada.reload();
+	await expectFields(writing);
+	await unlock(ada);
+	await form.getByRole('button', { name: 'Publish', exact: true }).click();
+	await expect(ada.getByTestId('post').getByTestId('post-title')).toHaveText(writing.title);
+	const postId = new URL(ada.url()).pathname.split('/')[4]!;
+	// Published: the editor starts empty again, with nothing to restore.
+	await ada.goto(`/c/${countryId}/write`);
+	await expect(form).toBeVisible();
+	await expectFields({ title: '', tags: '', body: '' });
+	await expect(form.getByTestId('draft-restored')).toHaveCount(0);
+
+	// An edit is kept per post, apart from new posts, and cleared when the edit is published.
+	await ada.goto(`/c/${countryId}/posts/${postId}/edit`);
+	const edit = ada.getByRole('form', { name: 'Edit the post' });
+	await edit.getByLabel('Text (Markdown)').fill('The first *paragraph*, and a second.');
+	await ada.reload();
+	await expect(edit.getByLabel('Text (Markdown)')).toHaveValue(
+		'The first *paragraph*, and a second.'
+	);
+	await expect(edit.getByLabel('Title', { exact: true })).toHaveValue(writing.title);
+	await expect(edit.getByTestId('draft-restored')).toBeVisible();
+	await unlock(ada);
+	await edit.getByRole('button', { name: 'Publish the edit' }).click();
+	await expect(ada.getByTestId('post').getByTestId('post-body')).toContainText('and a second.');
+	await ada.goto(`/c/${countryId}/posts/${postId}/edit`);
+	await expect(edit.getByLabel('Text (Markdown)')).toHaveValue(
+		'The first *paragraph*, and a second.'
+	);
+	await expect(edit.getByTestId('draft-restored')).toHaveCount(0);
+	expect(
+		await ada.evaluate(() => Object.keys(localStorage).filter((k) => k.includes(':draft:')))
+	).toEqual([]);
 });
 
 test('the front page shows the latest 20 posts, newest first', async ({ newPerson }) => {
