@@ -12,7 +12,8 @@ import {
 	invite,
 	joinAsNewcomer,
 	openSection,
-	test
+	test,
+	unlock
 } from './fixtures';
 import { inviteUrl, makeFounder, NodePeer, seedCountry, signWith } from './support/node-peer';
 
@@ -349,4 +350,49 @@ test('edits of the same line made apart: the merge marks the conflict for a pers
 		await expect(page.getByTestId('page-versions')).toHaveCount(0);
 		await expect(page.getByTestId('page-body')).toContainText('We drink milk and juice.');
 	}
+});
+
+test('unsent page drafts survive a reload; a restored edit still replaces the version it began from', async ({
+	newPerson
+}) => {
+	test.setTimeout(90_000);
+	const { ada, bob } = await twoCitizens(newPerson, 'Draftpages');
+	await openSection(ada, 'Pages');
+	const form = ada.getByRole('form', { name: 'New page' });
+	await form.getByLabel('Title').fill('Harbour rules');
+	await form.getByLabel('Text (Markdown)').fill('No swimming.');
+	await ada.reload();
+	await unlock(ada);
+	await expect(form.getByLabel('Title')).toHaveValue('Harbour rules');
+	await expect(form.getByLabel('Address')).toHaveValue('harbour-rules');
+	await expect(form.getByLabel('Text (Markdown)')).toHaveValue('No swimming.');
+	await expect(ada.getByTestId('draft-restored')).toContainText('Restored your unsent draft');
+	await form.getByRole('button', { name: 'Publish page' }).click();
+	await expect(ada.getByTestId('page-title')).toHaveText('Harbour rules');
+	await openSection(ada, 'Pages');
+	await expect(form.getByLabel('Title')).toHaveValue('');
+	await expect(ada.getByTestId('draft-restored')).toHaveCount(0);
+
+	// Ada starts an edit; Bob publishes his meanwhile; Ada's tab reloads with her edit kept.
+	await openPage(ada, 'Harbour rules');
+	await pageTab(ada, 'Edit');
+	await ada.getByLabel('Text (Markdown)').fill('No swimming.\nNo fishing.');
+	await openPage(bob, 'Harbour rules');
+	await editPage(bob, 'No swimming after dark.');
+	await expect(ada.getByTestId('changed-meanwhile')).toBeVisible();
+	await ada.reload();
+	await unlock(ada);
+	await expect(ada.getByLabel('Text (Markdown)')).toHaveValue('No swimming.\nNo fishing.');
+	await expect(ada.getByTestId('draft-restored')).toBeVisible();
+	// It still names the version Ada saw: publishing keeps Bob's change as a second version.
+	await expect(ada.getByTestId('changed-meanwhile')).toBeVisible();
+	await ada.getByRole('button', { name: 'Publish changes' }).click();
+	await expect(ada.getByTestId('page-versions')).toContainText('This page has 2 versions');
+	// Published: editing again starts from the page, with nothing restored.
+	await pageTab(ada, 'Edit');
+	await expect(ada.getByRole('heading', { level: 1 })).toHaveText('Merge versions');
+	await expect(ada.getByTestId('draft-restored')).toHaveCount(0);
+	expect(
+		await ada.evaluate(() => Object.keys(localStorage).filter((k) => k.includes(':draft:')))
+	).toEqual([]);
 });
