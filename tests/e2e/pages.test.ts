@@ -390,7 +390,7 @@ test('unsent page drafts survive a reload; a restored edit still replaces the ve
 	await expect(ada.getByTestId('page-versions')).toContainText('This page has 2 versions');
 	// Published: editing again starts from the page, with nothing restored.
 	await pageTab(ada, 'Edit');
-	await expect(ada.getByRole('heading', { level: 1 })).toHaveText('Merge versions');
+	await expect(ada.getByRole('heading', { level: 1, name: 'Merge versions' })).toBeVisible();
 	await expect(ada.getByTestId('draft-restored')).toHaveCount(0);
 	expect(
 		await ada.evaluate(() => Object.keys(localStorage).filter((k) => k.includes(':draft:')))
