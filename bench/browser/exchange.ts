@@ -5,23 +5,12 @@
  * records takes about 20 s.
  */
 import * as Y from 'yjs';
-import {
-	createVerifier,
-	generateIdentity,
-	signRecord,
-	unlockIdentity,
-	type UnlockedIdentity
-} from '../../src/lib/identity';
-import {
-	makeCitizen,
-	makeGenesis,
-	makePost,
-	type AnyRecord,
-	type SignedEntry
-} from '../../src/lib/model';
+import { createVerifier, type UnlockedIdentity } from '../../src/lib/identity';
+import { makePost, type SignedEntry } from '../../src/lib/model';
 import { RECORDS_MAP } from '../../src/lib/sync/docs';
 import { entriesOfUpdate, readStateFile, writeStateFile } from '../../src/lib/sync/state-file';
 import { verifyEntries } from '../../src/lib/sync/verify-entries';
+import { openCountry, signedBy } from '../support/open-country';
 
 export type SignedCountry = {
 	country: string;
@@ -54,25 +43,10 @@ export type ExchangeResult = {
 	mergeMs: Timing;
 };
 
-const PASSPHRASE = 'bench passphrase';
 const T0 = 1_763_900_000_000;
 const PARAGRAPH =
 	'A citizen writes about the budget, the library hours and the next assembly. ' +
 	'Markdown with *emphasis*, a [link](https://example.org) and a list:\n\n- one\n- two\n\n';
-
-async function person(name: string): Promise<UnlockedIdentity> {
-	const made = await generateIdentity({ name, passphrase: PASSPHRASE });
-	if (!made.ok) throw new Error(`generateIdentity: ${made.message}`);
-	const unlocked = await unlockIdentity(made.value, PASSPHRASE);
-	if (!unlocked.ok) throw new Error(`unlockIdentity: ${unlocked.message}`);
-	return unlocked.value;
-}
-
-async function signed(by: UnlockedIdentity, record: AnyRecord) {
-	const result = await signRecord(by, record);
-	if (!result.ok) throw new Error(`signRecord: ${result.message}`);
-	return result.value;
-}
 
 /**
  * An open country of `citizens` people (v4 Ed25519 keys from generateIdentity) with
@@ -86,44 +60,15 @@ export async function signCountry(options: {
 	onProgress?: (done: number) => void;
 }): Promise<SignedCountry> {
 	const started = performance.now();
-	const people = await Promise.all(
-		Array.from({ length: options.citizens }, (_, i) => person(`Bench Citizen ${i}`))
-	);
-	const founder = people[0]!;
 	const name = 'Bench Republic';
-	const genesis = await signed(
-		founder,
-		makeGenesis({
-			author: founder.key.fingerprint,
-			at: T0,
-			name,
-			constitution: { admission: 'open', seats: 7, termDays: 365 },
-			founderKey: founder.key.publicKey
-		})
-	);
-	const country = genesis.id;
-	const records = [genesis];
-	let at = T0 + 1;
-	for (const [i, who] of people.entries()) {
-		records.push(
-			await signed(
-				who,
-				makeCitizen({
-					country,
-					author: who.key.fingerprint,
-					at: at++,
-					name: who.key.name,
-					publicKey: who.key.publicKey,
-					admission: { type: i === 0 ? 'founder' : 'open' }
-				})
-			)
-		);
-	}
+	const open = await openCountry({ citizens: options.citizens, name, at: T0 });
+	const { people, genesis, country, records } = open;
+	let at = open.next;
 	const last = new Map<UnlockedIdentity, string>();
 	for (let i = 0; records.length < options.records; i++) {
 		const by = people[i % people.length]!;
 		const replaces = i % 5 === 4 ? last.get(by) : undefined;
-		const post = await signed(
+		const post = await signedBy(
 			by,
 			makePost({
 				country,
