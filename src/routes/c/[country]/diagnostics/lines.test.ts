@@ -64,4 +64,19 @@ describe('diagnosticLines', () => {
 			waiting: 0
 		});
 	});
+
+	it('times: as read, with an ISO form for <time>, and out of range said as such', () => {
+		const far = { ...entry('9', 'post', 'U', 'pending'), at: Number.MAX_SAFE_INTEGER };
+		const none = { ...entry('10', '?', '', 'invalid'), at: null };
+		const [near, beyond, missing] = diagnosticLines(
+			{ country, diagnostics: [entry('1', 'genesis', 'F', 'valid'), far, none] },
+			false
+		).lines;
+		expect(near!.time).toEqual({
+			text: new Date(1).toLocaleString(),
+			iso: '1970-01-01T00:00:00.001Z'
+		});
+		expect(beyond!.time).toEqual({ text: 'time out of range (at = 9007199254740991)', iso: null });
+		expect(missing!.time).toBeNull();
+	});
 });

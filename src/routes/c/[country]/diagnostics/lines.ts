@@ -5,9 +5,19 @@
  * The snapshot says only "pending" for both; this tells them apart with what it does show.
  */
 import type { CountryState, DiagnosticEntry } from '$lib/state';
+import { formatTime, isoTime } from '$lib/ui/time';
 
 export type Shown = 'valid' | 'invalid' | 'checking' | 'waiting';
-export type Line = { entry: DiagnosticEntry; shown: Shown; message: string | null };
+export type Line = {
+	entry: DiagnosticEntry;
+	shown: Shown;
+	message: string | null;
+	/** The record's time as read, and for `<time datetime>` (null: beyond a Date's range). */
+	time: { text: string; iso: string | null } | null;
+};
+
+const timeOf = (at: number | null): Line['time'] =>
+	at === null ? null : { text: formatTime(at), iso: isoTime(at) };
 
 export const CHECKING_MESSAGE = 'not checked yet: this device is still checking what it holds';
 
@@ -39,12 +49,14 @@ export function diagnosticLines(
 			return {
 				entry,
 				shown: entry.status,
-				message: entry.status === 'invalid' ? entry.message : null
+				message: entry.status === 'invalid' ? entry.message : null,
+				time: timeOf(entry.at)
 			};
 		}
 		const shown: Shown = loading && keyKnown(entry) ? 'checking' : 'waiting';
 		counts[shown] += 1;
-		return { entry, shown, message: shown === 'checking' ? CHECKING_MESSAGE : entry.message };
+		const message = shown === 'checking' ? CHECKING_MESSAGE : entry.message;
+		return { entry, shown, message, time: timeOf(entry.at) };
 	});
 	return { lines, counts };
 }
