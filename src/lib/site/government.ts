@@ -48,7 +48,6 @@ export function siteGovernment(country: CountryView): SiteGovernment {
 		constitution: country.constitution ?? undefined,
 		term:
 			now.term > 0 ? { number: now.term, startsAt: now.startsAt, endsAt: now.endsAt } : undefined,
-		asOf,
 		leaders: now.leaders.map((fingerprint) => ({
 			fingerprint,
 			role: now.tenure ? `Elected for term ${now.tenure.term}` : 'Founder (no election yet)',

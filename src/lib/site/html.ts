@@ -460,7 +460,7 @@ export function governmentPage(
 `
 		: '';
 	const termPart = government.term
-		? `<p class="meta">Term ${count(government.term.number)}: ${timeTag(government.term.startsAt)} – ${timeTag(government.term.endsAt)}${government.asOf === undefined ? '' : ` · as of the newest record, ${timeTag(government.asOf, true)}`}</p>\n`
+		? `<p class="meta">Term ${count(government.term.number)}: ${timeTag(government.term.startsAt)} – ${timeTag(government.term.endsAt)}</p>\n`
 		: '';
 	const leaders = government.leaders.length
 		? `<ul class="list">\n${government.leaders

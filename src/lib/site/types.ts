@@ -93,10 +93,11 @@ export type SiteFilter = {
 export type SiteGovernment = {
 	/** The constitution, from the genesis record. */
 	constitution?: { admission: 'open' | 'invite'; seats: number; termDays: number };
-	/** The term in progress at `asOf`. */
+	/**
+	 * The term in progress, as of the newest record when derived (the site never reads the
+	 * clock, and a new post must not change this page).
+	 */
 	term?: { number: number; startsAt: number; endsAt: number };
-	/** The moment "current" means, ms since the epoch (the site never reads the clock). */
-	asOf?: number;
 	leaders: readonly SiteLeader[];
 	/** Past elections, in the order to show (newest first, usually). */
 	elections: readonly SiteElection[];
