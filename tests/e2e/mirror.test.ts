@@ -21,7 +21,7 @@ import {
 	rename,
 	test
 } from './fixtures';
-import { inviteUrl, makeFounder, NodePeer, seedCountry, signWith } from './support/node-peer';
+import { inviteUrl, makeFounder, NodePeer, seedCountry } from './support/node-peer';
 
 const BASE = `http://127.0.0.1:${process.env.E2E_PORT ?? 4173}`;
 const SIGNAL = BASE.replace('http', 'ws') + '/signal';
@@ -151,7 +151,7 @@ test('a published post has its static page on the mirror within 5 s; the browser
 }) => {
 	const ada = await newPerson();
 	await createIdentity(ada, 'Ada');
-	const countryId = await foundCountry(ada, 'Mirrorland', { admission: 'open' });
+	await foundCountry(ada, 'Mirrorland', { admission: 'open' });
 	const link = await invite(ada);
 	const mirror = await startMirror(['--invite', link]);
 	const site = join(workDir, 'site');
@@ -198,7 +198,7 @@ test('store and forward: A publishes and leaves; B, later, gets it from the mirr
 }) => {
 	const ada = await newPerson();
 	await createIdentity(ada, 'Ada');
-	const countryId = await foundCountry(ada, 'Relayland', { admission: 'open' });
+	await foundCountry(ada, 'Relayland', { admission: 'open' });
 	const link = await invite(ada);
 	await startMirror(['--invite', link]);
 	const site = join(workDir, 'site');
