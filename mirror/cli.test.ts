@@ -12,7 +12,8 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
 import { buildCli, cliIsStale } from '../bin/build-cli.js';
-import { encodeInvitation } from '../src/lib/model';
+import { importIdentity, signRecord, unlockIdentity } from '../src/lib/identity';
+import { encodeInvitation, makeCitizen } from '../src/lib/model';
 import { paths } from '../src/lib/site';
 import { readStateFile, RECORDS_MAP, writeStateFile } from '../src/lib/sync';
 
@@ -524,6 +525,234 @@ describe('webocracy post', () => {
 		]);
 		expect(latin1.code).toBe(3);
 		expect(latin1.stderr).toContain('not UTF-8');
+	});
+});
+
+type Held = { id: string; kind: string; author: string; body: Record<string, unknown> };
+
+/** The records of a state file's public part, parsed (no checks: verify does those). */
+async function recordsIn(path: string): Promise<Held[]> {
+	const file = await readStateFile(new Uint8Array(await readFile(path)));
+	if (!file.ok) throw new Error(file.message);
+	const doc = new Y.Doc();
+	Y.applyUpdate(doc, file.value.publicUpdate);
+	return [...doc.getMap(RECORDS_MAP).entries()].map(([id, entry]) => ({
+		id,
+		...(JSON.parse((entry as { record: string }).record) as Omit<Held, 'id'>)
+	}));
+}
+
+/** The id of the shared world's post "Hello". */
+const helloId = async () =>
+	(await recordsIn(world)).find((r) => r.kind === 'post' && r.body.title === 'Hello')!.id;
+
+/** A copy of the shared world where Bob (key bob.asc) is a citizen too. */
+async function worldWithBob(name: string): Promise<{ path: string; bobKey: string }> {
+	const bobKey = join(dir, `${name}-bob.asc`);
+	expect((await run(['keygen', '--name', 'Bob', '--out', bobKey])).code).toBe(0);
+	const imported = await importIdentity({
+		armored: await readFile(bobKey, 'utf8'),
+		passphrase: PASSPHRASE
+	});
+	if (!imported.ok) throw new Error(imported.message);
+	const unlocked = await unlockIdentity(imported.value, PASSPHRASE);
+	if (!unlocked.ok) throw new Error(unlocked.message);
+	const file = await readStateFile(new Uint8Array(await readFile(world)));
+	if (!file.ok) throw new Error(file.message);
+	const signed = await signRecord(
+		unlocked.value,
+		makeCitizen({
+			country: file.value.header.country,
+			author: imported.value.fingerprint,
+			at: Date.now(),
+			name: 'Bob',
+			publicKey: imported.value.publicKey,
+			admission: { type: 'open' }
+		})
+	);
+	if (!signed.ok) throw new Error(signed.message);
+	const path = await worldWith(name, (records) => records.set(signed.value.id, signed.value.entry));
+	return { path, bobKey };
+}
+
+describe('webocracy post --edit, --retract, --page', () => {
+	const post = (path: string, ...args: string[]) =>
+		run(['post', '--key', key, '--world', path, ...args]);
+
+	it('--help shows each of the four uses', async () => {
+		const help = await run(['post', '--help']);
+		expect(help.code).toBe(0);
+		for (const use of ['--edit POST_ID', '--retract POST_ID', '--page SLUG', '--title TITLE'])
+			expect(help.stdout).toContain(use);
+	});
+
+	it('edits a post: what is left out stays; verify accepts it and the site shows it', async () => {
+		const path = await copyOfWorld('edit-ok.webocracy');
+		const hello = await helloId();
+		const result = await post(path, '--edit', hello, '--title', 'Hello again');
+		expect(result.code, result.stderr).toBe(0);
+		const revision = result.stdout.match(/revision ([0-9a-f]{64})/)?.[1];
+		expect((await recordsIn(path)).find((r) => r.id === revision)?.body).toMatchObject({
+			title: 'Hello again',
+			body: '# Hello\n\nThe *first* post.\n',
+			tags: ['news', 'intro'],
+			replaces: hello
+		});
+		expect(JSON.parse((await run(['verify', path, '--json'])).stdout)).toMatchObject({
+			valid: 4,
+			invalid: []
+		});
+		const site = join(dir, 'edit-site');
+		expect((await run(['render', path, '--out', site])).code).toBe(0);
+		const page = await readFile(join(site, paths.post(hello)), 'utf8');
+		expect(page).toContain('<h1>Hello again</h1>');
+		expect(page).toContain('<h2 id="revisions">Revisions</h2>');
+	});
+
+	it('a second edit, naming the post by its first revision, replaces the revision shown', async () => {
+		const path = await copyOfWorld('edit-twice.webocracy');
+		const hello = await helloId();
+		const first = await post(path, '--edit', hello, '--title', 'Hello again');
+		const revision = first.stdout.match(/revision ([0-9a-f]{64})/)?.[1];
+		await writeFile(join(dir, 'edit.md'), 'The *second* take.\n');
+		const second = await post(path, '--edit', hello, '--file', 'edit.md', '--tags', '');
+		expect(second.code, second.stderr).toBe(0);
+		const revision2 = second.stdout.match(/revision ([0-9a-f]{64})/)?.[1];
+		expect((await recordsIn(path)).find((r) => r.id === revision2)?.body).toMatchObject({
+			title: 'Hello again',
+			body: 'The *second* take.\n',
+			tags: [],
+			replaces: revision
+		});
+	});
+
+	it('retracts a post: verify accepts it and the site leaves it out', async () => {
+		const path = await copyOfWorld('retract-ok.webocracy');
+		const hello = await helloId();
+		const result = await post(path, '--retract', hello);
+		expect(result.code, result.stderr).toBe(0);
+		expect(result.stdout).toContain(`Retracted post ${hello}`);
+		expect(JSON.parse((await run(['verify', path, '--json'])).stdout)).toMatchObject({
+			valid: 4,
+			invalid: []
+		});
+		const site = join(dir, 'retract-site');
+		expect((await run(['render', path, '--out', site])).code).toBe(0);
+		expect(await readdir(join(site, 'posts')).catch(() => [])).toEqual([]);
+	});
+
+	it('a post already retracted cannot be retracted again (exit 4, the file unchanged)', async () => {
+		const path = await copyOfWorld('retract-twice.webocracy');
+		const hello = await helloId();
+		expect((await post(path, '--retract', hello)).code).toBe(0);
+		const before = await sha(path);
+		const again = await post(path, '--retract', hello);
+		expect(again.code).toBe(4);
+		expect(again.stderr).toContain('no post');
+		expect(await sha(path)).toBe(before);
+	});
+
+	it('writes a shared page, then a revision that replaces it', async () => {
+		const path = await copyOfWorld('page-ok.webocracy');
+		await writeFile(join(dir, 'about.md'), 'We are *small*.\n');
+		const first = await post(path, '--page', 'about-us', '--title', 'About', '--file', 'about.md');
+		expect(first.code, first.stderr).toBe(0);
+		expect(first.stdout).toContain('(a new page)');
+		const firstId = first.stdout.match(/revision ([0-9a-f]{64})/)?.[1];
+		await writeFile(join(dir, 'about2.md'), 'We are *smaller*.\n');
+		const second = await post(
+			path,
+			'--page',
+			'about-us',
+			'--title',
+			'About us',
+			'--file',
+			'about2.md'
+		);
+		expect(second.code, second.stderr).toBe(0);
+		expect(second.stdout).toContain('(replacing 1)');
+		const secondId = second.stdout.match(/revision ([0-9a-f]{64})/)?.[1];
+		expect((await recordsIn(path)).find((r) => r.id === secondId)?.body).toMatchObject({
+			slug: 'about-us',
+			title: 'About us',
+			replaces: [firstId]
+		});
+	});
+
+	it('a page written from the command line is on the rendered site', async () => {
+		const path = await copyOfWorld('page-site.webocracy');
+		await writeFile(join(dir, 'faq.md'), 'Ask *anything*.\n');
+		expect((await post(path, '--page', 'faq', '--title', 'FAQ', '--file', 'faq.md')).code).toBe(0);
+		const site = join(dir, 'page-site');
+		expect((await run(['render', path, '--out', site])).code).toBe(0);
+		const page = await readFile(join(site, paths.page('faq')), 'utf8');
+		expect(page).toContain('<h1>FAQ</h1>');
+		expect(page).toContain('<em>anything</em>');
+	});
+
+	describe('another citizen', () => {
+		let path: string;
+		let bobKey: string;
+		let before: string;
+		const bob = (...args: string[]) => run(['post', '--key', bobKey, '--world', path, ...args]);
+		beforeAll(async () => {
+			({ path, bobKey } = await worldWithBob('bob.webocracy'));
+			before = await sha(path);
+		}, 60_000);
+
+		it('may not edit someone else’s post (exit 4, the file unchanged)', async () => {
+			const edit = await bob('--edit', await helloId(), '--title', 'Mine now');
+			expect(edit.code).toBe(4);
+			expect(edit.stderr).toContain('is not yours');
+			expect(await sha(path)).toBe(before);
+		});
+
+		it('may not retract someone else’s post (exit 4, the file unchanged)', async () => {
+			const retract = await bob('--retract', await helloId());
+			expect(retract.code).toBe(4);
+			expect(retract.stderr).toContain('only its author may retract');
+			expect(await sha(path)).toBe(before);
+		});
+
+		it('may revise a page someone else wrote', async () => {
+			expect(
+				(await post(path, '--page', 'rules', '--title', 'Rules', '--file', 'hello.md')).code
+			).toBe(0);
+			const revised = await bob('--page', 'rules', '--title', 'Rules', '--file', 'hello.md');
+			expect(revised.code, revised.stderr).toBe(0);
+			expect(revised.stdout).toContain('(replacing 1)');
+		});
+	});
+
+	describe('bad input leaves the file unchanged', () => {
+		let path: string;
+		let before: string;
+		beforeAll(async () => {
+			path = await copyOfWorld('post-modes-bad.webocracy');
+			before = await sha(path);
+		});
+		const hello = 'HELLO';
+		it.each([
+			[['--edit', 'xyz', '--title', 'T'], 2, '64 hexadecimal digits'],
+			[['--edit', 'a'.repeat(64), '--title', 'T'], 4, 'has no post'],
+			[['--edit', hello], 2, '--edit needs a new --title, --file or --tags'],
+			[['--edit', hello, '--title', ''], 4, 'title'],
+			[['--edit', hello, '--tags', 'Not A Tag!'], 4, 'tags'],
+			[['--edit', hello, '--retract', hello], 2, 'do not go together'],
+			[['--retract', hello, '--title', 'T'], 2, '--retract takes no --title'],
+			[['--retract', 'f'.repeat(64)], 4, 'has no post'],
+			[['--page', 'About Us', '--title', 'A', '--file', 'hello.md'], 2, "page's address"],
+			[['--page', 'about', '--title', 'A', '--file', 'hello.md', '--tags', 'x'], 2, 'no tags'],
+			[['--page', 'about', '--title', 'A'], 2, 'Missing --file'],
+			[['--page', 'about', '--file', 'hello.md'], 2, 'Missing --title'],
+			[['--page', 'about', '--title', 'A', '--file', 'missing.md'], 3, 'missing.md']
+		] as [string[], number, string][])('post %j: exit %i', async (args, code, message) => {
+			const id = await helloId();
+			const result = await post(path, ...args.map((a) => (a === hello ? id : a)));
+			expect(result.code, result.stderr).toBe(code);
+			expect(result.stderr).toContain(message);
+			expect(await sha(path)).toBe(before);
+		});
 	});
 });
 
