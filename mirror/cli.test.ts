@@ -6,6 +6,7 @@
 import { spawn, spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { createServer } from 'node:net';
+import { existsSync } from 'node:fs';
 import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -13,7 +14,14 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
 import { buildCli, cliIsStale } from '../bin/build-cli.js';
 import { importIdentity, signRecord, unlockIdentity } from '../src/lib/identity';
-import { encodeInvitation, makeCitizen } from '../src/lib/model';
+import {
+	encodeInvitation,
+	makeCitizen,
+	makeFeature,
+	makeFilter,
+	makePost,
+	type AnyRecord
+} from '../src/lib/model';
 import { paths } from '../src/lib/site';
 import { readStateFile, RECORDS_MAP, writeStateFile } from '../src/lib/sync';
 
@@ -546,32 +554,48 @@ async function recordsIn(path: string): Promise<Held[]> {
 const helloId = async () =>
 	(await recordsIn(world)).find((r) => r.kind === 'post' && r.body.title === 'Hello')!.id;
 
-/** A copy of the shared world where Bob (key bob.asc) is a citizen too. */
-async function worldWithBob(name: string): Promise<{ path: string; bobKey: string }> {
-	const bobKey = join(dir, `${name}-bob.asc`);
-	expect((await run(['keygen', '--name', 'Bob', '--out', bobKey])).code).toBe(0);
+/** Sign a record in this process with a key file made by keygen (for records no command makes). */
+async function signedWith(
+	keyPath: string,
+	make: (fingerprint: string, publicKey: string) => AnyRecord
+) {
 	const imported = await importIdentity({
-		armored: await readFile(bobKey, 'utf8'),
+		armored: await readFile(keyPath, 'utf8'),
 		passphrase: PASSPHRASE
 	});
 	if (!imported.ok) throw new Error(imported.message);
 	const unlocked = await unlockIdentity(imported.value, PASSPHRASE);
 	if (!unlocked.ok) throw new Error(unlocked.message);
-	const file = await readStateFile(new Uint8Array(await readFile(world)));
-	if (!file.ok) throw new Error(file.message);
 	const signed = await signRecord(
 		unlocked.value,
+		make(imported.value.fingerprint, imported.value.publicKey)
+	);
+	if (!signed.ok) throw new Error(signed.message);
+	return signed.value;
+}
+
+const countryOf = async (path: string) => {
+	const file = await readStateFile(new Uint8Array(await readFile(path)));
+	if (!file.ok) throw new Error(file.message);
+	return file.value.header.country;
+};
+
+/** A copy of the shared world where Bob is a citizen too. */
+async function worldWithBob(name: string): Promise<{ path: string; bobKey: string }> {
+	const bobKey = join(dir, `${name}-bob.asc`);
+	expect((await run(['keygen', '--name', 'Bob', '--out', bobKey])).code).toBe(0);
+	const country = await countryOf(world);
+	const citizen = await signedWith(bobKey, (author, publicKey) =>
 		makeCitizen({
-			country: file.value.header.country,
-			author: imported.value.fingerprint,
+			country,
+			author,
 			at: Date.now(),
 			name: 'Bob',
-			publicKey: imported.value.publicKey,
+			publicKey,
 			admission: { type: 'open' }
 		})
 	);
-	if (!signed.ok) throw new Error(signed.message);
-	const path = await worldWith(name, (records) => records.set(signed.value.id, signed.value.entry));
+	const path = await worldWith(name, (records) => records.set(citizen.id, citizen.entry));
 	return { path, bobKey };
 }
 
@@ -756,9 +780,13 @@ describe('webocracy post --edit, --retract, --page', () => {
 	});
 });
 
-/** The shared world with one entry replaced or added, rewritten with valid hashes. */
-async function worldWith(name: string, change: (records: Y.Map<unknown>) => void): Promise<string> {
-	const file = await readStateFile(new Uint8Array(await readFile(world)));
+/** The shared world (or `from`) with entries replaced or added, rewritten with valid hashes. */
+async function worldWith(
+	name: string,
+	change: (records: Y.Map<unknown>) => void,
+	from = world
+): Promise<string> {
+	const file = await readStateFile(new Uint8Array(await readFile(from)));
 	if (!file.ok) throw new Error(file.message);
 	const doc = new Y.Doc();
 	Y.applyUpdate(doc, file.value.publicUpdate);
@@ -882,6 +910,64 @@ describe('webocracy render', () => {
 			'https://clitown.example/'
 		]);
 		expect(again.stdout).toContain('(0 written, 0 removed)');
+	});
+
+	it('follows the country’s government: a banned author is gone, a featured post leads, the filter log is public', async () => {
+		const { path, bobKey } = await worldWithBob('render-gov.webocracy');
+		const country = await countryOf(path);
+		const bob = (await recordsIn(path)).find((r) => r.kind === 'citizen' && r.body.name === 'Bob')!;
+		const hello = await helloId();
+		// Ada founded the country: she leads until a first election (R41).
+		const filter = await signedWith(key, (author) =>
+			makeFilter({
+				country,
+				author,
+				at: Date.now(),
+				target: bob.author,
+				action: 'ban',
+				reason: 'Advertising.'
+			})
+		);
+		const feature = await signedWith(key, (author) =>
+			makeFeature({ country, author, at: Date.now(), post: hello, action: 'feature' })
+		);
+		const spam = await signedWith(bobKey, (author) =>
+			makePost({
+				country,
+				author,
+				at: Date.now(),
+				title: 'Cheap watches',
+				body: 'Buy!',
+				tags: ['deals']
+			})
+		);
+		const governed = await worldWith(
+			'render-gov-filtered.webocracy',
+			(records) => {
+				records.set(spam.id, spam.entry);
+				records.set(filter.id, filter.entry);
+				records.set(feature.id, feature.entry);
+			},
+			path
+		);
+		const out = join(dir, 'site-gov');
+		const result = await run(['render', governed, '--out', out]);
+		expect(result.code, result.stderr).toBe(0);
+		// Every record is valid (Bob's post too): the filter, not a rule, keeps it off the site.
+		expect(result.stdout).toContain('7 valid records, 0 invalid left out');
+		expect(await readdir(join(out, 'posts'))).toEqual([`${hello}.html`]);
+		expect(existsSync(join(out, paths.blog(bob.author)))).toBe(false);
+		expect(existsSync(join(out, paths.tag('deals')))).toBe(false);
+		expect(await readFile(join(out, paths.feed), 'utf8')).not.toContain('Cheap watches');
+		const front = await readFile(join(out, paths.front), 'utf8');
+		expect(front.indexOf('Featured')).toBeGreaterThan(-1);
+		expect(front.slice(front.indexOf('Featured'), front.indexOf('Latest posts'))).toContain(
+			'Hello'
+		);
+		const government = await readFile(join(out, paths.government), 'utf8');
+		expect(government).toContain('Advertising.');
+		expect(government).toContain(`records/${filter.id}.txt`);
+		expect(existsSync(join(out, paths.recordText(filter.id)))).toBe(true);
 	});
 
 	it('leaves invalid records out and says how many', async () => {
