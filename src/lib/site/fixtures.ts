@@ -24,6 +24,9 @@ const DAY = 86_400_000;
 /** 2026-11-01T09:00:00Z: fixture times are fixed so golden files never change by themselves. */
 const T0 = Date.UTC(2026, 10, 1, 9, 0, 0);
 
+/** A fixture time: `days` and `hours` after T0. */
+const at = (days: number, hours = 0) => T0 + days * DAY + hours * 3_600_000;
+
 export const ada = person('Ada');
 export const bo = person('Bo');
 export const cy = person('Cy');
@@ -44,7 +47,6 @@ function emptyCase(): SiteCase {
 function blogCase(): SiteCase {
 	const country = openCountry(ada, [bo, cy]);
 	const id = country.id;
-	const at = (days: number, hours = 0) => T0 + days * DAY + hours * 3_600_000;
 	const welcome = verified(
 		postRecord(id, {
 			by: ada,
@@ -210,7 +212,6 @@ function foundedAtT0(termDays = 30) {
  */
 function governmentCase(): SiteCase {
 	const { id, derive } = foundedAtT0();
-	const at = (days: number, hours = 0) => T0 + days * DAY + hours * 3_600_000;
 	const harbour = verified(
 		postRecord(id, {
 			by: bo,
