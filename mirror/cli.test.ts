@@ -6,13 +6,22 @@
 import { spawn, spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { createServer } from 'node:net';
+import { existsSync } from 'node:fs';
 import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
 import { buildCli, cliIsStale } from '../bin/build-cli.js';
-import { encodeInvitation } from '../src/lib/model';
+import { importIdentity, signRecord, unlockIdentity } from '../src/lib/identity';
+import {
+	encodeInvitation,
+	makeCitizen,
+	makeFeature,
+	makeFilter,
+	makePost,
+	type AnyRecord
+} from '../src/lib/model';
 import { paths } from '../src/lib/site';
 import { readStateFile, RECORDS_MAP, writeStateFile } from '../src/lib/sync';
 
@@ -527,9 +536,257 @@ describe('webocracy post', () => {
 	});
 });
 
-/** The shared world with one entry replaced or added, rewritten with valid hashes. */
-async function worldWith(name: string, change: (records: Y.Map<unknown>) => void): Promise<string> {
-	const file = await readStateFile(new Uint8Array(await readFile(world)));
+type Held = { id: string; kind: string; author: string; body: Record<string, unknown> };
+
+/** The records of a state file's public part, parsed (no checks: verify does those). */
+async function recordsIn(path: string): Promise<Held[]> {
+	const file = await readStateFile(new Uint8Array(await readFile(path)));
+	if (!file.ok) throw new Error(file.message);
+	const doc = new Y.Doc();
+	Y.applyUpdate(doc, file.value.publicUpdate);
+	return [...doc.getMap(RECORDS_MAP).entries()].map(([id, entry]) => ({
+		id,
+		...(JSON.parse((entry as { record: string }).record) as Omit<Held, 'id'>)
+	}));
+}
+
+/** The id of the shared world's post "Hello". */
+const helloId = async () =>
+	(await recordsIn(world)).find((r) => r.kind === 'post' && r.body.title === 'Hello')!.id;
+
+/** Sign a record in this process with a key file made by keygen (for records no command makes). */
+async function signedWith(
+	keyPath: string,
+	make: (fingerprint: string, publicKey: string) => AnyRecord
+) {
+	const imported = await importIdentity({
+		armored: await readFile(keyPath, 'utf8'),
+		passphrase: PASSPHRASE
+	});
+	if (!imported.ok) throw new Error(imported.message);
+	const unlocked = await unlockIdentity(imported.value, PASSPHRASE);
+	if (!unlocked.ok) throw new Error(unlocked.message);
+	const signed = await signRecord(
+		unlocked.value,
+		make(imported.value.fingerprint, imported.value.publicKey)
+	);
+	if (!signed.ok) throw new Error(signed.message);
+	return signed.value;
+}
+
+const countryOf = async (path: string) => {
+	const file = await readStateFile(new Uint8Array(await readFile(path)));
+	if (!file.ok) throw new Error(file.message);
+	return file.value.header.country;
+};
+
+/** A copy of the shared world where Bob is a citizen too. */
+async function worldWithBob(name: string): Promise<{ path: string; bobKey: string }> {
+	const bobKey = join(dir, `${name}-bob.asc`);
+	expect((await run(['keygen', '--name', 'Bob', '--out', bobKey])).code).toBe(0);
+	const country = await countryOf(world);
+	const citizen = await signedWith(bobKey, (author, publicKey) =>
+		makeCitizen({
+			country,
+			author,
+			at: Date.now(),
+			name: 'Bob',
+			publicKey,
+			admission: { type: 'open' }
+		})
+	);
+	const path = await worldWith(name, (records) => records.set(citizen.id, citizen.entry));
+	return { path, bobKey };
+}
+
+describe('webocracy post --edit, --retract, --page', () => {
+	const post = (path: string, ...args: string[]) =>
+		run(['post', '--key', key, '--world', path, ...args]);
+
+	it('--help shows each of the four uses', async () => {
+		const help = await run(['post', '--help']);
+		expect(help.code).toBe(0);
+		for (const use of ['--edit POST_ID', '--retract POST_ID', '--page SLUG', '--title TITLE'])
+			expect(help.stdout).toContain(use);
+	});
+
+	it('edits a post: what is left out stays; verify accepts it and the site shows it', async () => {
+		const path = await copyOfWorld('edit-ok.webocracy');
+		const hello = await helloId();
+		const result = await post(path, '--edit', hello, '--title', 'Hello again');
+		expect(result.code, result.stderr).toBe(0);
+		const revision = result.stdout.match(/revision ([0-9a-f]{64})/)?.[1];
+		expect((await recordsIn(path)).find((r) => r.id === revision)?.body).toMatchObject({
+			title: 'Hello again',
+			body: '# Hello\n\nThe *first* post.\n',
+			tags: ['news', 'intro'],
+			replaces: hello
+		});
+		expect(JSON.parse((await run(['verify', path, '--json'])).stdout)).toMatchObject({
+			valid: 4,
+			invalid: []
+		});
+		const site = join(dir, 'edit-site');
+		expect((await run(['render', path, '--out', site])).code).toBe(0);
+		const page = await readFile(join(site, paths.post(hello)), 'utf8');
+		expect(page).toContain('<h1>Hello again</h1>');
+		expect(page).toContain('<h2 id="revisions">Revisions</h2>');
+	});
+
+	it('a second edit, naming the post by its first revision, replaces the revision shown', async () => {
+		const path = await copyOfWorld('edit-twice.webocracy');
+		const hello = await helloId();
+		const first = await post(path, '--edit', hello, '--title', 'Hello again');
+		const revision = first.stdout.match(/revision ([0-9a-f]{64})/)?.[1];
+		await writeFile(join(dir, 'edit.md'), 'The *second* take.\n');
+		const second = await post(path, '--edit', hello, '--file', 'edit.md', '--tags', '');
+		expect(second.code, second.stderr).toBe(0);
+		const revision2 = second.stdout.match(/revision ([0-9a-f]{64})/)?.[1];
+		expect((await recordsIn(path)).find((r) => r.id === revision2)?.body).toMatchObject({
+			title: 'Hello again',
+			body: 'The *second* take.\n',
+			tags: [],
+			replaces: revision
+		});
+	});
+
+	it('retracts a post: verify accepts it and the site leaves it out', async () => {
+		const path = await copyOfWorld('retract-ok.webocracy');
+		const hello = await helloId();
+		const result = await post(path, '--retract', hello);
+		expect(result.code, result.stderr).toBe(0);
+		expect(result.stdout).toContain(`Retracted post ${hello}`);
+		expect(JSON.parse((await run(['verify', path, '--json'])).stdout)).toMatchObject({
+			valid: 4,
+			invalid: []
+		});
+		const site = join(dir, 'retract-site');
+		expect((await run(['render', path, '--out', site])).code).toBe(0);
+		expect(await readdir(join(site, 'posts')).catch(() => [])).toEqual([]);
+	});
+
+	it('a post already retracted cannot be retracted again (exit 4, the file unchanged)', async () => {
+		const path = await copyOfWorld('retract-twice.webocracy');
+		const hello = await helloId();
+		expect((await post(path, '--retract', hello)).code).toBe(0);
+		const before = await sha(path);
+		const again = await post(path, '--retract', hello);
+		expect(again.code).toBe(4);
+		expect(again.stderr).toContain('no post');
+		expect(await sha(path)).toBe(before);
+	});
+
+	it('writes a shared page, then a revision that replaces it', async () => {
+		const path = await copyOfWorld('page-ok.webocracy');
+		await writeFile(join(dir, 'about.md'), 'We are *small*.\n');
+		const first = await post(path, '--page', 'about-us', '--title', 'About', '--file', 'about.md');
+		expect(first.code, first.stderr).toBe(0);
+		expect(first.stdout).toContain('(a new page)');
+		const firstId = first.stdout.match(/revision ([0-9a-f]{64})/)?.[1];
+		await writeFile(join(dir, 'about2.md'), 'We are *smaller*.\n');
+		const second = await post(
+			path,
+			'--page',
+			'about-us',
+			'--title',
+			'About us',
+			'--file',
+			'about2.md'
+		);
+		expect(second.code, second.stderr).toBe(0);
+		expect(second.stdout).toContain('(replacing 1)');
+		const secondId = second.stdout.match(/revision ([0-9a-f]{64})/)?.[1];
+		expect((await recordsIn(path)).find((r) => r.id === secondId)?.body).toMatchObject({
+			slug: 'about-us',
+			title: 'About us',
+			replaces: [firstId]
+		});
+	});
+
+	it('a page written from the command line is on the rendered site', async () => {
+		const path = await copyOfWorld('page-site.webocracy');
+		await writeFile(join(dir, 'faq.md'), 'Ask *anything*.\n');
+		expect((await post(path, '--page', 'faq', '--title', 'FAQ', '--file', 'faq.md')).code).toBe(0);
+		const site = join(dir, 'page-site');
+		expect((await run(['render', path, '--out', site])).code).toBe(0);
+		const page = await readFile(join(site, paths.page('faq')), 'utf8');
+		expect(page).toContain('<h1>FAQ</h1>');
+		expect(page).toContain('<em>anything</em>');
+	});
+
+	describe('another citizen', () => {
+		let path: string;
+		let bobKey: string;
+		let before: string;
+		const bob = (...args: string[]) => run(['post', '--key', bobKey, '--world', path, ...args]);
+		beforeAll(async () => {
+			({ path, bobKey } = await worldWithBob('bob.webocracy'));
+			before = await sha(path);
+		}, 60_000);
+
+		it('may not edit someone else’s post (exit 4, the file unchanged)', async () => {
+			const edit = await bob('--edit', await helloId(), '--title', 'Mine now');
+			expect(edit.code).toBe(4);
+			expect(edit.stderr).toContain('is not yours');
+			expect(await sha(path)).toBe(before);
+		});
+
+		it('may not retract someone else’s post (exit 4, the file unchanged)', async () => {
+			const retract = await bob('--retract', await helloId());
+			expect(retract.code).toBe(4);
+			expect(retract.stderr).toContain('only its author may retract');
+			expect(await sha(path)).toBe(before);
+		});
+
+		it('may revise a page someone else wrote', async () => {
+			expect(
+				(await post(path, '--page', 'rules', '--title', 'Rules', '--file', 'hello.md')).code
+			).toBe(0);
+			const revised = await bob('--page', 'rules', '--title', 'Rules', '--file', 'hello.md');
+			expect(revised.code, revised.stderr).toBe(0);
+			expect(revised.stdout).toContain('(replacing 1)');
+		});
+	});
+
+	describe('bad input leaves the file unchanged', () => {
+		let path: string;
+		let before: string;
+		beforeAll(async () => {
+			path = await copyOfWorld('post-modes-bad.webocracy');
+			before = await sha(path);
+		});
+		const hello = 'HELLO';
+		it.each([
+			[['--edit', 'xyz', '--title', 'T'], 2, '64 hexadecimal digits'],
+			[['--edit', 'a'.repeat(64), '--title', 'T'], 4, 'has no post'],
+			[['--edit', hello], 2, '--edit needs a new --title, --file or --tags'],
+			[['--edit', hello, '--title', ''], 4, 'title'],
+			[['--edit', hello, '--tags', 'Not A Tag!'], 4, 'tags'],
+			[['--edit', hello, '--retract', hello], 2, 'do not go together'],
+			[['--retract', hello, '--title', 'T'], 2, '--retract takes no --title'],
+			[['--retract', 'f'.repeat(64)], 4, 'has no post'],
+			[['--page', 'About Us', '--title', 'A', '--file', 'hello.md'], 2, "page's address"],
+			[['--page', 'about', '--title', 'A', '--file', 'hello.md', '--tags', 'x'], 2, 'no tags'],
+			[['--page', 'about', '--title', 'A'], 2, 'Missing --file'],
+			[['--page', 'about', '--file', 'hello.md'], 2, 'Missing --title'],
+			[['--page', 'about', '--title', 'A', '--file', 'missing.md'], 3, 'missing.md']
+		] as [string[], number, string][])('post %j: exit %i', async (args, code, message) => {
+			const id = await helloId();
+			const result = await post(path, ...args.map((a) => (a === hello ? id : a)));
+			expect(result.code, result.stderr).toBe(code);
+			expect(result.stderr).toContain(message);
+			expect(await sha(path)).toBe(before);
+		});
+	});
+});
+
+/** The shared world (or `from`) with entries replaced or added, rewritten with valid hashes. */
+async function worldWith(
+	name: string,
+	change: (records: Y.Map<unknown>) => void,
+	from = world
+): Promise<string> {
+	const file = await readStateFile(new Uint8Array(await readFile(from)));
 	if (!file.ok) throw new Error(file.message);
 	const doc = new Y.Doc();
 	Y.applyUpdate(doc, file.value.publicUpdate);
@@ -653,6 +910,64 @@ describe('webocracy render', () => {
 			'https://clitown.example/'
 		]);
 		expect(again.stdout).toContain('(0 written, 0 removed)');
+	});
+
+	it('follows the country’s government: a banned author is gone, a featured post leads, the filter log is public', async () => {
+		const { path, bobKey } = await worldWithBob('render-gov.webocracy');
+		const country = await countryOf(path);
+		const bob = (await recordsIn(path)).find((r) => r.kind === 'citizen' && r.body.name === 'Bob')!;
+		const hello = await helloId();
+		// Ada founded the country: she leads until a first election (R41).
+		const filter = await signedWith(key, (author) =>
+			makeFilter({
+				country,
+				author,
+				at: Date.now(),
+				target: bob.author,
+				action: 'ban',
+				reason: 'Advertising.'
+			})
+		);
+		const feature = await signedWith(key, (author) =>
+			makeFeature({ country, author, at: Date.now(), post: hello, action: 'feature' })
+		);
+		const spam = await signedWith(bobKey, (author) =>
+			makePost({
+				country,
+				author,
+				at: Date.now(),
+				title: 'Cheap watches',
+				body: 'Buy!',
+				tags: ['deals']
+			})
+		);
+		const governed = await worldWith(
+			'render-gov-filtered.webocracy',
+			(records) => {
+				records.set(spam.id, spam.entry);
+				records.set(filter.id, filter.entry);
+				records.set(feature.id, feature.entry);
+			},
+			path
+		);
+		const out = join(dir, 'site-gov');
+		const result = await run(['render', governed, '--out', out]);
+		expect(result.code, result.stderr).toBe(0);
+		// Every record is valid (Bob's post too): the filter, not a rule, keeps it off the site.
+		expect(result.stdout).toContain('7 valid records, 0 invalid left out');
+		expect(await readdir(join(out, 'posts'))).toEqual([`${hello}.html`]);
+		expect(existsSync(join(out, paths.blog(bob.author)))).toBe(false);
+		expect(existsSync(join(out, paths.tag('deals')))).toBe(false);
+		expect(await readFile(join(out, paths.feed), 'utf8')).not.toContain('Cheap watches');
+		const front = await readFile(join(out, paths.front), 'utf8');
+		expect(front.indexOf('Featured')).toBeGreaterThan(-1);
+		expect(front.slice(front.indexOf('Featured'), front.indexOf('Latest posts'))).toContain(
+			'Hello'
+		);
+		const government = await readFile(join(out, paths.government), 'utf8');
+		expect(government).toContain('Advertising.');
+		expect(government).toContain(`records/${filter.id}.txt`);
+		expect(existsSync(join(out, paths.recordText(filter.id)))).toBe(true);
 	});
 
 	it('leaves invalid records out and says how many', async () => {

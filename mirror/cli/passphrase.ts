@@ -50,20 +50,28 @@ function promptHidden(question: string, source: PassphraseSource): Promise<strin
 	});
 }
 
-/** The passphrase of an existing key. */
-export async function askPassphrase(
-	what: string,
-	source: PassphraseSource = defaultSource()
-): Promise<string> {
+/**
+ * The passphrase from the environment; or null when it is to be typed (a terminal); or a
+ * usage error when there is neither.
+ */
+function fromEnvironment(source: PassphraseSource, purpose: string): string | null {
 	const fromEnv = source.env[PASSPHRASE_ENV];
 	if (fromEnv !== undefined && fromEnv !== '') return fromEnv;
 	if (!source.input.isTTY) {
 		throw new CliError(
 			EXIT.usage,
-			`No passphrase: set ${PASSPHRASE_ENV} or run in a terminal to be asked for it.`
+			`No passphrase: set ${PASSPHRASE_ENV} or run in a terminal to be asked for ${purpose}.`
 		);
 	}
-	return promptHidden(`Passphrase for ${what}: `, source);
+	return null;
+}
+
+/** The passphrase of an existing key. */
+export async function askPassphrase(
+	what: string,
+	source: PassphraseSource = defaultSource()
+): Promise<string> {
+	return fromEnvironment(source, 'it') ?? promptHidden(`Passphrase for ${what}: `, source);
 }
 
 /** A new passphrase: from the environment, or typed twice. */
@@ -71,14 +79,8 @@ export async function askNewPassphrase(
 	what: string,
 	source: PassphraseSource = defaultSource()
 ): Promise<string> {
-	const fromEnv = source.env[PASSPHRASE_ENV];
-	if (fromEnv !== undefined && fromEnv !== '') return fromEnv;
-	if (!source.input.isTTY) {
-		throw new CliError(
-			EXIT.usage,
-			`No passphrase: set ${PASSPHRASE_ENV} or run in a terminal to be asked for one.`
-		);
-	}
+	const fromEnv = fromEnvironment(source, 'one');
+	if (fromEnv !== null) return fromEnv;
 	const first = await promptHidden(`New passphrase for ${what}: `, source);
 	const second = await promptHidden('The same passphrase again: ', source);
 	if (first !== second)

@@ -1,19 +1,12 @@
 import { randomBytes } from 'node:crypto';
 import * as Y from 'yjs';
-import { signRecord } from '../../../src/lib/identity';
-import {
-	ADMISSION,
-	makeCitizen,
-	makeGenesis,
-	type Admission,
-	type AnyRecord
-} from '../../../src/lib/model';
+import { ADMISSION, makeCitizen, makeGenesis, type Admission } from '../../../src/lib/model';
 import { RECORDS_MAP } from '../../../src/lib/sync';
 import { refuseOverwrite } from '../../files';
-import { openKeyFile } from '../../keys';
 import { writeWorld } from '../../world';
 import { required, signalingUrls, text, type Command } from '../args';
 import { CliError, EXIT } from '../exit';
+import { signOrFail, withKey } from '../signing';
 
 /** The app's defaults (src/lib/ui/country-form.svelte). */
 const DEFAULT_SEATS = 3;
@@ -24,20 +17,6 @@ const integer = (value: string | undefined, name: string, fallback: number): num
 	if (!/^\d+$/.test(value)) throw new CliError(EXIT.usage, `--${name} must be a whole number.`);
 	return Number(value);
 };
-
-export async function signOrFail(
-	unlocked: Awaited<ReturnType<typeof openKeyFile>>,
-	record: AnyRecord
-) {
-	const signed = await signRecord(unlocked, record);
-	if (!signed.ok) {
-		throw new CliError(
-			EXIT.invalid,
-			`The record is not valid: ${signed.message} (${signed.code}).`
-		);
-	}
-	return signed.value;
-}
 
 export const found: Command = {
 	name: 'found',
@@ -78,31 +57,32 @@ app can import it and invite people.
 		const seats = integer(text(values, 'seats'), 'seats', DEFAULT_SEATS);
 		const termDays = integer(text(values, 'term-days'), 'term-days', DEFAULT_TERM_DAYS);
 		await refuseOverwrite(out, values.force === true);
-		const unlocked = await openKeyFile(keyPath);
-		const { fingerprint, publicKey } = unlocked.key;
-		const at = Date.now();
-		const genesis = await signOrFail(
-			unlocked,
-			makeGenesis({
-				author: fingerprint,
-				at,
-				name,
-				constitution: { admission, seats, termDays },
-				founderKey: publicKey
-			})
-		);
-		const citizen = await signOrFail(
-			unlocked,
-			makeCitizen({
-				country: genesis.id,
-				author: fingerprint,
-				at,
-				name: unlocked.key.name,
-				publicKey,
-				admission: { type: 'founder' }
-			})
-		);
-		unlocked.lock();
+		const [genesis, citizen] = await withKey(keyPath, async (unlocked) => {
+			const { fingerprint, publicKey } = unlocked.key;
+			const at = Date.now();
+			const genesis = await signOrFail(
+				unlocked,
+				makeGenesis({
+					author: fingerprint,
+					at,
+					name,
+					constitution: { admission, seats, termDays },
+					founderKey: publicKey
+				})
+			);
+			const citizen = await signOrFail(
+				unlocked,
+				makeCitizen({
+					country: genesis.id,
+					author: fingerprint,
+					at,
+					name: unlocked.key.name,
+					publicKey,
+					admission: { type: 'founder' }
+				})
+			);
+			return [genesis, citizen];
+		});
 		const publicDoc = new Y.Doc();
 		publicDoc.transact(() => {
 			const records = publicDoc.getMap(RECORDS_MAP);

@@ -6,7 +6,8 @@
 import { postsOf, pagesOf, tagIndex, type BlogPost, type WikiPage } from '../model/content';
 import type { Citizen } from '../model/country';
 import type { Verified } from '../model/verified';
-import type { SiteInput } from './types';
+import { governmentRecords, siteGovernment } from './government';
+import type { SiteGovernment, SiteInput } from './types';
 
 export type SiteContent = {
 	countryId: string;
@@ -29,11 +30,23 @@ export type SiteContent = {
 	published: Verified[];
 	/** Featured posts that are shown, in the given order, each once. */
 	featured: BlogPost[];
+	/** The government page's content: given, or derived from the country's governance. */
+	government: SiteGovernment | undefined;
 };
 
+/** Hidden authors: the caller's, and always those the leaders banned (R43). */
+function hiddenAuthorsOf(input: SiteInput): ReadonlySet<string> {
+	const banned = input.country.government.banned;
+	if (!input.hiddenAuthors?.size) return banned;
+	if (!banned.size) return input.hiddenAuthors;
+	return new Set([...input.hiddenAuthors, ...banned]);
+}
+
 /** The records of `country.valid` that the site may use: no hidden author, no hidden record. */
-function visibleRecords(input: SiteInput): Map<string, Verified> {
-	const hiddenAuthors = input.hiddenAuthors ?? new Set<string>();
+function visibleRecords(
+	input: SiteInput,
+	hiddenAuthors: ReadonlySet<string>
+): Map<string, Verified> {
 	const hiddenRecords = input.hiddenRecords ?? new Set<string>();
 	const out = new Map<string, Verified>();
 	for (const [id, r] of input.country.valid) {
@@ -50,8 +63,9 @@ function visibleRecords(input: SiteInput): Map<string, Verified> {
 export function siteContent(input: SiteInput): SiteContent {
 	const { country } = input;
 	const hiddenRecords = input.hiddenRecords ?? new Set<string>();
-	const valid = visibleRecords(input);
-	const citizens = country.citizens.filter((c) => !input.hiddenAuthors?.has(c.fingerprint));
+	const hiddenAuthors = hiddenAuthorsOf(input);
+	const valid = visibleRecords(input, hiddenAuthors);
+	const citizens = country.citizens.filter((c) => !hiddenAuthors.has(c.fingerprint));
 	const citizenByKey = new Map(citizens.map((c) => [c.fingerprint, c]));
 	const posts = postsOf(valid).filter(
 		(post) => citizenByKey.has(post.author) && !post.revisions.some((r) => hiddenRecords.has(r.id))
@@ -72,6 +86,9 @@ export function siteContent(input: SiteInput): SiteContent {
 	}
 	for (const post of posts) for (const r of post.revisions) publishedIds.add(r.id);
 	for (const page of pages.values()) for (const r of page.history) publishedIds.add(r.id);
+	const government = input.government ?? (country.genesis ? siteGovernment(country) : undefined);
+	// The government page links to the certified results and filters it lists.
+	if (!input.government) for (const id of governmentRecords(country)) publishedIds.add(id);
 	// In the order found (genesis, citizens, posts, pages): deterministic, and no sort of
 	// 10,000 ids on every plan.
 	const published = [...publishedIds]
@@ -79,7 +96,8 @@ export function siteContent(input: SiteInput): SiteContent {
 		.filter((r): r is Verified => r !== undefined);
 
 	const featured: BlogPost[] = [];
-	for (const id of input.featured ?? []) {
+	const featuredIds = input.featured ?? country.government.featured.map((f) => f.post);
+	for (const id of featuredIds) {
 		const post = postByRevision.get(id);
 		if (post && !featured.includes(post)) featured.push(post);
 	}
@@ -96,6 +114,7 @@ export function siteContent(input: SiteInput): SiteContent {
 		pages,
 		tags: tagIndex(posts),
 		published,
-		featured
+		featured,
+		government
 	};
 }

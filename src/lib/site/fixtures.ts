@@ -5,17 +5,32 @@
  */
 import { deriveCountry } from '../model/country';
 import { openCountry, pageRecord, retractionRecord } from '../model/fixtures/content';
+import {
+	ballotRecord,
+	candidacyRecord,
+	electionRecord,
+	featureRecord,
+	filterRecord,
+	resultBody,
+	resultRecord
+} from '../model/fixtures/governance';
 import { postRecord } from '../model/fixtures/posts';
 import { citizenRecord, genesisRecord, person, verified } from '../model/fixtures/records';
+import { tallyBallots } from '../model/governance';
+import type { Verified } from '../model/verified';
 import type { SiteInput } from './types';
 
 const DAY = 86_400_000;
 /** 2026-11-01T09:00:00Z: fixture times are fixed so golden files never change by themselves. */
 const T0 = Date.UTC(2026, 10, 1, 9, 0, 0);
 
+/** A fixture time: `days` and `hours` after T0. */
+const at = (days: number, hours = 0) => T0 + days * DAY + hours * 3_600_000;
+
 export const ada = person('Ada');
 export const bo = person('Bo');
 export const cy = person('Cy');
+export const di = person('Di');
 
 export type SiteCase = { name: string; input: SiteInput };
 
@@ -32,7 +47,6 @@ function emptyCase(): SiteCase {
 function blogCase(): SiteCase {
 	const country = openCountry(ada, [bo, cy]);
 	const id = country.id;
-	const at = (days: number, hours = 0) => T0 + days * DAY + hours * 3_600_000;
 	const welcome = verified(
 		postRecord(id, {
 			by: ada,
@@ -170,7 +184,142 @@ function filteredCase(): SiteCase {
 	};
 }
 
-export const siteCases = (): SiteCase[] => [emptyCase(), blogCase(), filteredCase()];
+/** An open country founded at T0 (2 seats, 30-day terms) with Ada, Bo, Cy and Di. */
+function foundedAtT0(termDays = 30) {
+	const genesis = verified(
+		genesisRecord({ founder: ada, at: T0, admission: 'open', seats: 2, termDays })
+	);
+	const id = genesis.id;
+	const citizens = [ada, bo, cy, di].map((who, i) =>
+		verified(
+			citizenRecord(id, {
+				who,
+				at: T0 + 1 + i,
+				admission: i === 0 ? { type: 'founder' } : { type: 'open' }
+			})
+		)
+	);
+	return {
+		id,
+		derive: (records: Verified[]) => deriveCountry(id, [genesis, ...citizens, ...records])
+	};
+}
+
+/**
+ * The country's own governance, with no site input but the country: an election for term 2
+ * certified by the founder, a ban and its lift by the founder, Cy banned by the elected
+ * leaders, Bo's post featured by them and Cy's by the founder (hidden with Cy).
+ */
+function governmentCase(): SiteCase {
+	const { id, derive } = foundedAtT0();
+	const harbour = verified(
+		postRecord(id, {
+			by: bo,
+			at: at(1),
+			title: 'Harbour plans',
+			body: 'A new pier by spring.',
+			tags: ['harbour']
+		})
+	);
+	const spam = verified(
+		postRecord(id, {
+			by: cy,
+			at: at(2),
+			title: 'Cheap watches',
+			body: 'Buy now!',
+			tags: ['harbour', 'deals']
+		})
+	);
+	const notice = verified(
+		postRecord(id, { by: ada, at: at(3), title: 'Election notice', body: 'Vote by day ten.' })
+	);
+	const election = verified(
+		electionRecord(id, { by: ada, at: at(1), term: 2, seats: 2, opensAt: at(2), closesAt: at(10) })
+	);
+	const candidacies = [ada, bo, cy].map((by, i) =>
+		verified(
+			candidacyRecord(id, { by, at: at(1, i + 1), election, statement: `I am ${by.label}.` })
+		)
+	);
+	const ballots = [
+		verified(ballotRecord(id, { by: ada, at: at(3), election, approve: [ada, bo] })),
+		verified(ballotRecord(id, { by: bo, at: at(4), election, approve: [bo] })),
+		verified(ballotRecord(id, { by: cy, at: at(5), election, approve: [cy] })),
+		verified(ballotRecord(id, { by: di, at: at(6), election, approve: [ada, bo] }))
+	];
+	const count = tallyBallots(election.id, 2, ballots);
+	const result = verified(
+		resultRecord(id, {
+			by: ada,
+			at: at(10, 1),
+			body: resultBody({
+				election,
+				ballots,
+				winners: count.winners,
+				tally: [...count.approvals]
+			})
+		})
+	);
+	const governance = [
+		filterRecord(id, { by: ada, at: at(5), target: di, reason: 'Testing the filter.' }),
+		filterRecord(id, {
+			by: ada,
+			at: at(5, 1),
+			target: di,
+			action: 'lift',
+			reason: 'It was a test.'
+		}),
+		featureRecord(id, { by: ada, at: at(6), post: spam }),
+		filterRecord(id, { by: bo, at: at(31), target: cy, reason: 'Advertising, again and again.' }),
+		featureRecord(id, { by: bo, at: at(32), post: harbour })
+	].map((r) => verified(r));
+	return {
+		name: 'government',
+		input: {
+			country: derive([
+				harbour,
+				spam,
+				notice,
+				election,
+				...candidacies,
+				...ballots,
+				result,
+				...governance
+			]),
+			baseUrl: 'https://fwr.example/'
+		}
+	};
+}
+
+/** Ada's `count` posts, a day apart, all tagged #daily. */
+export function dailyPosts(count: number): SiteInput {
+	const { id, derive } = foundedAtT0();
+	const posts = Array.from({ length: count }, (_, i) =>
+		verified(
+			postRecord(id, {
+				by: ada,
+				at: T0 + (i + 1) * DAY,
+				title: `Day ${i + 1}`,
+				body: `Notes of day ${i + 1}.`,
+				tags: ['daily']
+			})
+		)
+	);
+	return { country: derive(posts), baseUrl: 'https://fwr.example/' };
+}
+
+/** Lists in pages: seven posts, two per page. */
+function pagedCase(): SiteCase {
+	return { name: 'paged', input: { ...dailyPosts(7), pageSize: 2 } };
+}
+
+export const siteCases = (): SiteCase[] => [
+	emptyCase(),
+	blogCase(),
+	filteredCase(),
+	governmentCase(),
+	pagedCase()
+];
 
 /** Make `text` fit a record's line of text (no controls, trimmed, 1–max characters). */
 const asLine = (text: string, max: number): string =>
@@ -181,7 +330,7 @@ const asLine = (text: string, max: number): string =>
 
 /**
  * A country whose every user-written field carries `payload`: country name, citizen name,
- * post title and body, page title and body, leader role, election title.
+ * post title and body, page title and body, leader role, election title, filter reason.
  */
 export function payloadCountry(payload: string): SiteInput {
 	const genesis = verified(
@@ -209,7 +358,17 @@ export function payloadCountry(payload: string): SiteInput {
 		featured: [post.id],
 		government: {
 			leaders: [{ fingerprint: ada.fingerprint, role: payload }],
-			elections: [{ id: 'e'.repeat(64), title: payload, closedAt: T0, tally: [], elected: [] }]
+			elections: [{ id: 'e'.repeat(64), title: payload, closedAt: T0, tally: [], elected: [] }],
+			filters: [
+				{
+					id: 'f'.repeat(64),
+					leader: ada.fingerprint,
+					at: T0,
+					target: 'a'.repeat(40),
+					action: 'ban',
+					reason: payload
+				}
+			]
 		}
 	};
 }

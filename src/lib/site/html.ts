@@ -7,7 +7,7 @@
 import type { BlogPost, PageRevision, PostRevision, WikiPage } from '../model/content';
 import type { Citizen } from '../model/country';
 import { escapeHtml, excerpt, renderInline, renderMarkdown } from '../render/markdown';
-import { encodePath, linkFrom, paths } from './paths';
+import { encodePath, linkFrom, paths, type ListPage } from './paths';
 import type { SiteGovernment } from './types';
 
 /**
@@ -39,7 +39,12 @@ type PageSpec = {
 	/** Plain text, escaped here. */
 	description?: string;
 	main: string;
+	/** The neighbours of a page of a paged list, for `<link rel="prev|next">`. */
+	pager?: Pager;
 };
+
+/** Where the newer (`prev`) and older (`next`) pages of a list are, when there are. */
+type Pager = { prev: string | null; next: string | null };
 
 const e = renderInline;
 
@@ -88,6 +93,10 @@ export function layout(chrome: Chrome, spec: PageSpec): string {
 	const description = spec.description
 		? `\n<meta name="description" content="${escapeHtml(spec.description)}">`
 		: '';
+	const neighbours = [
+		spec.pager?.prev ? `\n<link rel="prev" href="${link(spec.pager.prev)}">` : '',
+		spec.pager?.next ? `\n<link rel="next" href="${link(spec.pager.next)}">` : ''
+	].join('');
 	return `<!doctype html>
 <html lang="en">
 <head>
@@ -97,7 +106,7 @@ export function layout(chrome: Chrome, spec: PageSpec): string {
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>${title}</title>${description}
 <link rel="stylesheet" href="${link(paths.style)}">
-<link rel="alternate" type="application/atom+xml" title="${e(chrome.name)}: latest posts" href="${link(paths.feed)}">
+<link rel="alternate" type="application/atom+xml" title="${e(chrome.name)}: latest posts" href="${link(paths.feed)}">${neighbours}
 </head>
 <body>
 <header class="site">
@@ -255,27 +264,54 @@ ${provenance(from, author, current, 'the post as signed')}${history}`;
 	});
 }
 
+/** The neighbours of page `page` of a list whose page `n` is at `pathOf(n)`. */
+function pagerOf(page: ListPage<unknown>, pathOf: (n: number) => string): Pager {
+	return {
+		prev: page.number > 1 ? pathOf(page.number - 1) : null,
+		next: page.number < page.count ? pathOf(page.number + 1) : null
+	};
+}
+
+/** Links to the newer and older pages of a list, and where this one is. */
+function pagerNav(from: string, page: ListPage<unknown>, pager: Pager): string {
+	if (page.count < 2) return '';
+	const newer = pager.prev
+		? `<a rel="prev" href="${linkFrom(from, pager.prev)}">Newer posts</a>`
+		: '<span class="meta">Newer posts</span>';
+	const older = pager.next
+		? `<a rel="next" href="${linkFrom(from, pager.next)}">Older posts</a>`
+		: '<span class="meta">Older posts</span>';
+	return `\n<nav class="pager" aria-label="Pages of this list">\n${newer}\n<span>Page ${page.number} of ${page.count}</span>\n${older}\n</nav>`;
+}
+
+/** " · page 2 of 3" after a title, on the pages after the first. */
+const pageSuffix = (page: ListPage<unknown>): string =>
+	page.number > 1 ? ` · page ${page.number} of ${page.count}` : '';
+
 export function blogPage(
 	chrome: Chrome,
 	citizen: Citizen,
-	posts: readonly BlogPost[],
+	page: ListPage<BlogPost>,
 	citizenByKey: ReadonlyMap<string, Citizen>
 ): string {
-	const from = paths.blog(citizen.fingerprint);
+	const pathOf = (n: number) => paths.blog(citizen.fingerprint, n);
+	const from = pathOf(page.number);
+	const pager = pagerOf(page, pathOf);
 	const role = citizen.isFounder ? 'Founder, citizen' : 'Citizen';
 	const main = `<h1>${e(citizen.name)}</h1>
 <dl>
 <dt>${role} since</dt><dd>${timeTag(citizen.admittedAt)} · <a href="${linkFrom(from, paths.recordText(citizen.admittedBy))}">admission record</a> · <a href="${linkFrom(from, paths.recordSignature(citizen.admittedBy))}">signature</a></dd>
 <dt>Key fingerprint</dt><dd><span class="fingerprint">${groupedFingerprint(citizen.fingerprint)}</span> · <a href="${linkFrom(from, paths.key(citizen.fingerprint))}">public key</a></dd>
 </dl>
-<h2>Posts</h2>
-${postList(from, posts, { citizenByKey }, { excerpt: false, author: false })}`;
+<h2>Posts${pageSuffix(page)}</h2>
+${postList(from, page.items, { citizenByKey }, { excerpt: false, author: false })}${pagerNav(from, page, pager)}`;
 	return layout(chrome, {
 		path: from,
-		title: citizen.name,
+		title: citizen.name + pageSuffix(page),
 		section: 'citizens',
 		description: `The blog of ${citizen.name}, citizen of ${chrome.name}.`,
-		main
+		main,
+		pager
 	});
 }
 
@@ -358,15 +394,18 @@ export function pagesIndex(chrome: Chrome, pages: readonly WikiPage[]): string {
 export function tagPage(
 	chrome: Chrome,
 	tag: string,
-	posts: readonly BlogPost[],
+	page: ListPage<BlogPost>,
 	citizenByKey: ReadonlyMap<string, Citizen>
 ): string {
-	const from = paths.tag(tag);
+	const pathOf = (n: number) => paths.tag(tag, n);
+	const from = pathOf(page.number);
+	const pager = pagerOf(page, pathOf);
 	return layout(chrome, {
 		path: from,
-		title: `#${tag}`,
+		title: `#${tag}${pageSuffix(page)}`,
 		section: 'tags',
-		main: `<h1>#${e(tag)}</h1>\n${postList(from, posts, { citizenByKey }, { excerpt: false, author: true })}`
+		main: `<h1>#${e(tag)}</h1>\n${postList(from, page.items, { citizenByKey }, { excerpt: false, author: true })}${pagerNav(from, page, pager)}`,
+		pager
 	});
 }
 
@@ -400,10 +439,29 @@ export function governmentPage(
 			? `<a href="${linkFrom(from, paths.blog(c.fingerprint))}">${e(c.name)}</a>`
 			: `<span class="fingerprint">${groupedFingerprint(fingerprint)}</span>`;
 	};
+	/** Links to a record's text and signature, when the site publishes it. */
+	const recordLinks = (id: string | undefined, what: string) =>
+		id && published.has(id)
+			? ` · <a href="${linkFrom(from, paths.recordText(id))}">${what}</a> · <a href="${linkFrom(from, paths.recordSignature(id))}">signature</a>`
+			: '';
+	const count = (n: number) => (Number.isSafeInteger(n) ? n : 0);
 	const term = (since?: number, until?: number) =>
 		since === undefined
 			? ''
 			: ` · ${timeTag(since)}${until === undefined ? '' : ` – ${timeTag(until)}`}`;
+	const { constitution } = government;
+	const constitutionPart = constitution
+		? `<h2>Constitution</h2>
+<dl>
+<dt>Admission</dt><dd>${constitution.admission === 'open' ? 'open: anyone may become a citizen' : 'by invitation from a citizen'}</dd>
+<dt>Seats</dt><dd>${count(constitution.seats)} leaders, elected by approval vote</dd>
+<dt>Term</dt><dd>${count(constitution.termDays)} days</dd>
+</dl>
+`
+		: '';
+	const termPart = government.term
+		? `<p class="meta">Term ${count(government.term.number)}: ${timeTag(government.term.startsAt)} – ${timeTag(government.term.endsAt)}</p>\n`
+		: '';
 	const leaders = government.leaders.length
 		? `<ul class="list">\n${government.leaders
 				.map(
@@ -418,18 +476,16 @@ export function governmentPage(
 					const rows = election.tally
 						.map(
 							(t) =>
-								`<tr><td>${person(t.fingerprint)}${election.elected.includes(t.fingerprint) ? ' <strong>elected</strong>' : ''}</td><td>${Number.isSafeInteger(t.votes) ? t.votes : 0}</td></tr>`
+								`<tr><td>${person(t.fingerprint)}${election.elected.includes(t.fingerprint) ? ' <strong>elected</strong>' : ''}</td><td>${count(t.votes)}</td></tr>`
 						)
 						.join('\n');
-					const record =
-						election.resultRecord && published.has(election.resultRecord)
-							? ` · <a href="${linkFrom(from, paths.recordText(election.resultRecord))}">certified result</a> · <a href="${linkFrom(from, paths.recordSignature(election.resultRecord))}">signature</a>`
-							: '';
+					const ballots =
+						election.ballots === undefined ? '' : ` · ${count(election.ballots)} ballots counted`;
 					return `<section>
 <h3>${e(election.title)}</h3>
-<p class="meta">closed ${timeTag(election.closedAt)}${record}</p>
+<p class="meta">closed ${timeTag(election.closedAt)}${ballots}${recordLinks(election.resultRecord, 'certified result')}</p>
 <table>
-<thead><tr><th>Candidate</th><th>Votes</th></tr></thead>
+<thead><tr><th>Candidate</th><th>Approvals</th></tr></thead>
 <tbody>
 ${rows}
 </tbody>
@@ -438,11 +494,25 @@ ${rows}
 				})
 				.join('\n')
 		: '<p class="hint">No elections yet.</p>';
+	const filters = government.filters
+		? `\n<h2>Filter log</h2>
+<p class="hint">Leaders may hide an author from the public site, and must say why. Every decision stays here; the author’s records are hidden, never altered.</p>
+${
+	government.filters.length
+		? `<ul class="list">\n${government.filters
+				.map(
+					(f) =>
+						`<li>${f.action === 'ban' ? 'Hid' : 'Let back'} ${person(f.target)} · by ${person(f.leader)} · ${timeTag(f.at, true)}${recordLinks(f.id, 'record')}\n<p>${e(f.reason)}</p></li>`
+				)
+				.join('\n')}\n</ul>`
+		: '<p class="hint">No one has been hidden.</p>'
+}`
+		: '';
 	return layout(chrome, {
 		path: from,
 		title: 'Government',
 		section: 'government',
-		main: `<h1>Government</h1>\n<h2>Leaders</h2>\n${leaders}\n<h2>Past elections</h2>\n${elections}`
+		main: `<h1>Government</h1>\n${constitutionPart}<h2>Leaders</h2>\n${termPart}${leaders}\n<h2>Past elections</h2>\n${elections}${filters}`
 	});
 }
 

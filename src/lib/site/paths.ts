@@ -18,10 +18,12 @@ export const paths = {
 	tags: 'tags.html',
 	government: 'government.html',
 	post: (id: string) => `posts/${id}.html`,
-	blog: (fingerprint: string) => `blogs/${fingerprint}.html`,
+	/** Page `n` of a blog: the first is the blog itself, later ones under its own folder. */
+	blog: (fingerprint: string, n = 1) =>
+		n > 1 ? `blogs/${fingerprint}/page/${n}.html` : `blogs/${fingerprint}.html`,
 	page: (slug: string) => `pages/${slug}.html`,
 	/** Tags are lowercase letters, digits and `-` (never `/` or `.`): safe as file names. */
-	tag: (tag: string) => `tags/${tag}.html`,
+	tag: (tag: string, n = 1) => (n > 1 ? `tags/${tag}/page/${n}.html` : `tags/${tag}.html`),
 	recordText: (id: string) => `records/${id}.txt`,
 	recordSignature: (id: string) => `records/${id}.sig`,
 	key: (fingerprint: string) => `keys/${fingerprint}.asc`
@@ -65,4 +67,24 @@ export function normalizeBaseUrl(
 	}
 	const pathname = url.pathname.endsWith('/') ? url.pathname : `${url.pathname}/`;
 	return { ok: true, value: `${url.origin}${pathname}` };
+}
+
+/** Posts per page of a blog or a tag. */
+export const LIST_PAGE_SIZE = 20;
+
+/** One page of a list split in pages: page `number` of `count`, numbered from 1. */
+export type ListPage<T> = { number: number; count: number; items: T[] };
+
+/**
+ * A list cut in pages of `size`, newest first as given: page 1 holds the first `size`. An
+ * empty list is one empty page, so a blog without posts still has its page.
+ */
+export function listPages<T>(items: readonly T[], size: number): ListPage<T>[] {
+	const per = Math.max(1, Math.floor(size));
+	const count = Math.max(1, Math.ceil(items.length / per));
+	return Array.from({ length: count }, (_, i) => ({
+		number: i + 1,
+		count,
+		items: items.slice(i * per, (i + 1) * per)
+	}));
 }

@@ -24,7 +24,7 @@ import {
 	type Chrome
 } from './html';
 import { dependencyKey } from './key';
-import { normalizeBaseUrl, paths } from './paths';
+import { LIST_PAGE_SIZE, listPages, normalizeBaseUrl, paths } from './paths';
 import { STYLESHEET } from './style';
 import type { PlannedFile, SiteFile, SiteInput, SitePlan, SitePlanResult } from './types';
 
@@ -32,7 +32,7 @@ import type { PlannedFile, SiteFile, SiteInput, SitePlan, SitePlanResult } from 
  * Bump when templates or the stylesheet change, so that every file's key changes and a
  * writer re-renders the whole site once.
  */
-export const SITE_FORMAT = 1;
+export const SITE_FORMAT = 2;
 
 /**
  * A record id in a key: its first 16 hex digits. Ids are SHA-256 hashes, so 64 bits tell
@@ -79,7 +79,7 @@ export function planSite(input: SiteInput): SitePlanResult {
 	const chrome: Chrome = {
 		name: content.name,
 		countryId: content.countryId,
-		hasGovernment: input.government !== undefined,
+		hasGovernment: content.government !== undefined,
 		rootPath: baseUrl ? new URL(baseUrl).pathname : '/'
 	};
 	const chromeKey = dependencyKey([
@@ -132,19 +132,23 @@ export function planSite(input: SiteInput): SitePlanResult {
 		content.citizens.flatMap((c) => [c.fingerprint, c.name, c.isFounder]),
 		() => citizensPage(chrome, content.citizens)
 	);
+	const pageSize = input.pageSize ?? LIST_PAGE_SIZE;
 	for (const citizen of content.citizens) {
 		const posts = content.postsByAuthor.get(citizen.fingerprint) ?? [];
-		html(
-			paths.blog(citizen.fingerprint),
-			posts[0]?.publishedAt ?? null,
-			[
-				citizen.name,
-				citizen.admittedBy,
-				citizen.isFounder,
-				...posts.flatMap((p) => [p.id, p.current.id])
-			],
-			() => blogPage(chrome, citizen, posts, citizenByKey)
-		);
+		for (const page of listPages(posts, pageSize)) {
+			html(
+				paths.blog(citizen.fingerprint, page.number),
+				page.items[0]?.publishedAt ?? null,
+				[
+					citizen.name,
+					citizen.admittedBy,
+					citizen.isFounder,
+					page.count,
+					...page.items.flatMap((p) => [p.id, p.current.id])
+				],
+				() => blogPage(chrome, citizen, page, citizenByKey)
+			);
+		}
 	}
 
 	for (const post of content.posts) {
@@ -192,14 +196,19 @@ export function planSite(input: SiteInput): SitePlanResult {
 			)
 	);
 	for (const [tag, posts] of tags) {
-		html(paths.tag(tag), posts[0]?.publishedAt ?? null, postListParts(posts, content), () =>
-			tagPage(chrome, tag, posts, citizenByKey)
-		);
+		for (const page of listPages(posts, pageSize)) {
+			html(
+				paths.tag(tag, page.number),
+				page.items[0]?.publishedAt ?? null,
+				[page.count, ...postListParts(page.items, content)],
+				() => tagPage(chrome, tag, page, citizenByKey)
+			);
+		}
 	}
 
 	const publishedIds = new Set(content.published.map((r) => r.id));
-	if (input.government) {
-		const government = input.government;
+	if (content.government) {
+		const government = content.government;
 		html(
 			paths.government,
 			null,

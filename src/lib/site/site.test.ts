@@ -15,7 +15,7 @@ import { deriveCountry } from '../model/country';
 import { checkHtml } from '../render/check-html';
 import { xssPayloads } from '../render/test-fixtures';
 import { brokenLinks, checkPage, decodeEntities } from './check-site';
-import { ada, bo, payloadCountry, siteCases } from './fixtures';
+import { ada, bo, cy, dailyPosts, di, payloadCountry, siteCases } from './fixtures';
 import { CONTENT_SECURITY_POLICY } from './html';
 import { planSite, renderSite } from './plan';
 import type { SiteFile, SiteInput } from './types';
@@ -194,6 +194,129 @@ describe('what the site shows', () => {
 		expect(all).not.toContain('Library hours'); // the hidden post, every revision
 		expect(all).not.toContain('Read.'); // Cy's page revision: rules has one head again
 		expect(filtered.some((f) => f.path.includes(bo.fingerprint))).toBe(true);
+	});
+});
+
+describe('the country’s own governance (no site input but the country)', () => {
+	const input = siteCases().find((c) => c.name === 'government')!.input;
+	const files = render(input);
+	const all = files.map((f) => Buffer.from(f.content).toString('latin1')).join('\n');
+	const government = text(byPath(files, 'government.html'));
+
+	it('[S2] leaves a banned author out of every page, list, tag, feed, sitemap and key', () => {
+		expect(all).not.toContain('Cheap watches'); // Cy's post, in any file
+		expect(files.some((f) => f.path.includes(cy.fingerprint))).toBe(false);
+		expect(byPath(files, 'tags/deals.html')).toBeUndefined(); // only Cy used it
+		expect(text(byPath(files, 'tags/harbour.html')).match(/<li>/g)).toHaveLength(1);
+		expect(text(byPath(files, 'feed.xml')).match(/<entry>/g)).toHaveLength(2);
+		expect(text(byPath(files, 'sitemap.xml'))).not.toContain(cy.fingerprint);
+		expect(text(byPath(files, 'citizens.html'))).not.toContain('>Cy<');
+		// A ban that was lifted hides nothing.
+		expect(byPath(files, `blogs/${di.fingerprint}.html`)).toBeDefined();
+	});
+
+	it('adds a caller’s hidden authors to the banned ones', () => {
+		const more = render({ ...input, hiddenAuthors: new Set([di.fingerprint]) });
+		expect(more.some((f) => f.path.includes(cy.fingerprint))).toBe(false);
+		expect(more.some((f) => f.path.includes(di.fingerprint))).toBe(false);
+	});
+
+	it('features what the leaders feature now, skipping a banned author’s post', () => {
+		const front = text(byPath(files, 'index.html'));
+		const featured = front.slice(front.indexOf('Featured'), front.indexOf('Latest posts'));
+		expect(featured).toContain('Harbour plans');
+		expect(featured.match(/<li>/g)).toHaveLength(1);
+	});
+
+	it('shows the constitution, the term and leaders, certified elections and the filter log', () => {
+		expect(government).toContain('<dt>Seats</dt><dd>2 leaders');
+		expect(government).toContain('<dt>Term</dt><dd>30 days</dd>');
+		expect(government).toMatch(/Term 2: <time datetime="2026-12-01T09:00:00.000Z">/);
+		const leaders = government.slice(
+			government.indexOf('<h2>Leaders'),
+			government.indexOf('<h2>Past')
+		);
+		expect(leaders).toContain('>Bo</a>');
+		expect(leaders).toContain('>Ada</a>');
+		expect(government).toContain('<h3>Election for term 2</h3>');
+		expect(government).toContain('4 ballots counted');
+		expect(government).toMatch(/<td>[^\n]*>Bo<\/a> <strong>elected<\/strong><\/td><td>3<\/td>/);
+		expect(government).toContain('Advertising, again and again.');
+		expect(government).toContain('It was a test.');
+		// The log links to each signed filter, and the election to its certified result.
+		const linked = [...government.matchAll(/href="(records\/[0-9a-f]{64}\.txt)"/g)].map(
+			(m) => m[1]
+		);
+		expect(linked).toHaveLength(4);
+		for (const path of linked) expect(byPath(files, path!)).toBeDefined();
+	});
+
+	it('links the government page from every page', () => {
+		for (const f of files.filter((f) => f.path.endsWith('.html') && f.path !== '404.html')) {
+			expect(text(f), f.path).toMatch(/href="(\.\.\/)*government\.html"/);
+		}
+	});
+});
+
+describe('lists in pages', () => {
+	it('cuts a blog and a tag into pages of 20 by default, linked by rel prev and next', () => {
+		const files = render(dailyPosts(41));
+		const blog = (n: number) =>
+			byPath(
+				files,
+				n === 1 ? `blogs/${ada.fingerprint}.html` : `blogs/${ada.fingerprint}/page/${n}.html`
+			);
+		const tag = (n: number) =>
+			byPath(files, n === 1 ? 'tags/daily.html' : `tags/daily/page/${n}.html`);
+		for (const page of [blog, tag]) {
+			expect(page(4)).toBeUndefined();
+			const [first, second, third] = [1, 2, 3].map((n) => text(page(n)));
+			expect(first!.match(/<li>\n/g)).toHaveLength(20);
+			expect(second!.match(/<li>\n/g)).toHaveLength(20);
+			expect(third!.match(/<li>\n/g)).toHaveLength(1);
+			// Newest first: Day 41 opens page 1, Day 21 closes page 1... Day 1 is alone on page 3.
+			expect(first).toContain('>Day 41</a>');
+			expect(third).toContain('>Day 1</a>');
+			expect(first).not.toContain('rel="prev"');
+			expect(first).toMatch(/<link rel="next" href="[^"]*\/page\/2\.html">/);
+			expect(second).toMatch(/<link rel="prev" href="[^"]*(daily|[0-9a-f]{40})\.html">/);
+			expect(second).toMatch(/<link rel="next" href="[^"]*\/page\/3\.html">/);
+			expect(third).not.toContain('rel="next"');
+			expect(second).toContain('Page 2 of 3');
+		}
+		const map = text(byPath(files, 'sitemap.xml'));
+		expect(map).toContain(`<loc>https://fwr.example/blogs/${ada.fingerprint}/page/3.html</loc>`);
+		expect(map).toContain('<loc>https://fwr.example/tags/daily/page/2.html</loc>');
+	});
+
+	it('keeps each post on exactly one page of its blog, for any page size', () => {
+		const input = dailyPosts(7);
+		for (const pageSize of [1, 2, 3, 7, 8]) {
+			const files = render({ ...input, pageSize });
+			const pages = files.filter((f) => f.path.startsWith(`blogs/${ada.fingerprint}`));
+			expect(pages).toHaveLength(Math.ceil(7 / pageSize));
+			const titles = pages.flatMap((p) =>
+				[...text(p).matchAll(/>(Day \d+)<\/a>/g)].map((m) => m[1])
+			);
+			expect(titles.sort()).toEqual(Array.from({ length: 7 }, (_, i) => `Day ${i + 1}`).sort());
+		}
+	});
+
+	it('a new post changes the keys of every page of its blog, and only of that blog', () => {
+		const a = planSite({ ...dailyPosts(5), pageSize: 2 });
+		const b = planSite({ ...dailyPosts(6), pageSize: 2 });
+		if (!a.ok || !b.ok) throw new Error('plan failed');
+		const keys = (plan: typeof a) =>
+			new Map(plan.ok ? plan.value.files.map((f) => [f.path, f.key]) : []);
+		const [before, after] = [keys(a), keys(b)];
+		const blogPaths = [...after.keys()].filter((p) => p.startsWith(`blogs/${ada.fingerprint}`));
+		expect(blogPaths).toHaveLength(3);
+		for (const path of blogPaths) expect(after.get(path)).not.toBe(before.get(path));
+		// The government page shows the term as of the newest record, but not that time.
+		expect(after.get('government.html')).toBe(before.get('government.html'));
+		expect(after.get(`blogs/${bo.fingerprint}.html`)).toBe(
+			before.get(`blogs/${bo.fingerprint}.html`)
+		);
 	});
 });
 

@@ -78,9 +78,10 @@ dt { color: var(--muted); }
 dd { margin: 0; overflow-wrap: anywhere; }
 .note { background: var(--note); padding: 0.6rem 0.9rem; border-radius: 4px; font-family: system-ui, sans-serif; font-size: 0.95rem; }
 .featured { border-left: 3px solid var(--accent); padding-left: 1rem; }
+nav.pager { display: flex; justify-content: space-between; gap: 1rem; margin-top: 1.5rem; font-family: system-ui, sans-serif; }
 footer { margin-top: 3rem; padding-top: 1rem; border-top: 1px solid var(--rule); }
 @media print {
-	header.site nav, footer { display: none; }
+	header.site nav, nav.pager, footer { display: none; }
 	a { color: inherit; }
 }
 `;

@@ -20,17 +20,24 @@ export type SiteInput = {
 	/**
 	 * Post ids shown first on the front page, in this order (featured by the government).
 	 * A post is named by any of its revision ids; ids of posts that are not shown (retracted,
-	 * hidden, unknown) are skipped.
+	 * hidden, unknown) are skipped. Default: the posts the leaders feature now
+	 * (`country.government.featured`, most recently featured first).
 	 */
 	featured?: readonly string[];
-	/** Fingerprints whose records a global filter hides: they appear nowhere on the site. */
+	/**
+	 * Fingerprints whose records a global filter hides: they appear nowhere on the site. The
+	 * authors the country's leaders banned (`country.government.banned`) are always added.
+	 */
 	hiddenAuthors?: ReadonlySet<string>;
 	/**
 	 * Record ids a global filter hides: a post any of whose revisions is named is left out
 	 * whole; a named page revision is left out as if it had never been written.
 	 */
 	hiddenRecords?: ReadonlySet<string>;
-	/** The government page (leaders, past elections), shown when given. */
+	/**
+	 * The government page. Default: derived from `country.government` (constitution, the
+	 * term and leaders as of the newest record, certified elections, the public filter log).
+	 */
 	government?: SiteGovernment;
 	/**
 	 * The Atom feed's `<updated>`, in ms since the epoch. Default: the newest `at` of the
@@ -39,6 +46,8 @@ export type SiteInput = {
 	updatedAt?: number;
 	/** How many posts "Latest" shows on the front page and in the feed (default 20). */
 	latestCount?: number;
+	/** Posts per page of a blog or a tag (default 20, `LIST_PAGE_SIZE`); later ones page on. */
+	pageSize?: number;
 };
 
 export type SiteLeader = {
@@ -54,6 +63,10 @@ export type SiteElection = {
 	/** The election record's id. */
 	id: string;
 	title: string;
+	/** The term its winners serve. */
+	term?: number;
+	/** Ballots counted by the certified result. */
+	ballots?: number;
 	/** When the certified result closed it, ms since the epoch. */
 	closedAt: number;
 	/** Candidates by fingerprint with their votes, in the order to show. */
@@ -64,10 +77,32 @@ export type SiteElection = {
 	resultRecord?: string;
 };
 
+/** One entry of the leaders' public filter log (R42, R43). */
+export type SiteFilter = {
+	/** The filter record's id (its text is published under records/). */
+	id: string;
+	leader: string;
+	at: number;
+	/** The author banned or let back. */
+	target: string;
+	action: 'ban' | 'lift';
+	/** The leader's reason, plain text. */
+	reason: string;
+};
+
 export type SiteGovernment = {
+	/** The constitution, from the genesis record. */
+	constitution?: { admission: 'open' | 'invite'; seats: number; termDays: number };
+	/**
+	 * The term in progress, as of the newest record when derived (the site never reads the
+	 * clock, and a new post must not change this page).
+	 */
+	term?: { number: number; startsAt: number; endsAt: number };
 	leaders: readonly SiteLeader[];
 	/** Past elections, in the order to show (newest first, usually). */
 	elections: readonly SiteElection[];
+	/** The public filter log, newest first. */
+	filters?: readonly SiteFilter[];
 };
 
 /** One output file: a path relative to the site root, with `/` separators. */
