@@ -5,8 +5,10 @@
  */
 import { on } from 'svelte/events';
 import { createSubscriber } from 'svelte/reactivity';
-import { parseMuted, withMuted, withoutMuted } from '../model/mutes';
+import type { BlogPost } from '../model';
+import { parseMuted, withMuted, withoutMuted, withoutMutedAuthors } from '../model/mutes';
 import type { CountryState } from './country.svelte';
+import { postsIn } from './posts';
 
 const KEY_PREFIX = 'webocracy/muted/';
 
@@ -106,3 +108,7 @@ export function mutesOf(country: CountryState): MutedAuthors {
 	}
 	return mutes;
 }
+
+/** The posts this person sees: the country's (postsIn: not retracted, not banned), not muted. */
+export const visiblePostsIn = (country: CountryState): readonly BlogPost[] =>
+	withoutMutedAuthors(postsIn(country), mutesOf(country).muted);
