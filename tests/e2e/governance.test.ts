@@ -6,11 +6,20 @@ import {
 	invite,
 	joinAsNewcomer,
 	openSection,
-	test
+	test,
+	unlock
 } from './fixtures';
 
 /** The election's card on the government page (there is one in this test). */
 const electionCard = (page: Page) => page.getByTestId('election');
+
+/** Search the country from its Search tab and expect `hits` results. */
+async function searchFinds(page: Page, query: string, hits: number) {
+	await openSection(page, 'Search');
+	await page.getByRole('combobox', { name: 'Search this country' }).fill(query);
+	await expect(page.getByRole('option')).toHaveCount(hits);
+	if (hits === 0) await expect(page.getByText('Nothing found.')).toBeVisible();
+}
 
 async function vote(page: Page, names: string[]) {
 	const form = page.getByRole('form', { name: 'Vote' });
@@ -19,7 +28,7 @@ async function vote(page: Page, names: string[]) {
 	await expect(form.getByRole('button', { name: 'Change my ballot' })).toBeVisible();
 }
 
-test('three citizens: an election run to certification, and the winner bans an author', async ({
+test('three citizens: an election, a personal mute, the winner features a post and bans its author', async ({
 	newPerson
 }) => {
 	// Three people, three key generations, a 15-second voting window and sync between them.
@@ -42,9 +51,7 @@ test('three citizens: an election run to certification, and the winner bans an a
 		await openSection(page, 'Front page');
 		await expect(page.getByTestId('latest-posts')).toContainText('Cheap watches');
 		await expect(page.getByTestId('citizens')).toContainText('Cy');
-		await openSection(page, 'Search');
-		await page.getByRole('combobox', { name: 'Search this country' }).fill('watches');
-		await expect(page.getByRole('option')).toHaveCount(1);
+		await searchFinds(page, 'watches', 1);
 		await openSection(page, 'Government');
 		await expect(page.getByTestId('ballots-public')).toContainText('Secret ballots are not');
 		await expect(page.getByTestId('leaders')).toContainText('Ada');
@@ -80,6 +87,40 @@ test('three citizens: an election run to certification, and the winner bans an a
 		await expect(bobRow.getByTestId('approvals')).toHaveText('3');
 	}
 
+	// While the vote runs, Ada mutes Cy for herself from Cy's post: Cy's writing leaves Ada's
+	// views (front page, blog, search), and only hers.
+	await openSection(ada, 'Front page');
+	await ada.getByTestId('latest-posts').getByRole('link', { name: 'Cheap watches' }).click();
+	await ada.getByRole('button', { name: 'Mute Cy' }).click();
+	await expect(ada.getByTestId('muted-notice')).toContainText('You muted Cy');
+	await expect(ada.getByTestId('post')).toHaveCount(0);
+	await openSection(ada, 'Front page');
+	await expect(ada.getByTestId('latest-posts-empty')).toBeVisible();
+	await ada.getByTestId('citizens').getByRole('link', { name: 'Cy' }).click();
+	await expect(ada.getByTestId('muted-notice')).toContainText('their blog');
+	await expect(ada.getByTestId('blog-posts')).toHaveCount(0);
+	await searchFinds(ada, 'watches', 0);
+	await openSection(bob, 'Front page');
+	await expect(bob.getByTestId('latest-posts')).toContainText('Cheap watches');
+	await searchFinds(bob, 'watches', 1);
+	await openSection(bob, 'Government');
+	// The mute is kept on Ada's device: still there after a reload (which locks her key).
+	await ada.reload();
+	await openSection(ada, 'Front page');
+	await expect(ada.getByTestId('muted-summary')).toBeVisible();
+	await expect(ada.getByTestId('latest-posts-empty')).toBeVisible();
+	// Unmuting from her personal filters brings Cy's post back.
+	await openSection(ada, 'Government');
+	const muted = ada.getByTestId('muted-list');
+	await expect(muted).toContainText('Cy');
+	await muted.getByRole('button', { name: 'Unmute Cy' }).click();
+	await expect(ada.getByTestId('muted-empty')).toBeVisible();
+	await searchFinds(ada, 'watches', 1);
+	await openSection(ada, 'Front page');
+	await expect(ada.getByTestId('latest-posts')).toContainText('Cheap watches');
+	await openSection(ada, 'Government');
+	await unlock(ada);
+
 	// Voting closes; Ada, the founder, is the outgoing leader and certifies at once.
 	await expect(electionCard(ada)).toHaveAttribute('data-phase', 'counting', { timeout: 30_000 });
 	await ada.getByRole('button', { name: /Certify the result \(3 ballots\)/ }).click();
@@ -92,7 +133,23 @@ test('three citizens: an election run to certification, and the winner bans an a
 		await expect(page.getByTestId('leaders')).not.toContainText('Ada');
 	}
 
-	// Bob, now a leader, bans Cy from the public site; everyone sees it in the public log.
+	// Bob, now a leader, features Cy's post: it is in "Featured" on every front page. Ada, no
+	// longer leading, has no such control.
+	await openSection(bob, 'Front page');
+	await bob.getByTestId('latest-posts').getByRole('link', { name: 'Cheap watches' }).click();
+	await bob.getByRole('button', { name: 'Feature on the front page' }).click();
+	await expect(bob.getByTestId('post-featured')).toBeVisible();
+	await expect(bob.getByRole('button', { name: 'Unfeature' })).toBeVisible();
+	for (const page of [ada, cy]) {
+		await openSection(page, 'Front page');
+		await expect(page.getByTestId('featured-posts')).toContainText('Cheap watches');
+	}
+	await ada.getByTestId('featured-posts').getByRole('link', { name: 'Cheap watches' }).click();
+	await expect(ada.getByTestId('post-featured')).toBeVisible();
+	await expect(ada.getByRole('button', { name: /Feature|Unfeature/ })).toHaveCount(0);
+	for (const page of [ada, bob, cy]) await openSection(page, 'Government');
+
+	// Bob bans Cy from the public site; everyone sees it in the public log.
 	await expect(ada.getByRole('form', { name: 'Ban an author' })).toHaveCount(0);
 	const ban = bob.getByRole('form', { name: 'Ban an author' });
 	await ban.getByLabel('Author').selectOption({ label: 'Cy' });
@@ -102,13 +159,11 @@ test('three citizens: an election run to certification, and the winner bans an a
 		await expect(page.getByTestId('filter-log')).toContainText('banned Cy');
 		await expect(page.getByTestId('filter-log')).toContainText('Advertising in every thread');
 	}
-	// Cy's post is gone from the public site on every peer, and from search.
+	// Cy's post is gone from the public site on every peer, featured or not, and from search.
 	for (const page of [ada, bob, cy]) {
 		await openSection(page, 'Front page');
 		await expect(page.getByTestId('latest-posts-empty')).toBeVisible();
-		await openSection(page, 'Search');
-		await page.getByRole('combobox', { name: 'Search this country' }).fill('watches');
-		await expect(page.getByText('Nothing found.')).toBeVisible();
-		await expect(page.getByRole('option')).toHaveCount(0);
+		await expect(page.getByTestId('featured-posts')).toHaveCount(0);
+		await searchFinds(page, 'watches', 0);
 	}
 });

@@ -13,11 +13,14 @@ import {
 	makeBallot,
 	makeCandidacy,
 	makeElection,
+	makeFeature,
 	makeFilter,
 	makeResult,
 	termEnd,
 	type AnyRecord,
+	type CountryView,
 	type ElectionState,
+	type FeatureAction,
 	type FilterAction,
 	type Result
 } from '../model';
@@ -112,6 +115,21 @@ export async function publishFilter(
 ): Promise<Result<string[], string>> {
 	return publishAs(actor, (envelope) => [makeFilter({ ...envelope, ...options })]);
 }
+
+/**
+ * Put a post on the front page, or take it off (`unfeature`), as a sitting leader. Anyone
+ * else's feature is invalid on every peer (R42), so the check before publishing refuses it.
+ */
+export async function publishFeature(
+	actor: Actor,
+	options: { post: string; action: FeatureAction }
+): Promise<Result<string[], string>> {
+	return publishAs(actor, (envelope) => [makeFeature({ ...envelope, ...options })]);
+}
+
+/** Whether the post (by its id) is featured now: the latest valid feature record says so (R43). */
+export const isFeatured = (view: Pick<CountryView, 'government'>, post: string): boolean =>
+	view.government.featured.some((entry) => entry.post === post);
 
 /** The ballot of `voter` that counts now in `election`, if any (their latest valid one). */
 export function ballotOf(

@@ -34,15 +34,15 @@ export class CountrySearch {
 	}
 
 	/**
-	 * Hits for a query; the `hidden` posts (by authors the leaders banned) are left out, as
-	 * everywhere on the public site. Filtered here, not in the index, so a ban or its lifting
-	 * takes effect at once without re-indexing anything.
+	 * Hits for a query; the `hidden` ones (hit ids, see hiddenSearchKeys: what banned or muted
+	 * authors wrote) are left out, as everywhere else. Filtered here, not in the index, so a
+	 * ban, a mute or their lifting takes effect at once without re-indexing anything.
 	 */
 	search(query: string, limit: number = DEFAULT_LIMIT, hidden?: ReadonlySet<string>): SearchAnswer {
 		void this.version; // a dependency: the answer changes when the index does
 		if (!hidden?.size) return this.index.search(query, limit);
 		const answer = this.index.search(query, limit + hidden.size);
-		const shown = answer.hits.filter((hit) => !(hit.kind === 'post' && hidden.has(hit.target)));
+		const shown = answer.hits.filter((hit) => !hidden.has(hit.id));
 		const dropped = answer.hits.length - shown.length;
 		return { hits: shown.slice(0, limit), total: answer.total - dropped };
 	}

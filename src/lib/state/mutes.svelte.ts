@@ -1,0 +1,114 @@
+/**
+ * Personal filters of one country on this device: the citizens this person muted. Kept in
+ * local storage under the country's id, never published: no record, no peer, no mirror ever
+ * sees it. Other tabs of the app follow a change at once (the `storage` event).
+ */
+import { on } from 'svelte/events';
+import { createSubscriber } from 'svelte/reactivity';
+import type { BlogPost } from '../model';
+import { parseMuted, withMuted, withoutMuted, withoutMutedAuthors } from '../model/mutes';
+import type { CountryState } from './country.svelte';
+import { postsIn } from './posts';
+
+const KEY_PREFIX = 'webocracy/muted/';
+
+export class MutedAuthors {
+	readonly key: string;
+	/** Why the last change could not be kept on this device, if it could not. */
+	problem = $state<string | null>(null);
+	#list = $state.raw<readonly string[]>([]);
+	#cache: { list: readonly string[]; set: ReadonlySet<string> } | null = null;
+	readonly #subscribe: () => void;
+
+	constructor(countryId: string) {
+		this.key = `${KEY_PREFIX}${countryId}`;
+		this.#list = this.read();
+		this.#subscribe = createSubscriber((update) => {
+			if (typeof window === 'undefined') return;
+			return on(window, 'storage', (event) => {
+				// `key` is null when another tab cleared all of this origin's storage.
+				if (event.key !== this.key && event.key !== null) return;
+				this.#list = this.read();
+				update();
+			});
+		});
+	}
+
+	/** Muted citizens' fingerprints, in the order they were muted. */
+	get list(): readonly string[] {
+		this.#subscribe();
+		return this.#list;
+	}
+
+	/** The same, as a set for filtering (one object per change of the list). */
+	get muted(): ReadonlySet<string> {
+		const list = this.list;
+		if (this.#cache?.list !== list) {
+			// eslint-disable-next-line svelte/prefer-svelte-reactivity -- reason: a snapshot of `list`, replaced whole and never mutated
+			this.#cache = { list, set: new Set(list) };
+		}
+		return this.#cache.set;
+	}
+
+	has(fingerprint: string): boolean {
+		return this.muted.has(fingerprint);
+	}
+
+	mute(fingerprint: string): void {
+		this.change((list) => withMuted(list, fingerprint));
+	}
+
+	unmute(fingerprint: string): void {
+		this.change((list) => withoutMuted(list, fingerprint));
+	}
+
+	private read(): readonly string[] {
+		return this.stored() ?? [];
+	}
+
+	/** What storage holds now, or null when storage is blocked (a private window, a setting). */
+	private stored(): readonly string[] | null {
+		try {
+			return parseMuted(localStorage.getItem(this.key));
+		} catch {
+			return null;
+		}
+	}
+
+	/**
+	 * Apply `edit` to the stored list (another tab may have changed it since this one last
+	 * looked) and keep the result. It takes effect at once in this tab; `problem` says so when
+	 * the device would forget it on reload.
+	 */
+	private change(edit: (list: readonly string[]) => readonly string[]): void {
+		const before = this.stored() ?? this.#list;
+		const list = edit(before);
+		this.#list = list;
+		if (list === before) return;
+		try {
+			if (list.length) localStorage.setItem(this.key, JSON.stringify(list));
+			else localStorage.removeItem(this.key);
+			this.problem = null;
+		} catch {
+			this.problem =
+				'This device did not let Webocracy save your muted list: the change holds until you ' +
+				'reload or close the app.';
+		}
+	}
+}
+
+/** One list per open country, shared by its pages (a WeakMap: it goes with the country). */
+const lists = new WeakMap<CountryState, MutedAuthors>();
+
+export function mutesOf(country: CountryState): MutedAuthors {
+	let mutes = lists.get(country);
+	if (!mutes) {
+		mutes = new MutedAuthors(country.id);
+		lists.set(country, mutes);
+	}
+	return mutes;
+}
+
+/** The posts this person sees: the country's (postsIn: not retracted, not banned), not muted. */
+export const visiblePostsIn = (country: CountryState): readonly BlogPost[] =>
+	withoutMutedAuthors(postsIn(country), mutesOf(country).muted);
