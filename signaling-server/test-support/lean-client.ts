@@ -43,7 +43,7 @@ export function openLean(url: string, onText: (text: string) => void): Promise<L
 	const socket = net.connect(Number(port), hostname);
 	socket.setNoDelay(true);
 	const ended = new Promise<void>((resolve) => socket.once('close', () => resolve()));
-	let pending = Buffer.alloc(0);
+	let pending: Buffer = Buffer.alloc(0);
 
 	/** Read every whole server frame (never masked) from what has arrived. */
 	const readFrames = () => {
@@ -79,7 +79,7 @@ export function openLean(url: string, onText: (text: string) => void): Promise<L
 					`Connection: Upgrade\r\nSec-WebSocket-Key: ${KEY}\r\nSec-WebSocket-Version: 13\r\n\r\n`
 			);
 		});
-		let head = Buffer.alloc(0);
+		let head: Buffer = Buffer.alloc(0);
 		const onHead = (data: Buffer) => {
 			head = Buffer.concat([head, data]);
 			const end = head.indexOf('\r\n\r\n');
