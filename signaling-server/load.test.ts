@@ -5,13 +5,14 @@
  * The work is bound by CPU (about 0.5 ms of server time and more of client time per
  * connection, both processes on a machine other work shares), so the test spends none on
  * bookkeeping of its own: connections open through a fixed number of in-flight handshakes
- * (no batch waits for its slowest member), and what the server holds is read from the server
- * (its counters) instead of a ping round trip per client.
+ * (no batch waits for its slowest member), what the server holds is read from the server
+ * (its counters) instead of a ping round trip per client, and the clients are lean ones
+ * (test-support/lean-client.ts: half the CPU of `ws`'s client per handshake).
  */
 import { execFileSync, fork } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it, vi } from 'vitest';
-import { WebSocket } from 'ws';
+import { openLean, type LeanClient } from './test-support/lean-client.js';
 
 const CONNECTIONS = 2000;
 /** Handshakes in flight at once: enough to keep both processes busy, not a SYN storm. */
@@ -26,32 +27,23 @@ type Health = {
 type Measure = { heapUsed: number; rss: number; external: number; health: Health };
 
 /** One of the 2,000: the `clients` count of every publish it received, nothing more. */
-type LoadClient = { ws: WebSocket; received: unknown[] };
+type LoadClient = { socket: LeanClient; received: unknown[] };
 
 /** The client side and the server side each hold one descriptor per connection. */
 const fdLimit = Number(execFileSync('sh', ['-c', 'ulimit -n'], { encoding: 'utf8' }).trim());
 const enoughFds = Number.isNaN(fdLimit) || fdLimit >= CONNECTIONS + 200;
 
 /** Opens a socket that subscribes to `topic` as soon as it is open; rejects on refusal. */
-function openSubscribed(url: string, topic: string, onPublish: () => void): Promise<LoadClient> {
-	// No compression offer: the server refuses it anyway, and the offer costs per socket.
-	const ws = new WebSocket(url, { perMessageDeflate: false });
-	const client: LoadClient = { ws, received: [] };
-	ws.on('message', (data) => {
-		const frame = JSON.parse(String(data)) as { type?: unknown; clients?: unknown };
+async function openSubscribed(url: string, topic: string, onPublish: () => void) {
+	const received: unknown[] = [];
+	const socket = await openLean(url, (text) => {
+		const frame = JSON.parse(text) as { type?: unknown; clients?: unknown };
 		if (frame.type !== 'publish') return;
-		client.received.push(frame.clients);
+		received.push(frame.clients);
 		onPublish();
 	});
-	return new Promise((resolve, reject) => {
-		ws.once('open', () => {
-			ws.send(JSON.stringify({ type: 'subscribe', topics: [topic] }));
-			resolve(client);
-		});
-		ws.once('unexpected-response', (_req, res) => reject(new Error(`HTTP ${res.statusCode}`)));
-		// Kept after the open too: an error event with no listener would throw.
-		ws.on('error', reject);
-	});
+	socket.send(JSON.stringify({ type: 'subscribe', topics: [topic] }));
+	return { socket, received } satisfies LoadClient;
 }
 
 describe('load', () => {
@@ -108,7 +100,7 @@ describe('load', () => {
 				});
 
 				const publishStart = performance.now();
-				clients[0]!.ws.send(
+				clients[0]!.socket.send(
 					JSON.stringify({ type: 'publish', topic: 'load-room', data: { hello: 'all' } })
 				);
 				await Promise.race([
@@ -135,7 +127,7 @@ describe('load', () => {
 
 				// Closing handshakes, not resets: the server must let go of every socket and room.
 				const closeStart = performance.now();
-				for (const c of clients) c.ws.close();
+				for (const c of clients) c.socket.close();
 				await vi.waitFor(
 					async () => expect(await health()).toMatchObject({ connections: 0, rooms: 0 }),
 					{ timeout: 10_000, interval: 20 }
@@ -149,7 +141,7 @@ describe('load', () => {
 				);
 				console.log(`[load] whole test ${(performance.now() - testStart).toFixed(0)} ms`);
 			} finally {
-				for (const c of clients) c.ws.terminate();
+				for (const c of clients) c.socket.destroy();
 				child.kill('SIGKILL');
 			}
 		}
