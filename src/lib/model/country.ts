@@ -105,15 +105,16 @@ export function deriveCountry(countryId: string, records: Iterable<Verified>): C
 	const reject = (r: Verified, code: ReasonCode, message: string) =>
 		rejected.push({ id: r.id, kind: r.record.kind, author: r.record.author, code, message });
 
-	// Deduplicate by id and sort once, so every later step sees one deterministic order.
-	// The same text may come with several valid signatures: keep the smallest, so the view
-	// does not depend on arrival order.
-	const unique = new Map<string, Verified>();
-	for (const r of records) {
-		const seen = unique.get(r.id);
-		if (!seen || r.signature < seen.signature) unique.set(r.id, r);
+	// Sort once and drop repeats, so every later step sees one deterministic order. Copies of
+	// one record share its (at, id), so they are neighbours once sorted. The same text may come
+	// with several valid signatures: keep the smallest, so the view does not depend on arrival
+	// order.
+	const sorted: Verified[] = [];
+	for (const r of [...records].sort(byTimeThenId)) {
+		const last = sorted[sorted.length - 1];
+		if (last?.id !== r.id) sorted.push(r);
+		else if (r.signature < last.signature) sorted[sorted.length - 1] = r;
 	}
-	const sorted = [...unique.values()].sort(byTimeThenId);
 
 	// R24: a seceded country starts from its parent's records: what is valid there (by the
 	// parent's own rules, recursively) stays valid here, and its citizens are citizens here.
