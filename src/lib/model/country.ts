@@ -391,6 +391,60 @@ export function deriveCountry(countryId: string, records: Iterable<Verified>): C
 	};
 }
 
+/**
+ * `deriveCountry(prev.id, records)`, reusing `prev` when it can: `prev` is the view of
+ * `records` without `added`, and `records` holds every record, `added` among them. The
+ * common live change (new posts, and edits of valid posts, by citizens) leaves everything
+ * else as it was, so it only adds those posts to `prev`'s valid records; anything else, or
+ * any doubt, derives from scratch. `prev` is never changed.
+ *
+ * A new post can change no other record's verdict except an edit or retraction waiting for
+ * it (`replaces_unknown`): a view holding such a rejection, a seceded country (inherited
+ * posts) and a post that would not be valid all go the long way.
+ */
+export function extendCountry(
+	prev: CountryView,
+	records: Iterable<Verified>,
+	added: Iterable<Verified>
+): CountryView {
+	const fresh = () => deriveCountry(prev.id, records);
+	if (!prev.genesis || prev.ancestors.length) return fresh();
+	if (prev.rejected.some((r) => r.code === 'replaces_unknown')) return fresh();
+	const rejectedIds = new Set(prev.rejected.map((r) => r.id));
+	let pending: Verified<RecordOf<'post'>>[] = [];
+	for (const r of added) {
+		const seen = prev.valid.get(r.id);
+		if (seen) {
+			// The smallest signature of one text is kept (see deriveCountry), and other parts of
+			// the view may hold the record itself: a smaller one goes the long way.
+			if (r.signature < seen.signature) return fresh();
+		} else if (rejectedIds.has(r.id)) return fresh();
+		else if (isKindOf('post')(r) && r.record.country === prev.id) pending.push(r);
+		else return fresh();
+	}
+	if (!pending.length) return prev;
+	const valid = new Map(prev.valid);
+	// R9, R22, R23: edits may come before what they edit, so accept until nothing moves.
+	while (pending.length) {
+		const waiting: Verified<RecordOf<'post'>>[] = [];
+		for (const r of pending) {
+			const { author, body } = r.record;
+			const parent = body.replaces === null ? null : valid.get(body.replaces);
+			const seen = valid.get(r.id);
+			if (seen) {
+				if (r.signature < seen.signature) valid.set(r.id, r);
+			} else if (!prev.citizenByKey.has(author)) return fresh();
+			else if (body.replaces === null) valid.set(r.id, r);
+			else if (!parent) waiting.push(r);
+			else if (parent.record.kind !== 'post' || parent.record.author !== author) return fresh();
+			else valid.set(r.id, r);
+		}
+		if (waiting.length === pending.length) return fresh(); // an edit of a post not here
+		pending = waiting;
+	}
+	return { ...prev, valid };
+}
+
 /** The first 8 hex digits, enough for people to tell countries and keys apart at a glance. */
 export const shortId = (id: string): string => id.slice(0, 8);
 
