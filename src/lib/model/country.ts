@@ -2,6 +2,14 @@
  * The country as a pure derivation of its verified records. Two peers with the same
  * records derive the same country, whatever order the records arrived in.
  * Rules are numbered as in docs/records.md.
+ *
+ * Live changes: `extendCountry(prev, records, added)` is `deriveCountry` of `records` (which
+ * holds `added`), reusing `prev`, the view of the records before `added` arrived. New posts
+ * and edits of valid posts by citizens (the usual change) only join `prev`'s valid records
+ * (a copy of one Map, no sort, no rule run again); any other change derives from scratch, so
+ * a caller may pass every change through it. The record store and the mirror can keep their
+ * last view and call it with the batch that just arrived (extend.property.test.ts holds it
+ * to deriving from scratch for random splits, orders and repeats).
  */
 import { deriveGovernance, emptyGovernment, isGovernanceKind, type Government } from './governance';
 import { sha256Hex } from './hash';

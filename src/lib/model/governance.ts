@@ -6,6 +6,11 @@
  * Time is always an argument — a record's own `at`, or the caller's `now` for "what is
  * happening at this moment" — never a clock read here, so every peer with the same records
  * derives the same government.
+ *
+ * Cost: one pass over the ballots gathers each election's box (by id, each voter's latest);
+ * a certification's re-count happens while its named ballots are looked up; the live count
+ * is the certified tally itself when it covers the same ballots; the digest of a result's
+ * ballot ids is hashed once per set of part records (see `certifiedDigests`).
  */
 import type { BlogPost } from './content';
 import type { CountryView } from './country';
