@@ -300,7 +300,9 @@ export function deriveCountry(countryId: string, records: Iterable<Verified>): C
 	}
 	const settled = (records: ReadonlyMap<string, Verified>) =>
 		new Map(
-			[...records.keys()].filter((id) => inheritedIds.has(id)).map((id) => [id, 'ok' as const])
+			inheritedIds.size
+				? [...records.keys()].filter((id) => inheritedIds.has(id)).map((id) => [id, 'ok' as const])
+				: []
 		);
 	const judged = <R extends Verified>(
 		records: ReadonlyMap<string, R>,
@@ -520,7 +522,12 @@ function postVerdicts(
 	settled: ReadonlyMap<string, PostVerdict> = new Map()
 ): Map<string, PostVerdict> {
 	const verdicts = new Map<string, PostVerdict>(settled);
-	for (const start of posts.keys()) {
+	for (const [start, post] of posts) {
+		if (post.record.body.replaces === null) {
+			// A first revision builds on nothing: valid (its author was checked before).
+			if (!verdicts.has(start)) verdicts.set(start, 'ok');
+			continue;
+		}
 		const chain: string[] = [];
 		let id: string | null = start;
 		let verdict: PostVerdict = 'ok';
