@@ -26,6 +26,9 @@ const RUNS = 5;
 const KEY_ENTRIES = 16_384;
 const TARGET_MS = 200;
 const BASELINE = 'the same approvals counted in a plain Map (no signatures, no rules)';
+/** The live path: a country of this many posts, and one more arriving. */
+const POSTS = 10_000;
+const VIEW_RUNS = 15;
 
 /**
  * @param {string} root
@@ -116,6 +119,21 @@ export default {
 		);
 		/** @type {MetricInput[]} */
 		const out = rows('Node', inNode, 'inline');
+
+		ctx.log('governance: the country view on a new post, Node…');
+		const view = workload.runCountryView({ posts: POSTS, runs: VIEW_RUNS });
+		out.push({
+			metric: `country view after a new post, ${POSTS.toLocaleString('en-US')} posts, Node`,
+			unit: 'ms',
+			ours: view.extendMs,
+			baseline: view.deriveMs,
+			baselineName: 'deriveCountry of every record again',
+			note:
+				`median of ${view.runs}: extendCountry of the previous view and the new post ` +
+				`(${view.reused ? 'the view reused' : 'DERIVED AGAIN'}), against deriveCountry of all ` +
+				`${view.records.toLocaleString('en-US')} records; postsOf over the view ` +
+				`${view.postsMs.toFixed(1)} ms`
+		});
 
 		ctx.log('governance: Chromium…');
 		const { newPage } = await ctx.browser();

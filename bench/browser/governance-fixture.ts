@@ -176,4 +176,4 @@ export async function makeGovernanceFixture(options: {
 }
 
 /** The workload too, so that Node needs one bundle. */
-export { runGovernance } from './governance';
+export { runCountryView, runGovernance } from './governance';

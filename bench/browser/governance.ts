@@ -9,7 +9,9 @@
 import { createVerifier, type Verifier } from '../../src/lib/identity';
 import {
 	deriveCountry,
+	extendCountry,
 	keysByAuthor,
+	postsOf,
 	parseEntry,
 	signingKeyFor,
 	type ElectionState,
@@ -18,6 +20,13 @@ import {
 	type SignedEntry,
 	type Verified
 } from '../../src/lib/model';
+import {
+	citizenRecord,
+	genesisRecord,
+	person,
+	verified
+} from '../../src/lib/model/fixtures/records';
+import { postRecord } from '../../src/lib/model/fixtures/posts';
 
 export type GovernanceFixture = {
 	country: string;
@@ -177,5 +186,68 @@ export async function runGovernance(options: {
 		agrees:
 			plainWinners === state.certified!.tally.winners.length &&
 			state.live.digest === state.certified!.tally.digest
+	};
+}
+
+export type CountryViewResult = {
+	records: number;
+	runs: number;
+	/** Medians: deriveCountry of every record with one new post, and extendCountry of it. */
+	deriveMs: number;
+	extendMs: number;
+	/** Median of postsOf over the view: the content every page of posts starts from. */
+	postsMs: number;
+	/** Whether extendCountry added the post to the previous view rather than deriving again. */
+	reused: boolean;
+};
+
+/**
+ * The live path (a new post arrives in a country of `posts` posts by 20 citizens): the
+ * country derived from every record again, against `extendCountry` of the previous view;
+ * plus `postsOf`. Records are built unsigned (the model never checks signatures).
+ */
+export function runCountryView(options: { posts: number; runs: number }): CountryViewResult {
+	const people = Array.from({ length: 20 }, (_, i) => person(`citizen ${i}`));
+	const genesis = verified(genesisRecord({ founder: people[0]!, admission: 'open' }));
+	const country = genesis.id;
+	const records: Verified[] = [
+		genesis,
+		...people.map((who, i) =>
+			verified(
+				citizenRecord(country, { who, at: i + 1, admission: { type: i ? 'open' : 'founder' } })
+			)
+		)
+	];
+	for (let i = 0; i < options.posts; i++) {
+		const by = people[i % people.length]!;
+		const body = `Post ${i}. `.repeat(20 + (i % 100));
+		records.push(verified(postRecord(country, { by, at: 100 + i, body, tags: [`t${i % 40}`] })));
+	}
+	const prev = deriveCountry(country, records);
+	const post = verified(postRecord(country, { by: people[3]!, at: 100 + options.posts }));
+	const all = [...records, post];
+	const derive: number[] = [];
+	const extend: number[] = [];
+	const posts: number[] = [];
+	const time = (into: number[], f: () => unknown) => {
+		const t0 = performance.now();
+		f();
+		into.push(performance.now() - t0);
+	};
+	let view = prev;
+	for (let i = 0; i < options.runs; i++) {
+		// Alternate who goes first, so drift and GC hit both alike.
+		if (i % 2) time(derive, () => deriveCountry(country, all));
+		time(extend, () => (view = extendCountry(prev, all, [post])));
+		if (!(i % 2)) time(derive, () => deriveCountry(country, all));
+		time(posts, () => postsOf(view));
+	}
+	return {
+		records: all.length,
+		runs: options.runs,
+		deriveMs: median(derive),
+		extendMs: median(extend),
+		postsMs: median(posts),
+		reused: view.citizens === prev.citizens && view.valid.get(post.id) === post
 	};
 }

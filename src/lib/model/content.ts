@@ -128,11 +128,23 @@ const postRevision = ({ id, record }: Verified<RecordOf<'post'>>): PostRevision 
  * them (R28), whatever edits come after.
  */
 export function postsOf(source: ContentSource): BlogPost[] {
-	const posts = new Map(recordsOf(source, 'post').map((r) => [r.id, r]));
+	// One pass over the valid records for both kinds: a country's records are mostly posts.
+	const posts = new Map<string, Verified<RecordOf<'post'>>>();
+	const retractions: Verified<RecordOf<'retraction'>>[] = [];
+	for (const r of validOf(source).values()) {
+		const { kind } = r.record;
+		if (kind === 'post') posts.set(r.id, r as Verified<RecordOf<'post'>>);
+		else if (kind === 'retraction') retractions.push(r as Verified<RecordOf<'retraction'>>);
+	}
 	// First revision of each revision, found by walking `replaces` (iteratively: long chains).
 	const rootOf = new Map<string, string>();
-	for (const start of posts.keys()) {
-		const path: string[] = [];
+	const path: string[] = [];
+	for (const [start, post] of posts) {
+		if (post.record.body.replaces === null) {
+			rootOf.set(start, start); // a first revision: most posts are never edited
+			continue;
+		}
+		path.length = 0;
 		let id = start;
 		let root: string | undefined;
 		while ((root = rootOf.get(id)) === undefined) {
@@ -148,7 +160,7 @@ export function postsOf(source: ContentSource): BlogPost[] {
 		for (const link of path) rootOf.set(link, root);
 	}
 	const retracted = new Set<string>();
-	for (const r of recordsOf(source, 'retraction')) {
+	for (const r of retractions) {
 		const root = rootOf.get(r.record.body.post);
 		if (root !== undefined) retracted.add(root);
 	}

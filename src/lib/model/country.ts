@@ -2,6 +2,14 @@
  * The country as a pure derivation of its verified records. Two peers with the same
  * records derive the same country, whatever order the records arrived in.
  * Rules are numbered as in docs/records.md.
+ *
+ * Live changes: `extendCountry(prev, records, added)` is `deriveCountry` of `records` (which
+ * holds `added`), reusing `prev`, the view of the records before `added` arrived. New posts
+ * and edits of valid posts by citizens (the usual change) only join `prev`'s valid records
+ * (a copy of one Map, no sort, no rule run again); any other change derives from scratch, so
+ * a caller may pass every change through it. The record store and the mirror can keep their
+ * last view and call it with the batch that just arrived (extend.property.test.ts holds it
+ * to deriving from scratch for random splits, orders and repeats).
  */
 import { deriveGovernance, emptyGovernment, isGovernanceKind, type Government } from './governance';
 import { sha256Hex } from './hash';
@@ -105,15 +113,16 @@ export function deriveCountry(countryId: string, records: Iterable<Verified>): C
 	const reject = (r: Verified, code: ReasonCode, message: string) =>
 		rejected.push({ id: r.id, kind: r.record.kind, author: r.record.author, code, message });
 
-	// Deduplicate by id and sort once, so every later step sees one deterministic order.
-	// The same text may come with several valid signatures: keep the smallest, so the view
-	// does not depend on arrival order.
-	const unique = new Map<string, Verified>();
-	for (const r of records) {
-		const seen = unique.get(r.id);
-		if (!seen || r.signature < seen.signature) unique.set(r.id, r);
+	// Sort once and drop repeats, so every later step sees one deterministic order. Copies of
+	// one record share its (at, id), so they are neighbours once sorted. The same text may come
+	// with several valid signatures: keep the smallest, so the view does not depend on arrival
+	// order.
+	const sorted: Verified[] = [];
+	for (const r of [...records].sort(byTimeThenId)) {
+		const last = sorted[sorted.length - 1];
+		if (last?.id !== r.id) sorted.push(r);
+		else if (r.signature < last.signature) sorted[sorted.length - 1] = r;
 	}
-	const sorted = [...unique.values()].sort(byTimeThenId);
 
 	// R24: a seceded country starts from its parent's records: what is valid there (by the
 	// parent's own rules, recursively) stays valid here, and its citizens are citizens here.
@@ -291,7 +300,9 @@ export function deriveCountry(countryId: string, records: Iterable<Verified>): C
 	}
 	const settled = (records: ReadonlyMap<string, Verified>) =>
 		new Map(
-			[...records.keys()].filter((id) => inheritedIds.has(id)).map((id) => [id, 'ok' as const])
+			inheritedIds.size
+				? [...records.keys()].filter((id) => inheritedIds.has(id)).map((id) => [id, 'ok' as const])
+				: []
 		);
 	const judged = <R extends Verified>(
 		records: ReadonlyMap<string, R>,
@@ -390,6 +401,60 @@ export function deriveCountry(countryId: string, records: Iterable<Verified>): C
 	};
 }
 
+/**
+ * `deriveCountry(prev.id, records)`, reusing `prev` when it can: `prev` is the view of
+ * `records` without `added`, and `records` holds every record, `added` among them. The
+ * common live change (new posts, and edits of valid posts, by citizens) leaves everything
+ * else as it was, so it only adds those posts to `prev`'s valid records; anything else, or
+ * any doubt, derives from scratch. `prev` is never changed.
+ *
+ * A new post can change no other record's verdict except an edit or retraction waiting for
+ * it (`replaces_unknown`): a view holding such a rejection, a seceded country (inherited
+ * posts) and a post that would not be valid all go the long way.
+ */
+export function extendCountry(
+	prev: CountryView,
+	records: Iterable<Verified>,
+	added: Iterable<Verified>
+): CountryView {
+	const fresh = () => deriveCountry(prev.id, records);
+	if (!prev.genesis || prev.ancestors.length) return fresh();
+	if (prev.rejected.some((r) => r.code === 'replaces_unknown')) return fresh();
+	const rejectedIds = new Set(prev.rejected.map((r) => r.id));
+	let pending: Verified<RecordOf<'post'>>[] = [];
+	for (const r of added) {
+		const seen = prev.valid.get(r.id);
+		if (seen) {
+			// The smallest signature of one text is kept (see deriveCountry), and other parts of
+			// the view may hold the record itself: a smaller one goes the long way.
+			if (r.signature < seen.signature) return fresh();
+		} else if (rejectedIds.has(r.id)) return fresh();
+		else if (isKindOf('post')(r) && r.record.country === prev.id) pending.push(r);
+		else return fresh();
+	}
+	if (!pending.length) return prev;
+	const valid = new Map(prev.valid);
+	// R9, R22, R23: edits may come before what they edit, so accept until nothing moves.
+	while (pending.length) {
+		const waiting: Verified<RecordOf<'post'>>[] = [];
+		for (const r of pending) {
+			const { author, body } = r.record;
+			const parent = body.replaces === null ? null : valid.get(body.replaces);
+			const seen = valid.get(r.id);
+			if (seen) {
+				if (r.signature < seen.signature) valid.set(r.id, r);
+			} else if (!prev.citizenByKey.has(author)) return fresh();
+			else if (body.replaces === null) valid.set(r.id, r);
+			else if (!parent) waiting.push(r);
+			else if (parent.record.kind !== 'post' || parent.record.author !== author) return fresh();
+			else valid.set(r.id, r);
+		}
+		if (waiting.length === pending.length) return fresh(); // an edit of a post not here
+		pending = waiting;
+	}
+	return { ...prev, valid };
+}
+
 /** The first 8 hex digits, enough for people to tell countries and keys apart at a glance. */
 export const shortId = (id: string): string => id.slice(0, 8);
 
@@ -457,7 +522,12 @@ function postVerdicts(
 	settled: ReadonlyMap<string, PostVerdict> = new Map()
 ): Map<string, PostVerdict> {
 	const verdicts = new Map<string, PostVerdict>(settled);
-	for (const start of posts.keys()) {
+	for (const [start, post] of posts) {
+		if (post.record.body.replaces === null) {
+			// A first revision builds on nothing: valid (its author was checked before).
+			if (!verdicts.has(start)) verdicts.set(start, 'ok');
+			continue;
+		}
 		const chain: string[] = [];
 		let id: string | null = start;
 		let verdict: PostVerdict = 'ok';

@@ -6,6 +6,11 @@
  * Time is always an argument — a record's own `at`, or the caller's `now` for "what is
  * happening at this moment" — never a clock read here, so every peer with the same records
  * derives the same government.
+ *
+ * Cost: one pass over the ballots gathers each election's box (by id, each voter's latest);
+ * a certification's re-count happens while its named ballots are looked up; the live count
+ * is the certified tally itself when it covers the same ballots; the digest of a result's
+ * ballot ids is hashed once per set of part records (see `certifiedDigests`).
  */
 import type { BlogPost } from './content';
 import type { CountryView } from './country';
@@ -181,39 +186,57 @@ export function tallyBallots(
 	seats: number,
 	ballots: Iterable<BallotLike>
 ): Tally {
-	return countBallots(election, seats, ballots, null);
+	const latest = new Map<string, BallotLike>();
+	for (const ballot of ballots) {
+		const seen = latest.get(ballot.record.author);
+		if (!seen || oldestFirst(seen, ballot) < 0) latest.set(ballot.record.author, ballot);
+	}
+	return tallyOfLatest(election, seats, latest);
 }
 
 /** recordSetDigest of ids already ascending without repeats: the same hash, without a sort. */
 const digestOfSorted = (ids: readonly string[]): string => sha256Hex(ids.join('\n'));
 
 /**
- * `tallyBallots`, reusing `known`'s digest when it counted exactly the same ballots: hashing
- * 10,000 ids is most of a count, and a certified election's live count is usually its result.
+ * The digest of a certification's ballot ids (its parts' `ids` lists, in part order), kept
+ * per list object: hashing 10,000 ids is the bulk of a re-count, and a peer derives the same
+ * result records again on every change. Records are immutable once parsed, so the same list
+ * objects in the same order always hash alike; anything else is hashed afresh.
  */
-function countBallots(
+const certifiedDigests = new WeakMap<
+	readonly string[],
+	{ lists: readonly (readonly string[])[]; digest: string }
+>();
+function digestOfParts(lists: readonly (readonly string[])[], ids: readonly string[]): string {
+	const known = lists[0] && certifiedDigests.get(lists[0]);
+	if (known && known.lists.length === lists.length && known.lists.every((l, i) => l === lists[i])) {
+		return known.digest;
+	}
+	const digest = digestOfSorted(ids);
+	if (lists[0]) certifiedDigests.set(lists[0], { lists: [...lists], digest });
+	return digest;
+}
+
+/** Add a ballot's approvals to `counts` (candidate → approvals). */
+const countApprovals = (counts: Map<string, number>, ballot: BallotLike): void => {
+	for (const candidate of ballot.record.body.approve) {
+		counts.set(candidate, (counts.get(candidate) ?? 0) + 1);
+	}
+};
+
+/**
+ * The tally (R39) of ballots of distinct voters: their approvals counted (`counts`), their
+ * ids ascending and the digest of those ids. `approvals` lists the candidates in ranking
+ * order, so two counts of the same ballots are equal whatever order the ballots came in.
+ */
+function tallyOf(
 	election: string,
 	seats: number,
-	ballots: Iterable<BallotLike>,
-	known: { ballots: readonly string[]; digest: string } | null
+	counts: ReadonlyMap<string, number>,
+	ids: string[],
+	digest: string
 ): Tally {
-	const latest = new Map<string, BallotLike>();
-	for (const ballot of ballots) {
-		const seen = latest.get(ballot.record.author);
-		if (!seen || oldestFirst(seen, ballot) < 0) latest.set(ballot.record.author, ballot);
-	}
-	const approvals = new Map<string, number>();
-	const counted: string[] = [];
-	for (const ballot of latest.values()) {
-		counted.push(ballot.id);
-		for (const candidate of ballot.record.body.approve) {
-			approvals.set(candidate, (approvals.get(candidate) ?? 0) + 1);
-		}
-	}
-	counted.sort();
-	const same =
-		known?.ballots.length === counted.length && known.ballots.every((id, i) => id === counted[i]);
-	const ranking = [...approvals]
+	const ranking = [...counts]
 		.map(([candidate, n]) => ({
 			candidate,
 			approvals: n,
@@ -222,12 +245,48 @@ function countBallots(
 		.sort((a, b) => b.approvals - a.approvals || compareIds(a.ticket, b.ticket))
 		.map(({ candidate, approvals }) => ({ candidate, approvals }));
 	return {
-		ballots: counted,
-		digest: same ? known!.digest : digestOfSorted(counted),
-		approvals,
+		ballots: ids,
+		digest,
+		approvals: new Map(ranking.map((r) => [r.candidate, r.approvals])),
 		ranking,
 		winners: ranking.slice(0, seats).map((r) => r.candidate)
 	};
+}
+
+/** The tally of each voter's latest ballot (`latest`: voter → ballot). */
+function tallyOfLatest(
+	election: string,
+	seats: number,
+	latest: ReadonlyMap<string, BallotLike>
+): Tally {
+	const ids: string[] = [];
+	const counts = new Map<string, number>();
+	for (const ballot of latest.values()) {
+		ids.push(ballot.id);
+		countApprovals(counts, ballot);
+	}
+	ids.sort();
+	return tallyOf(election, seats, counts, ids, digestOfSorted(ids));
+}
+
+/**
+ * The live count (R35, R39) over `latest`, each voter's latest standing ballot. When those
+ * are exactly the ballots the certified result counted (`counted`), it is the certified
+ * tally itself: a tally depends only on the set of ballots, and once an election is
+ * certified that is the usual case. Voters with a single ballot need no look: their ballot
+ * is their latest.
+ */
+function liveTally(
+	election: ElectionState,
+	latest: ReadonlyMap<string, BallotLike>,
+	box: BallotBox,
+	counted: readonly BallotLike[] | undefined
+): Tally {
+	const same =
+		election.certified &&
+		counted?.length === latest.size &&
+		counted.every((b) => !box.repeat.has(b.record.author) || latest.get(b.record.author) === b);
+	return same ? election.certified!.tally : tallyOfLatest(election.id, election.seats, latest);
 }
 
 /** R40: outgoing leaders first, then the result counting more ballots, then the earlier. */
@@ -252,21 +311,44 @@ function leadersIn(tenures: readonly Tenure[], founder: string | null, time: num
 type Judged<T> = { ok: true; value: T } | { ok: false; code: ReasonCode; message: string };
 const no = <T>(code: ReasonCode, message: string): Judged<T> => ({ ok: false, code, message });
 
+/**
+ * An election's ballots that pass R33, as they are gathered (in (at, id) order): by id, and
+ * each voter's latest. Voters with more than one ballot are few; knowing them lets the
+ * count skip most per-voter bookkeeping.
+ */
+type BallotBox = {
+	byId: Map<string, Verified<RecordOf<'ballot'>>>;
+	/** Voter → their latest ballot by (at, id), before R34. */
+	latest: Map<string, Verified<RecordOf<'ballot'>>>;
+	/** Voters with several ballots. */
+	repeat: Set<string>;
+	/** Whether some voter has two ballots at the same time (R34). */
+	twins: boolean;
+};
+
+const newBallotBox = (): BallotBox => ({
+	byId: new Map(),
+	latest: new Map(),
+	repeat: new Set(),
+	twins: false
+});
+
 /** The parts' shared fields: every part of one certification states the same. */
 const headerOf = ({ body }: RecordOf<'result'>): string =>
 	JSON.stringify([body.winners, body.tally, body.count, body.parts]);
 
 /**
  * R36–R38 for one certification: its parts (same election, author and ballot digest), in
- * (at, id) order. `ballots` are the election's ballots that pass R33.
+ * (at, id) order. `box` holds the election's ballots that pass R33. With the certification,
+ * the ballots it counts.
  */
 function judgeResult(
 	parts: readonly Verified<RecordOf<'result'>>[],
 	election: ElectionState,
 	outgoing: ReadonlySet<string>,
-	ballots: ReadonlyMap<string, Verified<RecordOf<'ballot'>>>,
+	box: BallotBox,
 	terms: Terms
-): Judged<Certification> {
+): Judged<{ certification: Certification; counted: Verified<RecordOf<'ballot'>>[] }> {
 	const first = parts[0]!.record;
 	const { author } = first;
 	const byOutgoingLeader = outgoing.has(author);
@@ -282,37 +364,56 @@ function judgeResult(
 	}
 	// R37: one record for each part, all stating the same.
 	const header = headerOf(first);
-	const byPart = new Map<number, RecordOf<'result'>>();
-	for (const { record } of parts) {
+	const byPart = new Map<number, Verified<RecordOf<'result'>>>();
+	for (const r of parts) {
+		const { record } = r;
 		if (headerOf(record) !== header) return no('result_mismatch', 'its parts disagree');
 		if (byPart.has(record.body.part)) {
 			return no('result_mismatch', `it has two different records for part ${record.body.part}`);
 		}
-		byPart.set(record.body.part, record);
+		byPart.set(record.body.part, r);
 	}
 	if (byPart.size < first.body.parts) {
 		return no('result_incomplete', `${first.body.parts - byPart.size} of its parts are not here`);
 	}
+	const lists: (readonly string[])[] = [];
 	const ids: string[] = [];
 	for (let part = 0; part < first.body.parts; part++) {
-		for (const id of byPart.get(part)!.body.ids) {
-			if (ids.length && ids.at(-1)! >= id) {
+		const list = byPart.get(part)!.record.body.ids;
+		lists.push(list);
+		for (const id of list) {
+			if (ids.length && ids[ids.length - 1]! >= id) {
 				return no('result_mismatch', 'its ballot ids are not in ascending order across parts');
 			}
 			ids.push(id);
 		}
 	}
 	// R38: exactly the ballots it names, each here and valid, one per voter; our count agrees.
-	const digest = digestOfSorted(ids); // ascending, checked above
-	if (ids.length !== first.body.count || digest !== first.body.ballots) {
+	if (ids.length !== first.body.count) {
+		return no('result_mismatch', 'its ballot list does not match its own count and digest');
+	}
+	const digest = digestOfParts(lists, ids); // ascending, checked above
+	if (digest !== first.body.ballots) {
 		return no('result_mismatch', 'its ballot list does not match its own count and digest');
 	}
 	const counted: Verified<RecordOf<'ballot'>>[] = [];
+	const counts = new Map<string, number>();
+	// A voter with a single ballot cannot be counted twice: only the others need a look.
+	const repeated = new Set<string>();
 	let missing = 0;
+	let twice = false;
 	for (const id of ids) {
-		const ballot = ballots.get(id);
-		if (ballot) counted.push(ballot);
-		else missing++;
+		const ballot = box.byId.get(id);
+		if (!ballot) missing++;
+		else {
+			counted.push(ballot);
+			countApprovals(counts, ballot);
+			const voter = ballot.record.author;
+			if (box.repeat.has(voter)) {
+				if (repeated.has(voter)) twice = true;
+				repeated.add(voter);
+			}
+		}
 	}
 	if (missing) {
 		return no(
@@ -320,10 +421,10 @@ function judgeResult(
 			`${missing} of the ballots it counts are not here or not valid for this election`
 		);
 	}
-	if (new Set(counted.map((b) => b.record.author)).size !== counted.length) {
+	if (twice) {
 		return no('result_mismatch', 'it counts a voter more than once');
 	}
-	const tally = countBallots(election.id, election.seats, counted, { ballots: ids, digest });
+	const tally = tallyOf(election.id, election.seats, counts, ids, digest);
 	const claimed = Object.entries(first.body.tally);
 	const agrees =
 		claimed.length === tally.approvals.size &&
@@ -337,19 +438,17 @@ function judgeResult(
 			`our count of those ${ids.length} ballots disagrees (ours: ${ours.join(', ') || 'no approvals'})`
 		);
 	}
-	return {
-		ok: true,
-		value: {
-			election: election.id,
-			records: [...byPart.keys()]
-				.sort((a, b) => a - b)
-				.map((part) => parts.find((p) => p.record.body.part === part)!.id),
-			author,
-			at: Math.max(...parts.map((p) => p.record.at)),
-			byOutgoingLeader,
-			tally
-		}
+	let at = first.at;
+	for (const p of parts) at = Math.max(at, p.record.at);
+	const certification: Certification = {
+		election: election.id,
+		records: [...byPart.keys()].sort((a, b) => a - b).map((part) => byPart.get(part)!.id),
+		author,
+		at,
+		byOutgoingLeader,
+		tally
 	};
+	return { ok: true, value: { certification, counted } };
 }
 
 /**
@@ -440,7 +539,7 @@ export function deriveGovernance(input: {
 	for (const [id, of] of candidates) elections.get(id)!.candidates = [...of.values()];
 
 	// R33: a ballot in a valid election's window, approving only its candidates.
-	const ballots = new Map<string, Map<string, Verified<RecordOf<'ballot'>>>>();
+	const ballots = new Map<string, BallotBox>();
 	for (const r of byKind.ballot) {
 		const election = elections.get(r.record.body.election);
 		if (!election) {
@@ -454,9 +553,17 @@ export function deriveGovernance(input: {
 		} else if (r.record.body.approve.some((c) => !standing?.has(c))) {
 			reject(r, 'ballot_not_candidate', 'it approves someone who is not a candidate');
 		} else {
-			const of = ballots.get(election.id) ?? new Map<string, Verified<RecordOf<'ballot'>>>();
-			ballots.set(election.id, of);
-			of.set(r.id, r);
+			let box = ballots.get(election.id);
+			if (!box) ballots.set(election.id, (box = newBallotBox()));
+			box.byId.set(r.id, r);
+			const voter = r.record.author;
+			const before = box.latest.get(voter);
+			if (before) {
+				box.repeat.add(voter);
+				// In (at, id) order a voter's ballots at one time are neighbours among theirs.
+				if (before.record.at === at) box.twins = true;
+			}
+			box.latest.set(voter, r);
 		}
 	}
 
@@ -481,6 +588,7 @@ export function deriveGovernance(input: {
 		(a, b) => a.term - b.term || a.at - b.at || compareIds(a.id, b.id)
 	);
 	const tenures: Tenure[] = [];
+	const countedBy = new Map<Certification, Verified<RecordOf<'ballot'>>[]>();
 	for (let i = 0; i < ordered.length;) {
 		const term = ordered[i]!.term;
 		const winnersOfTerm: Certification[] = [];
@@ -488,16 +596,17 @@ export function deriveGovernance(input: {
 			const election = ordered[i]!;
 			election.outgoingLeaders = leadersIn(tenures, founder, election.closesAt);
 			const outgoing = new Set(election.outgoingLeaders);
-			const held = ballots.get(election.id) ?? new Map();
+			const box = ballots.get(election.id) ?? newBallotBox();
 			const accepted: Certification[] = [];
 			for (const parts of certifications.get(election.id)?.values() ?? []) {
-				const judged = judgeResult(parts, election, outgoing, held, terms);
+				const judged = judgeResult(parts, election, outgoing, box, terms);
 				if (!judged.ok) {
 					for (const part of parts) reject(part, judged.code, judged.message);
 					continue;
 				}
-				accepted.push(judged.value);
-				valid.push(...parts);
+				accepted.push(judged.value.certification);
+				countedBy.set(judged.value.certification, judged.value.counted);
+				for (const part of parts) valid.push(part);
 			}
 			accepted.sort(strongerFirst);
 			election.certified = accepted[0] ?? null;
@@ -516,29 +625,39 @@ export function deriveGovernance(input: {
 		}
 	}
 
-	// R34: two ballots of one voter at once are both void, unless the certified result counted one.
+	// R34: two ballots of one voter at once are both void, unless the certified result counted
+	// one. Then each voter's latest standing ballot counts (R35).
 	for (const election of elections.values()) {
-		const counted = new Set(election.certified?.tally.ballots);
-		const atOnce = new Map<string, Verified<RecordOf<'ballot'>>[]>();
-		for (const r of ballots.get(election.id)?.values() ?? []) {
-			const key = `${r.record.author} ${r.record.at}`;
-			const group = atOnce.get(key);
-			if (group) group.push(r);
-			else atOnce.set(key, [r]);
-		}
-		const standing: Verified<RecordOf<'ballot'>>[] = [];
-		for (const group of atOnce.values()) {
-			for (const r of group) {
-				if (group.length === 1 || counted.has(r.id)) standing.push(r);
-				else reject(r, 'ballot_duplicate', 'the voter cast another ballot at the same time');
+		const { certified } = election;
+		const box = ballots.get(election.id) ?? newBallotBox();
+		let { latest } = box;
+		if (box.twins) {
+			const counted = new Set(certified?.tally.ballots);
+			// The last ballot seen of each voter who has several, in (at, id) order.
+			const previous = new Map<string, Verified<RecordOf<'ballot'>>>();
+			const twins = new Set<Verified<RecordOf<'ballot'>>>();
+			for (const r of box.byId.values()) {
+				const voter = r.record.author;
+				if (!box.repeat.has(voter)) continue;
+				const before = previous.get(voter);
+				if (before && before.record.at === r.record.at) twins.add(before).add(r);
+				previous.set(voter, r);
 			}
-		}
-		valid.push(...standing);
-		election.live = countBallots(
-			election.id,
-			election.seats,
-			standing,
-			election.certified?.tally ?? null
+			latest = new Map();
+			for (const r of box.byId.values()) {
+				if (twins.has(r) && !counted.has(r.id)) {
+					reject(r, 'ballot_duplicate', 'the voter cast another ballot at the same time');
+					continue;
+				}
+				valid.push(r);
+				latest.set(r.record.author, r);
+			}
+		} else for (const r of box.byId.values()) valid.push(r);
+		election.live = liveTally(
+			election,
+			latest,
+			box,
+			certified ? countedBy.get(certified) : undefined
 		);
 	}
 
