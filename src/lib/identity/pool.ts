@@ -9,6 +9,7 @@
  */
 import {
 	packRequest,
+	type BatchResult,
 	type VerifyJob,
 	type VerifyOutcome,
 	type WorkerRequest,
@@ -55,7 +56,7 @@ export function createPool(options: {
 	create: () => WorkerLike;
 	fallback: (jobs: readonly VerifyJob[]) => Promise<VerifyOutcome[]>;
 	/** Told each answer with its chunk's jobs (which checks were fast, facts of keys read). */
-	onResponse?: (jobs: readonly VerifyJob[], response: WorkerResponse) => void;
+	onResponse?: (jobs: readonly VerifyJob[], extras: Partial<Omit<BatchResult, 'outcomes'>>) => void;
 	chunkSize?: number;
 	/**
 	 * Batches are not cut below this many jobs per chunk (default 16, about 10 ms of work):
