@@ -51,6 +51,8 @@ export type IdentityResult = {
 	sign: { ours: Rate; baseline: Rate };
 	verify: { inline: Rate; pool: Rate | null; baseline: Rate };
 	cached: Rate;
+	/** Signature checks by the fast path / all signature checks (inline and pool verifiers). */
+	fastChecks: { inline: [number, number]; pool: [number, number] | null };
 	poolColdStartMs: number | null;
 	responsiveness: {
 		records: number;
@@ -296,6 +298,11 @@ export async function runIdentity(options: IdentityOptions): Promise<IdentityRes
 	}
 	passes.sort((a, b) => a.perSecond - b.perSecond);
 	const cached = passes[2] as Rate;
+	const share = (v: Verifier): [number, number] => [
+		v.stats().fastChecks,
+		v.stats().signatureChecks
+	];
+	const fastChecks = { inline: share(inline), pool: pool ? share(pool) : null };
 	inline.destroy();
 	pool?.destroy();
 
@@ -349,6 +356,7 @@ export async function runIdentity(options: IdentityOptions): Promise<IdentityRes
 			baseline: verifyRates.baseline
 		},
 		cached,
+		fastChecks,
 		poolColdStartMs,
 		responsiveness
 	};

@@ -183,19 +183,27 @@ function signatureValue(fields: Uint8Array, algorithm: number): Uint8Array<Array
 	return at === fields.length ? value : null;
 }
 
-/** The digest the packet's EdDSA signature is over. */
-export function packetDigest(packet: Packet, data: Uint8Array): Uint8Array<ArrayBuffer> {
+/** A SHA-256 already fed the data (the caller hashed it for the record's id). */
+export type DataSha256 = ReturnType<typeof sha256.create>;
+
+/**
+ * The digest the packet's EdDSA signature is over. `dataSha256` saves hashing the data a
+ * second time when it can: a SHA-256 signature with no salt before the data (v4).
+ */
+export function packetDigest(
+	packet: Packet,
+	data: Uint8Array,
+	dataSha256?: DataSha256
+): Uint8Array<ArrayBuffer> {
 	const trailer = new Uint8Array(6);
 	trailer[0] = packet.version;
 	trailer[1] = 0xff;
 	new DataView(trailer.buffer).setUint32(2, packet.hashed.length);
-	return HASHES[packet.hash]
-		.create()
-		.update(packet.salt)
-		.update(data)
-		.update(packet.hashed)
-		.update(trailer)
-		.digest() as Uint8Array<ArrayBuffer>;
+	const hash =
+		dataSha256 && packet.hash === 8 && packet.salt.length === 0
+			? dataSha256.clone()
+			: HASHES[packet.hash].create().update(packet.salt).update(data);
+	return hash.update(packet.hashed).update(trailer).digest() as Uint8Array<ArrayBuffer>;
 }
 
 /** The key for WebCrypto, or null where WebCrypto has no Ed25519 (openpgp then uses its own code). */
@@ -216,11 +224,12 @@ export async function verifyFast(
 	facts: KeyFacts,
 	key: CryptoKey,
 	data: Uint8Array,
-	signature: Uint8Array
+	signature: Uint8Array,
+	dataSha256?: DataSha256
 ): Promise<FastVerdict> {
 	const packet = readPacket(signature, facts);
 	if (!packet) return null;
-	const digest = packetDigest(packet, data);
+	const digest = packetDigest(packet, data, dataSha256);
 	if (digest[0] !== packet.left16[0] || digest[1] !== packet.left16[1]) {
 		return { valid: false, reason: 'Signed digest did not match' };
 	}

@@ -67,7 +67,15 @@ describe('live records on the main thread', () => {
 	it('a key a worker has read: the next records are checked here, without openpgp', async () => {
 		const worker = new InProcessWorker();
 		const verifier = createVerifier({ poolSize: 1, createWorker: () => worker, inlineMax: 3 });
-		const [a, b, c, d, e, f, g] = records as [ParsedRecord, ...ParsedRecord[]];
+		const [a, b, c, d, e, f, g] = records as [
+			ParsedRecord,
+			ParsedRecord,
+			ParsedRecord,
+			ParsedRecord,
+			ParsedRecord,
+			ParsedRecord,
+			ParsedRecord
+		];
 		// Four new records: more than inlineMax, so a worker reads the key.
 		const first = await verifier.verifyMany(
 			[a, b, c, d].map((parsed) => ({ parsed, publicKey: key.publicKey }))
@@ -77,9 +85,9 @@ describe('live records on the main thread', () => {
 		const loads = vi.mocked(loader.loadOpenpgp).mock.calls.length;
 
 		// A live record, then a pair: checked here by the fast path, openpgp never asked for.
-		expect((await verifier.verify(e as ParsedRecord, key.publicKey)).ok).toBe(true);
+		expect((await verifier.verify(e, key.publicKey)).ok).toBe(true);
 		const pair = await verifier.verifyMany(
-			[f, g].map((parsed) => ({ parsed: parsed as ParsedRecord, publicKey: key.publicKey }))
+			[f, g].map((parsed) => ({ parsed, publicKey: key.publicKey }))
 		);
 		expect(pair.every((r) => r.ok)).toBe(true);
 		expect(worker.received).toHaveLength(1);
@@ -87,7 +95,7 @@ describe('live records on the main thread', () => {
 		expect(verifier.stats()).toMatchObject({ signatureChecks: 7, fastChecks: 7 });
 
 		// A forged live record is still rejected here.
-		const forged = { ...(e as ParsedRecord), signature: (f as ParsedRecord).signature };
+		const forged = { ...e, signature: f.signature };
 		expect(await verifier.verify(forged, key.publicKey)).toMatchObject({
 			ok: false,
 			code: 'signature_invalid'

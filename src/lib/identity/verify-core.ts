@@ -3,6 +3,8 @@
  * caches of results or of workers: it takes jobs and returns outcomes, and never throws.
  */
 import type { PublicKey } from 'openpgp';
+import { sha256 } from '@noble/hashes/sha2.js';
+import { bytesToHex } from '@noble/hashes/utils.js';
 import { sha256Hex } from '../model/hash';
 import { base64ToBytes } from './base64';
 import { importPoint, verifyFast } from './fast-signature';
@@ -198,14 +200,15 @@ export function createVerifyCore(
 			lib: OpenPGPModule,
 			job: VerifyJob,
 			name: string,
+			data: Uint8Array,
 			bytes: Uint8Array
-		): Promise<VerifyCode | null | string> {
+		): Promise<string | null> {
 			const key = await parsedKey(lib, name, job.publicKey);
 			const signature = await lib.readSignature({ binarySignature: bytes });
 			// One signature, not a bundle in which any one verifying would do.
 			if (signature.packets.length !== 1) return 'expected exactly one signature';
 			const { signatures } = await lib.verify({
-				message: await lib.createMessage({ binary: encoder.encode(job.text) }),
+				message: await lib.createMessage({ binary: data }),
 				signature,
 				verificationKeys: key,
 				// No clock: validity must not change with the time or device it is checked at.
@@ -259,7 +262,13 @@ export function createVerifyCore(
 			}
 			// Results are cached by id: an id that is not the text's hash would poison the cache,
 			// or borrow another text's cached result.
-			if (typeof job.text !== 'string' || sha256Hex(job.text) !== job.id) {
+			if (typeof job.text !== 'string') {
+				return outcome(fingerprint, 'record_malformed', 'record does not match its id');
+			}
+			const data = encoder.encode(job.text);
+			// Kept: the signature's own SHA-256 continues from it (fast-signature.ts).
+			const dataSha256 = sha256.create().update(data);
+			if (bytesToHex(dataSha256.clone().digest()) !== job.id) {
 				return outcome(fingerprint, 'record_malformed', 'record does not match its id');
 			}
 			if (!job.checkSignature) return outcome(fingerprint, null);
@@ -267,7 +276,7 @@ export function createVerifyCore(
 			if (!bytes) return outcome(fingerprint, 'signature_invalid', 'signature is not base64', true);
 			const cryptoKey = facts && (await entry.cryptoKey);
 			if (facts && cryptoKey) {
-				const verdict = await verifyFast(facts, cryptoKey, encoder.encode(job.text), bytes);
+				const verdict = await verifyFast(facts, cryptoKey, data, bytes, dataSha256);
 				if (verdict) {
 					result.fast.push(index);
 					return verdict.valid
@@ -283,10 +292,10 @@ export function createVerifyCore(
 				return outcome(fingerprint, 'signature_invalid', message, false);
 			}
 			try {
-				const failure = await openpgpCheck(lib, job, name, bytes);
+				const failure = await openpgpCheck(lib, job, name, data, bytes);
 				return failure === null
 					? outcome(fingerprint, null, '', true)
-					: outcome(fingerprint, 'signature_invalid', failure as string, true);
+					: outcome(fingerprint, 'signature_invalid', failure, true);
 			} catch (error) {
 				return outcome(fingerprint, 'signature_invalid', messageOf(error), true);
 			}
