@@ -62,6 +62,18 @@ function throughput(where, r) {
 			note: `median of 5 passes over ${r.cached.count} records held in memory`
 		}
 	);
+	if (r.live) {
+		rows.push({
+			metric: `live record verify() call, ${where} (key known)`,
+			unit: 'ms',
+			ours: r.live.medianMs,
+			baseline: r.live.baselineMedianMs,
+			baselineName: 'one WebCrypto Ed25519 verify',
+			note:
+				`median of ${r.live.count} new records one at a time, p95 ${r.live.p95Ms.toFixed(2)} ms; ` +
+				`fast path: ${r.live.fastChecks} of ${r.live.count}; worker messages: ${r.live.messages}`
+		});
+	}
 	return rows;
 }
 
