@@ -3,11 +3,10 @@
  * caches of results or of workers: it takes jobs and returns outcomes, and never throws.
  */
 import type { PublicKey } from 'openpgp';
-import { sha256 } from '@noble/hashes/sha2.js';
 import { bytesToHex } from '@noble/hashes/utils.js';
 import { sha256Hex } from '../model/hash';
 import { base64ToBytes } from './base64';
-import { importPoint, verifyFast } from './fast-signature';
+import { digest, importPoint, verifyFast } from './fast-signature';
 import { checkFacts, keyFactsOf, type KeyFacts } from './key-facts';
 import { Lru } from './lru';
 import { loadOpenpgp, type OpenPGPModule } from './openpgp';
@@ -266,9 +265,7 @@ export function createVerifyCore(
 				return outcome(fingerprint, 'record_malformed', 'record does not match its id');
 			}
 			const data = encoder.encode(job.text);
-			// Kept: the signature's own SHA-256 continues from it (fast-signature.ts).
-			const dataSha256 = sha256.create().update(data);
-			if (bytesToHex(dataSha256.clone().digest()) !== job.id) {
+			if (bytesToHex(await digest(8, data)) !== job.id) {
 				return outcome(fingerprint, 'record_malformed', 'record does not match its id');
 			}
 			if (!job.checkSignature) return outcome(fingerprint, null);
@@ -276,7 +273,7 @@ export function createVerifyCore(
 			if (!bytes) return outcome(fingerprint, 'signature_invalid', 'signature is not base64', true);
 			const cryptoKey = facts && (await entry.cryptoKey);
 			if (facts && cryptoKey) {
-				const verdict = await verifyFast(facts, cryptoKey, data, bytes, dataSha256);
+				const verdict = await verifyFast(facts, cryptoKey, data, bytes);
 				if (verdict) {
 					result.fast.push(index);
 					return verdict.valid
