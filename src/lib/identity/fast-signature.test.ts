@@ -302,6 +302,36 @@ describe('fast path: same verdicts as openpgp.verify (date: null)', () => {
 		expect(fastJudged).toBeGreaterThan(60);
 	}, 180_000);
 
+	it('a core with room for 2 keys and 1 parsed key judges every key as a big one does', async () => {
+		const small = createVerifyCore({ maxKeys: 2, maxParsedKeys: 1 });
+		const options: Options = { hash: 8, created: 10, expiry: 0, notations: [], type: 0 };
+		const cases = await Promise.all(
+			signers.map(async (by, i) => {
+				const text = `record ${i}`;
+				const signature = await makeSignature(by, encode(text), options);
+				return { by, text, signature, reference: await openpgpSays(by, encode(text), signature) };
+			})
+		);
+		// Twice round: every key is forgotten and read again in between.
+		for (let round = 0; round < 2; round++) {
+			for (const { by, text, signature, reference } of cases) {
+				const [outcome] = await small.verifyBatch([
+					{
+						id: sha256Hex(text),
+						text,
+						signature: bytesToBase64(signature),
+						publicKey: by.publicArmored,
+						author: by.privateKey.getFingerprint(),
+						checkSignature: true
+					}
+				]);
+				expect([by.name, outcome?.code === null]).toEqual([by.name, reference]);
+			}
+			expect(small.keyCount).toBe(2);
+		}
+		expect(cases.filter((c) => c.reference).length).toBeGreaterThan(4);
+	});
+
 	it('other hashes, text-mode signatures, critical notations: left to openpgp', async () => {
 		const arbOther = fc.oneof(
 			arbOptions([2, 11, 12, 14]),

@@ -196,9 +196,10 @@ export function createVerifier(options: VerifierOptions = {}): Verifier {
 		}
 	}
 
+	const inlineCore = () => (inline ??= createVerifyCore({ maxKeys }));
+
 	const runInline = async (jobs: readonly VerifyJob[]) => {
-		inline ??= createVerifyCore({ maxKeys });
-		const result = await inline.verifyDetailed(jobs);
+		const result = await inlineCore().verifyDetailed(jobs);
 		absorb(jobs, result);
 		return result.outcomes;
 	};
@@ -414,7 +415,10 @@ export function createVerifier(options: VerifierOptions = {}): Verifier {
 			try {
 				// Small live batches run inline: the inline path is warmed up too, with the same
 				// known-good record the workers check (loaded on demand: it is 3 KB).
-				const warmInline = import('./warm-up').then(({ WARM_UP_JOB }) => runInline([WARM_UP_JOB]));
+				// Straight to the core: the built-in record is no request, so no stats count it.
+				const warmInline = import('./warm-up').then(({ WARM_UP_JOB }) =>
+					inlineCore().verifyBatch([WARM_UP_JOB])
+				);
 				if (useWorkers) await Promise.all([getPool().warmUp(), warmInline]);
 				else await warmInline;
 			} catch {
