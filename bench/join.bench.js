@@ -107,7 +107,10 @@ export default {
 				),
 				note:
 					'what remains after the last entry arrived; checking starts with the first entries, ' +
-					'so most of it overlaps the transfer (worker pool, empty persistent cache)'
+					'so most of it overlaps the transfer (worker pool, empty persistent cache); last ' +
+					`run: ${last.verifier.signatureChecks} signatures checked, ${last.verifier.fastChecks} ` +
+					`by the fast path, ${last.verifier.messages} worker messages, ` +
+					`${last.verifier.workers} workers`
 			}
 		];
 	}

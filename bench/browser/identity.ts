@@ -51,6 +51,20 @@ export type IdentityResult = {
 	sign: { ours: Rate; baseline: Rate };
 	verify: { inline: Rate; pool: Rate | null; baseline: Rate };
 	cached: Rate;
+	/**
+	 * Single new records of a known key through `verify()`, one at a time, on the verifier
+	 * that just verified the batches (pool in the browser): what a live record costs.
+	 */
+	live: {
+		count: number;
+		medianMs: number;
+		p95Ms: number;
+		baselineMedianMs: number;
+		fastChecks: number;
+		messages: number;
+	} | null;
+	/** Signature checks by the fast path / all signature checks (inline and pool verifiers). */
+	fastChecks: { inline: [number, number]; pool: [number, number] | null };
 	poolColdStartMs: number | null;
 	responsiveness: {
 		records: number;
@@ -63,6 +77,8 @@ export type IdentityResult = {
 /** As many WebCrypto calls in flight as verify-core.ts allows itself (its CONCURRENCY). */
 const BASELINE_LANES = 8;
 const WARM_RECORDS = 16;
+/** Records kept back for the live-record timing (signed with the rest, verified one by one). */
+const LIVE_RECORDS = 30;
 const COUNTRY = sha256Hex('webocracy bench country');
 const PASSPHRASE = 'bench passphrase';
 
@@ -208,6 +224,7 @@ export async function runIdentity(options: IdentityOptions): Promise<IdentityRes
 		});
 	}
 	unlocked.lock();
+	const live = signed.length > WARM_RECORDS + LIVE_RECORDS ? signed.splice(-LIVE_RECORDS) : [];
 	const warm = signed.slice(0, WARM_RECORDS);
 	const measured = signed.slice(WARM_RECORDS);
 
@@ -296,6 +313,43 @@ export async function runIdentity(options: IdentityOptions): Promise<IdentityRes
 	}
 	passes.sort((a, b) => a.perSecond - b.perSecond);
 	const cached = passes[2] as Rate;
+
+	const quantile = (values: number[], q: number) =>
+		values.sort((a, b) => a - b)[Math.min(values.length - 1, Math.floor(q * values.length))] ?? 0;
+	let liveResult: IdentityResult['live'] = null;
+	if (live.length > 0) {
+		const before = cachedVerifier.stats();
+		const ours: number[] = [];
+		const base: number[] = [];
+		for (const s of live) {
+			const t0 = performance.now();
+			const result = await cachedVerifier.verify(s.item.parsed, s.item.publicKey);
+			ours.push(performance.now() - t0);
+			if (!result.ok) throw new Error(`live record: ${result.code} ${result.message}`);
+			const t1 = performance.now();
+			await crypto.subtle.verify(
+				'Ed25519',
+				raw.publicKey,
+				s.baselineSignature,
+				s.bytes as BufferSource
+			);
+			base.push(performance.now() - t1);
+		}
+		const after = cachedVerifier.stats();
+		liveResult = {
+			count: live.length,
+			medianMs: quantile(ours, 0.5),
+			p95Ms: quantile(ours, 0.95),
+			baselineMedianMs: quantile(base, 0.5),
+			fastChecks: after.fastChecks - before.fastChecks,
+			messages: after.messages - before.messages
+		};
+	}
+	const share = (v: Verifier): [number, number] => [
+		v.stats().fastChecks,
+		v.stats().signatureChecks
+	];
+	const fastChecks = { inline: share(inline), pool: pool ? share(pool) : null };
 	inline.destroy();
 	pool?.destroy();
 
@@ -349,6 +403,8 @@ export async function runIdentity(options: IdentityOptions): Promise<IdentityRes
 			baseline: verifyRates.baseline
 		},
 		cached,
+		live: liveResult,
+		fastChecks,
 		poolColdStartMs,
 		responsiveness
 	};

@@ -25,6 +25,8 @@ export type JoinTimes = {
 	frames: number;
 	/** Applying the same state to an empty Y.Doc in this page: plain Yjs, no network. */
 	localApplyMs: number | null;
+	/** The verifier's counters at the end (which path checked the signatures). */
+	verifier: { signatureChecks: number; fastChecks: number; messages: number; workers: number };
 };
 
 type RoomLike = { webrtcConns: Map<string, { connected: boolean }> } | null | undefined;
@@ -52,7 +54,8 @@ export async function join(options: {
 		valid: 0,
 		bytes: 0,
 		frames: 0,
-		localApplyMs: null
+		localApplyMs: null,
+		verifier: { signatureChecks: 0, fastChecks: 0, messages: 0, workers: 0 }
 	};
 	let done: () => void = () => {};
 	const finished = new Promise<void>((resolve) => (done = resolve));
@@ -87,6 +90,8 @@ export async function join(options: {
 		times.entries = docs.records.size;
 		times.valid = store.snapshot.country.valid.size;
 		times.frames = connection.status.framesReceived;
+		const { signatureChecks, fastChecks, messages, workers } = verifier.stats();
+		times.verifier = { signatureChecks, fastChecks, messages, workers };
 		const state = Y.encodeStateAsUpdate(docs.publicDoc);
 		times.bytes = state.length;
 		const fresh = new Y.Doc();

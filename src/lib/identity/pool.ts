@@ -9,6 +9,7 @@
  */
 import {
 	packRequest,
+	type BatchResult,
 	type VerifyJob,
 	type VerifyOutcome,
 	type WorkerRequest,
@@ -54,6 +55,8 @@ export function createPool(options: {
 	size: number;
 	create: () => WorkerLike;
 	fallback: (jobs: readonly VerifyJob[]) => Promise<VerifyOutcome[]>;
+	/** Told each answer with its chunk's jobs (which checks were fast, facts of keys read). */
+	onResponse?: (jobs: readonly VerifyJob[], extras: Partial<Omit<BatchResult, 'outcomes'>>) => void;
 	chunkSize?: number;
 	/**
 	 * Batches are not cut below this many jobs per chunk (default 16, about 10 ms of work):
@@ -110,6 +113,9 @@ export function createPool(options: {
 				// The next chunk goes out before this one's results are handled.
 				pump();
 				if ('outcomes' in response && Array.isArray(response.outcomes)) {
+					if (response.outcomes.length === chunk.jobs.length) {
+						options.onResponse?.(chunk.jobs, response);
+					}
 					chunk.resolve(response.outcomes);
 				} else {
 					chunk.reject(new Error('error' in response ? response.error : 'bad response'));

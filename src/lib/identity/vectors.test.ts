@@ -24,8 +24,11 @@ describe('known-answer vectors', () => {
 		const parsed = parseEntry(entry.id, { record: entry.record, signature: entry.signature });
 		if (!parsed.ok) throw new Error(parsed.message);
 		expect(await fingerprintOf(publicKey)).toEqual({ ok: true, value: parsed.value.record.author });
-		const result = await createVerifier().verify(parsed.value, publicKey);
+		const verifier = createVerifier();
+		const result = await verifier.verify(parsed.value, publicKey);
 		expect(result.ok).toBe(true);
+		// Each vector (GnuPG v4, openpgp.js v4 and v6) is a shape the fast path judges.
+		expect(verifier.stats()).toMatchObject({ signatureChecks: 1, fastChecks: 1 });
 	});
 
 	it.each(all)('$name fails with every other vector’s key (key_mismatch)', async (vector) => {
@@ -45,9 +48,11 @@ describe('known-answer vectors', () => {
 		expect(text).not.toBe(entry.record);
 		const parsed = parseEntry(sha256Hex(text), { record: text, signature: entry.signature });
 		if (!parsed.ok) throw new Error(parsed.message);
-		expect(await createVerifier().verify(parsed.value, publicKey)).toMatchObject({
+		const verifier = createVerifier();
+		expect(await verifier.verify(parsed.value, publicKey)).toMatchObject({
 			ok: false,
 			code: 'signature_invalid'
 		});
+		expect(verifier.stats()).toMatchObject({ signatureChecks: 1, fastChecks: 1 });
 	});
 });

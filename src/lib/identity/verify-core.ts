@@ -3,8 +3,12 @@
  * caches of results or of workers: it takes jobs and returns outcomes, and never throws.
  */
 import type { PublicKey } from 'openpgp';
+import { bytesToHex } from '@noble/hashes/utils.js';
 import { sha256Hex } from '../model/hash';
 import { base64ToBytes } from './base64';
+import { digest, importPoint, verifyFast } from './fast-signature';
+import { checkFacts, keyFactsOf, type KeyFacts } from './key-facts';
+import { Lru } from './lru';
 import { loadOpenpgp, type OpenPGPModule } from './openpgp';
 
 export type VerifyJob = {
@@ -18,6 +22,12 @@ export type VerifyJob = {
 	 * key's fingerprint is still needed, to hold it against the author.
 	 */
 	checkSignature: boolean;
+	/**
+	 * The key's facts when the caller already has them (the main thread, learned from a
+	 * worker): then this job needs no openpgp unless its signature is not a fast-path shape.
+	 * Never sent to a worker.
+	 */
+	facts?: KeyFacts;
 };
 
 export type VerifyCode = 'signature_invalid' | 'key_mismatch' | 'record_malformed';
@@ -33,7 +43,7 @@ export type VerifyOutcome = {
 };
 
 /** A job on its way to a worker: its key is an index into the request's `keys`. */
-export type WireJob = Omit<VerifyJob, 'publicKey'> & { key: number };
+export type WireJob = Omit<VerifyJob, 'publicKey' | 'facts'> & { key: number };
 /**
  * One message to a worker. Each distinct armored key travels once per message, however
  * many of its records the message holds (a key is about as large as a record). `warmUp`:
@@ -42,13 +52,16 @@ export type WireJob = Omit<VerifyJob, 'publicKey'> & { key: number };
  */
 export type WorkerRequest = { seq: number; keys: string[]; jobs: WireJob[]; warmUp?: boolean };
 export type WorkerResponse =
-	{ seq: number; outcomes: VerifyOutcome[] } | { seq: number; error: string };
+	| ({ seq: number } & Pick<BatchResult, 'outcomes'> & Partial<Omit<BatchResult, 'outcomes'>>)
+	| { seq: number; error: string };
 
 /** The request for `jobs`, with every distinct key listed once. */
 export function packRequest(seq: number, jobs: readonly VerifyJob[]): WorkerRequest {
 	const keys: string[] = [];
 	const index = new Map<string, number>();
-	const wire = jobs.map(({ publicKey, ...job }): WireJob => {
+	// reason: `facts` is left out of the wire job on purpose (workers read keys themselves).
+	// eslint-disable-next-line @typescript-eslint/no-unused-vars
+	const wire = jobs.map(({ publicKey, facts, ...job }): WireJob => {
 		let key = index.get(publicKey);
 		if (key === undefined) {
 			key = keys.push(publicKey) - 1;
@@ -72,8 +85,22 @@ function unpackJobs(keys: readonly unknown[], jobs: readonly unknown[]): VerifyJ
 export const MAX_KEY_CHARS = 64 * 1024;
 /** Enough to overlap WebCrypto calls without holding a whole batch of messages in memory. */
 const CONCURRENCY = 8;
+/**
+ * Keys remembered by default: a key's facts are a few hundred bytes, so tens of thousands
+ * of authors fit in a few megabytes (the armored keys themselves are not held: their
+ * SHA-256 names them).
+ */
+export const DEFAULT_MAX_KEYS = 65_536;
+/**
+ * Parsed openpgp keys are large (tens of KB each) and needed only to read a key's facts or
+ * for signatures the fast path does not judge: a few hundred, the most recently used.
+ */
+const DEFAULT_MAX_PARSED = 256;
 
-type ParsedKey = { key: PublicKey; fingerprint: string } | { error: string };
+/** What a key's first reading tells: its fingerprint, and facts if the fast path takes it. */
+type KeyEntry =
+	| { fingerprint: string; facts: KeyFacts | null; cryptoKey: Promise<CryptoKey | null> | null }
+	| { error: string };
 
 const messageOf = (error: unknown): string =>
 	error instanceof Error ? error.message : String(error);
@@ -85,64 +112,102 @@ const outcome = (
 	checked = false
 ): VerifyOutcome => ({ fingerprint, code, message, checked });
 
+/** A batch's outcomes, plus what the caller may keep: see VerifyCore.verifyDetailed. */
+export type BatchResult = {
+	outcomes: VerifyOutcome[];
+	/** Indices of the jobs whose signature the fast path checked (the rest used openpgp). */
+	fast: number[];
+	/** [job index, facts of that job's key], once per key read in this batch. */
+	facts: [number, KeyFacts][];
+};
+
 export type VerifyCore = {
 	verifyBatch(jobs: readonly VerifyJob[]): Promise<VerifyOutcome[]>;
-	/** Parsed keys held (readKey costs about a millisecond; a country has few keys). */
+	/** The same, saying which checks took the fast path and what was learned of the keys. */
+	verifyDetailed(jobs: readonly VerifyJob[]): Promise<BatchResult>;
+	/** Keys known (each read once with openpgp.readKey, about a millisecond). */
 	readonly keyCount: number;
 };
 
-export function createVerifyCore(options: { maxKeys?: number } = {}): VerifyCore {
-	const maxKeys = options.maxKeys ?? 2048;
-	// Promises, so a batch full of one author's records parses that key once.
-	const keys = new Map<string, Promise<ParsedKey>>();
+export function createVerifyCore(
+	options: { maxKeys?: number; maxParsedKeys?: number } = {}
+): VerifyCore {
+	// Promises, so a batch full of one author's records reads that key once.
+	const keys = new Lru<string, Promise<KeyEntry>>(options.maxKeys ?? DEFAULT_MAX_KEYS);
+	const parsedKeys = new Lru<string, Promise<PublicKey>>(
+		options.maxParsedKeys ?? DEFAULT_MAX_PARSED
+	);
+	/** WebCrypto keys for facts handed in with jobs (the main thread's, from a worker). */
+	const givenKeys = new WeakMap<KeyFacts, Promise<CryptoKey | null>>();
 	const encoder = new TextEncoder();
 
-	function keyFor(openpgp: OpenPGPModule, armored: string): Promise<ParsedKey> {
-		const known = keys.get(armored);
-		if (known) return known;
-		const parsed = openpgp.readKey({ armoredKey: armored }).then(
-			(key): ParsedKey => ({ key, fingerprint: key.getFingerprint() }),
-			(error: unknown): ParsedKey => ({ error: messageOf(error) })
-		);
-		if (keys.size >= maxKeys) {
-			const oldest = keys.keys().next();
-			if (!oldest.done) keys.delete(oldest.value);
+	function parsedKey(openpgp: OpenPGPModule, name: string, armored: string) {
+		let parsed = parsedKeys.get(name);
+		if (!parsed) {
+			parsed = openpgp.readKey({ armoredKey: armored });
+			parsedKeys.set(name, parsed);
+			// A key that cannot be read is not kept; its entry says so.
+			parsed.catch(() => parsedKeys.delete(name));
 		}
-		keys.set(armored, parsed);
 		return parsed;
 	}
 
-	async function verifyOne(openpgp: OpenPGPModule, job: VerifyJob): Promise<VerifyOutcome> {
-		if (typeof job.publicKey !== 'string') {
-			return outcome(null, 'key_mismatch', 'no public key given');
+	function keyEntry(openpgp: OpenPGPModule, name: string, armored: string): Promise<KeyEntry> {
+		const known = keys.get(name);
+		if (known) return known;
+		const entry = parsedKey(openpgp, name, armored).then(
+			async (key): Promise<KeyEntry> => {
+				let facts: KeyFacts | null = null;
+				try {
+					facts = await keyFactsOf(key);
+				} catch {
+					// Not a key the fast path understands: openpgp judges its signatures.
+				}
+				return {
+					fingerprint: key.getFingerprint(),
+					facts,
+					cryptoKey: facts ? importPoint(facts.point) : null
+				};
+			},
+			(error: unknown): KeyEntry => ({ error: messageOf(error) })
+		);
+		keys.set(name, entry);
+		return entry;
+	}
+
+	function givenEntry(job: VerifyJob): KeyEntry | null {
+		const facts = job.facts ? checkFacts(job.facts) : null;
+		if (!facts || !job.facts) return null;
+		let cryptoKey = givenKeys.get(job.facts);
+		if (!cryptoKey) {
+			cryptoKey = importPoint(facts.point);
+			givenKeys.set(job.facts, cryptoKey);
 		}
-		if (job.publicKey.length > MAX_KEY_CHARS) {
-			return outcome(null, 'key_mismatch', 'the public key is too large to be one key');
-		}
-		const parsed = await keyFor(openpgp, job.publicKey);
-		if ('error' in parsed) {
-			return outcome(null, 'key_mismatch', `the public key cannot be read: ${parsed.error}`);
-		}
-		const { fingerprint, key } = parsed;
-		if (fingerprint !== job.author) {
-			return outcome(fingerprint, 'key_mismatch', 'the key is not the author’s key');
-		}
-		// Results are cached by id: an id that is not the text's hash would poison the cache,
-		// or borrow another text's cached result.
-		if (typeof job.text !== 'string' || sha256Hex(job.text) !== job.id) {
-			return outcome(fingerprint, 'record_malformed', 'record does not match its id');
-		}
-		if (!job.checkSignature) return outcome(fingerprint, null);
-		const bytes = base64ToBytes(job.signature);
-		if (!bytes) return outcome(fingerprint, 'signature_invalid', 'signature is not base64', true);
-		try {
-			const signature = await openpgp.readSignature({ binarySignature: bytes });
+		return { fingerprint: facts.fingerprint, facts, cryptoKey };
+	}
+
+	async function verifyDetailed(jobs: readonly VerifyJob[]): Promise<BatchResult> {
+		const result: BatchResult = { outcomes: new Array(jobs.length), fast: [], facts: [] };
+		/** Loaded only when a job needs it: known keys on the fast path need no openpgp. */
+		let openpgp: Promise<OpenPGPModule> | null = null;
+		const load = () => (openpgp ??= loadOpenpgp());
+		/** Each distinct armored key is hashed once per batch. */
+		const names = new Map<string, string>();
+		const reported = new Set<string>();
+
+		async function openpgpCheck(
+			lib: OpenPGPModule,
+			job: VerifyJob,
+			name: string,
+			data: Uint8Array,
+			bytes: Uint8Array
+		): Promise<string | null> {
+			const key = await parsedKey(lib, name, job.publicKey);
+			const signature = await lib.readSignature({ binarySignature: bytes });
 			// One signature, not a bundle in which any one verifying would do.
-			if (signature.packets.length !== 1) {
-				return outcome(fingerprint, 'signature_invalid', 'expected exactly one signature', true);
-			}
-			const { signatures } = await openpgp.verify({
-				message: await openpgp.createMessage({ binary: encoder.encode(job.text) }),
+			if (signature.packets.length !== 1) return 'expected exactly one signature';
+			const { signatures } = await lib.verify({
+				message: await lib.createMessage({ binary: data }),
 				signature,
 				verificationKeys: key,
 				// No clock: validity must not change with the time or device it is checked at.
@@ -151,46 +216,109 @@ export function createVerifyCore(options: { maxKeys?: number } = {}): VerifyCore
 				format: 'binary'
 			});
 			const [first] = signatures;
-			if (!first) {
-				return outcome(fingerprint, 'signature_invalid', 'not a signature over data', true);
-			}
+			if (!first) return 'not a signature over data';
 			// openpgp reports a bad signature by rejecting `verified`.
 			await first.verified;
-			return outcome(fingerprint, null, '', true);
-		} catch (error) {
-			return outcome(fingerprint, 'signature_invalid', messageOf(error), true);
+			return null;
 		}
-	}
 
-	async function verifyBatch(jobs: readonly VerifyJob[]): Promise<VerifyOutcome[]> {
-		let openpgp: OpenPGPModule;
-		try {
-			openpgp = await loadOpenpgp();
-		} catch (error) {
-			// Not the records' fault, but nothing can be shown as verified either.
-			const message = `the OpenPGP library could not load: ${messageOf(error)}`;
-			return jobs.map(() => outcome(null, 'signature_invalid', message));
+		async function verifyOne(job: VerifyJob, index: number): Promise<VerifyOutcome> {
+			if (typeof job.publicKey !== 'string') {
+				return outcome(null, 'key_mismatch', 'no public key given');
+			}
+			if (job.publicKey.length > MAX_KEY_CHARS) {
+				return outcome(null, 'key_mismatch', 'the public key is too large to be one key');
+			}
+			let name = names.get(job.publicKey);
+			if (name === undefined) {
+				name = sha256Hex(job.publicKey);
+				names.set(job.publicKey, name);
+			}
+			let entry = givenEntry(job);
+			if (!entry) {
+				const known = keys.get(name);
+				if (known) entry = await known;
+				else {
+					try {
+						entry = await keyEntry(await load(), name, job.publicKey);
+					} catch (error) {
+						// Not the record's fault, but nothing can be shown as verified either.
+						const message = `the OpenPGP library could not load: ${messageOf(error)}`;
+						return outcome(null, 'signature_invalid', message);
+					}
+				}
+				if ('fingerprint' in entry && entry.facts && !reported.has(job.publicKey)) {
+					reported.add(job.publicKey);
+					result.facts.push([index, entry.facts]);
+				}
+			}
+			if ('error' in entry) {
+				return outcome(null, 'key_mismatch', `the public key cannot be read: ${entry.error}`);
+			}
+			const { fingerprint, facts } = entry;
+			if (fingerprint !== job.author) {
+				return outcome(fingerprint, 'key_mismatch', 'the key is not the author’s key');
+			}
+			// Results are cached by id: an id that is not the text's hash would poison the cache,
+			// or borrow another text's cached result.
+			if (typeof job.text !== 'string') {
+				return outcome(fingerprint, 'record_malformed', 'record does not match its id');
+			}
+			const data = encoder.encode(job.text);
+			if (bytesToHex(await digest(8, data)) !== job.id) {
+				return outcome(fingerprint, 'record_malformed', 'record does not match its id');
+			}
+			if (!job.checkSignature) return outcome(fingerprint, null);
+			const bytes = base64ToBytes(job.signature);
+			if (!bytes) return outcome(fingerprint, 'signature_invalid', 'signature is not base64', true);
+			const cryptoKey = facts && (await entry.cryptoKey);
+			if (facts && cryptoKey) {
+				const verdict = await verifyFast(facts, cryptoKey, data, bytes);
+				if (verdict) {
+					result.fast.push(index);
+					return verdict.valid
+						? outcome(fingerprint, null, '', true)
+						: outcome(fingerprint, 'signature_invalid', verdict.reason, true);
+				}
+			}
+			let lib: OpenPGPModule;
+			try {
+				lib = await load();
+			} catch (error) {
+				const message = `the OpenPGP library could not load: ${messageOf(error)}`;
+				return outcome(fingerprint, 'signature_invalid', message, false);
+			}
+			try {
+				const failure = await openpgpCheck(lib, job, name, data, bytes);
+				return failure === null
+					? outcome(fingerprint, null, '', true)
+					: outcome(fingerprint, 'signature_invalid', failure, true);
+			} catch (error) {
+				return outcome(fingerprint, 'signature_invalid', messageOf(error), true);
+			}
 		}
-		const outcomes = new Array<VerifyOutcome>(jobs.length);
+
 		let next = 0;
 		const lane = async () => {
 			while (next < jobs.length) {
 				const index = next++;
-				const job = jobs[index] as VerifyJob;
 				try {
-					outcomes[index] = await verifyOne(openpgp, job);
+					result.outcomes[index] = await verifyOne(jobs[index] as VerifyJob, index);
 				} catch (error) {
 					// verifyOne catches what openpgp throws; this is for jobs that are not objects.
-					outcomes[index] = outcome(null, 'signature_invalid', messageOf(error));
+					result.outcomes[index] = outcome(null, 'signature_invalid', messageOf(error));
 				}
 			}
 		};
 		await Promise.all(Array.from({ length: Math.min(CONCURRENCY, jobs.length) }, lane));
-		return outcomes;
+		return result;
 	}
 
 	return {
-		verifyBatch,
+		verifyDetailed,
+		async verifyBatch(jobs) {
+			return (await verifyDetailed(jobs)).outcomes;
+		},
 		get keyCount() {
 			return keys.size;
 		}
@@ -211,5 +339,5 @@ export async function handleRequest(core: VerifyCore, request: unknown): Promise
 		return { seq: typeof seq === 'number' ? seq : -1, error: 'malformed request' };
 	}
 	const unpacked = keys === undefined ? (jobs as VerifyJob[]) : unpackJobs(keys, jobs);
-	return { seq, outcomes: await core.verifyBatch(unpacked) };
+	return { seq, ...(await core.verifyDetailed(unpacked)) };
 }

@@ -15,8 +15,16 @@
 import type { ParsedRecord } from '../model/record';
 import { err, ok, type Err, type Result } from '../model/result';
 import { unsafeAssumeVerified, type Verified } from '../model/verified';
+import { checkFacts, type KeyFacts } from './key-facts';
+import { Lru } from './lru';
 import { createPool, type VerifyPool, type WorkerLike } from './pool';
-import { createVerifyCore, type VerifyCore, type VerifyJob } from './verify-core';
+import {
+	createVerifyCore,
+	DEFAULT_MAX_KEYS,
+	type BatchResult,
+	type VerifyCore,
+	type VerifyJob
+} from './verify-core';
 
 /** Remembers positive results across sessions. Implemented on IndexedDB in store.ts. */
 export type PersistentVerifiedCache = {
@@ -33,8 +41,13 @@ export type VerifierStats = {
 	memoryHits: number;
 	/** Signature checks skipped because the persistent cache vouched for them. */
 	persistentHits: number;
-	/** Signatures actually checked with openpgp. */
+	/** Signatures actually checked (fast path or openpgp). */
 	signatureChecks: number;
+	/**
+	 * Of those, checked by the fast path (fast-signature.ts: the packet read here, Ed25519
+	 * through WebCrypto) rather than by openpgp.verify.
+	 */
+	fastChecks: number;
 	/** Results that were errors (any code). */
 	rejected: number;
 	/** Persistent cache calls that failed (they count as misses; verification goes on). */
@@ -84,7 +97,10 @@ export type VerifierOptions = {
 	createWorker?: () => WorkerLike;
 	/** Records remembered in memory (oldest forgotten first). */
 	memoryEntries?: number;
-	/** Armored keys whose fingerprint is remembered. */
+	/**
+	 * Armored keys whose fingerprint (and fast-path facts) are remembered, least recently
+	 * used forgotten first (default 65,536: a country of tens of thousands of authors).
+	 */
 	keyEntries?: number;
 };
 
@@ -139,20 +155,25 @@ export function createVerifier(options: VerifierOptions = {}): Verifier {
 	const maxMemory = options.memoryEntries ?? 50_000;
 	const persistentLookupMin = options.persistentLookupMin ?? 16;
 	const inlineMax = options.inlineMax ?? 3;
-	const maxKeys = options.keyEntries ?? 4096;
+	const maxKeys = options.keyEntries ?? DEFAULT_MAX_KEYS;
 	const useWorkers = options.createWorker
 		? options.useWorkers !== false
 		: (options.useWorkers ?? true) && canUseWorkers();
 	const create = options.createWorker ?? createVerifyWorker;
 
 	const memory = new Map<string, MemoryEntry>();
-	/** Armored key → its fingerprint (null: unreadable), learned from the workers' answers. */
-	const fingerprints = new Map<string, string | null>();
+	/**
+	 * Armored key → its fingerprint (null: unreadable) and, when the fast path takes the key,
+	 * its facts: learned from the workers' answers, they let a live record be checked here
+	 * with WebCrypto alone, openpgp never loaded on this thread for it.
+	 */
+	const known = new Lru<string, { fingerprint: string | null; facts: KeyFacts | null }>(maxKeys);
 	const counts = {
 		requests: 0,
 		memoryHits: 0,
 		persistentHits: 0,
 		signatureChecks: 0,
+		fastChecks: 0,
 		rejected: 0,
 		cacheErrors: 0
 	};
@@ -164,16 +185,30 @@ export function createVerifier(options: VerifierOptions = {}): Verifier {
 	let unsaved: string[] = [];
 	let saveTimer: ReturnType<typeof setTimeout> | null = null;
 
-	const runInline = (jobs: readonly VerifyJob[]) => {
-		inline ??= createVerifyCore();
-		return inline.verifyBatch(jobs);
+	/** What a batch's checker (inline or a worker) tells besides the outcomes. */
+	function absorb(jobs: readonly VerifyJob[], result: Partial<Omit<BatchResult, 'outcomes'>>) {
+		if (Array.isArray(result.fast)) counts.fastChecks += result.fast.length;
+		if (!Array.isArray(result.facts)) return;
+		for (const pair of result.facts) {
+			const job = Array.isArray(pair) && Number.isInteger(pair[0]) ? jobs[pair[0]] : undefined;
+			const facts = checkFacts(Array.isArray(pair) ? pair[1] : null);
+			if (job && facts) known.set(job.publicKey, { fingerprint: facts.fingerprint, facts });
+		}
+	}
+
+	const inlineCore = () => (inline ??= createVerifyCore({ maxKeys }));
+
+	const runInline = async (jobs: readonly VerifyJob[]) => {
+		const result = await inlineCore().verifyDetailed(jobs);
+		absorb(jobs, result);
+		return result.outcomes;
 	};
 
 	function getPool(): VerifyPool {
 		if (!pool) {
 			const hardware = typeof navigator !== 'undefined' ? navigator.hardwareConcurrency : 1;
 			const size = options.poolSize ?? Math.max(1, Math.min(2, hardware || 1));
-			pool = createPool({ size, create, fallback: runInline });
+			pool = createPool({ size, create, fallback: runInline, onResponse: absorb });
 		}
 		return pool;
 	}
@@ -236,7 +271,7 @@ export function createVerifier(options: VerifierOptions = {}): Verifier {
 		const bad = malformed(item);
 		if (bad) return bad;
 		const { parsed, publicKey } = item;
-		const fingerprint = fingerprints.get(publicKey);
+		const fingerprint = known.get(publicKey)?.fingerprint;
 		if (fingerprint === undefined) return undefined;
 		if (fingerprint === null) return err('key_mismatch', 'the public key cannot be read');
 		if (fingerprint !== parsed.record.author) {
@@ -271,7 +306,8 @@ export function createVerifier(options: VerifierOptions = {}): Verifier {
 			signature: parsed.signature,
 			publicKey,
 			author: parsed.record.author,
-			checkSignature: vouched[i] !== true
+			checkSignature: vouched[i] !== true,
+			facts: known.peek(publicKey)?.facts ?? undefined
 		}));
 		const outcomes = await runJobs(jobs);
 		const fresh: string[] = [];
@@ -280,7 +316,10 @@ export function createVerifier(options: VerifierOptions = {}): Verifier {
 			if (!outcome) return err('signature_invalid', 'no verification result');
 			if (outcome.checked) counts.signatureChecks++;
 			if (outcome.fingerprint !== null || outcome.code === 'key_mismatch') {
-				remember(fingerprints, maxKeys, publicKey, outcome.fingerprint);
+				const before = known.peek(publicKey);
+				if (before?.fingerprint !== outcome.fingerprint) {
+					known.set(publicKey, { fingerprint: outcome.fingerprint, facts: null });
+				}
 			}
 			if (outcome.code === null) {
 				store(parsed, true);
@@ -368,7 +407,7 @@ export function createVerifier(options: VerifierOptions = {}): Verifier {
 				workers: pool?.alive ?? 0,
 				messages: pool?.posted ?? 0,
 				memoryEntries: memory.size,
-				knownKeys: fingerprints.size
+				knownKeys: known.size
 			};
 		},
 		async warmUp() {
@@ -376,7 +415,10 @@ export function createVerifier(options: VerifierOptions = {}): Verifier {
 			try {
 				// Small live batches run inline: the inline path is warmed up too, with the same
 				// known-good record the workers check (loaded on demand: it is 3 KB).
-				const warmInline = import('./warm-up').then(({ WARM_UP_JOB }) => runInline([WARM_UP_JOB]));
+				// Straight to the core: the built-in record is no request, so no stats count it.
+				const warmInline = import('./warm-up').then(({ WARM_UP_JOB }) =>
+					inlineCore().verifyBatch([WARM_UP_JOB])
+				);
 				if (useWorkers) await Promise.all([getPool().warmUp(), warmInline]);
 				else await warmInline;
 			} catch {
@@ -388,7 +430,7 @@ export function createVerifier(options: VerifierOptions = {}): Verifier {
 			flushUnsaved();
 			pool?.destroy();
 			memory.clear();
-			fingerprints.clear();
+			known.clear();
 		}
 	};
 }
