@@ -171,6 +171,8 @@ export function frontPage(
 		parentName: string | null;
 		featured: readonly BlogPost[];
 		latest: readonly BlogPost[];
+		/** Whether there are older posts than `latest` shows. */
+		older: boolean;
 	}
 ): string {
 	const from = paths.front;
@@ -186,7 +188,11 @@ ${postList(from, content.featured, content, { excerpt: true, author: true })}
 	const main = `<h1>${e(chrome.name)}</h1>${parent}
 ${featured}<section aria-labelledby="latest">
 <h2 id="latest">Latest posts</h2>
-${postList(from, content.latest, content, { excerpt: true, author: true })}
+${postList(from, content.latest, content, { excerpt: true, author: true })}${
+		content.older
+			? `\n<p class="hint">Older posts are on each citizen’s blog (see <a href="${linkFrom(from, paths.citizens)}">Citizens</a>) and under <a href="${linkFrom(from, paths.tags)}">Tags</a>.</p>`
+			: ''
+	}
 </section>`;
 	return layout(chrome, {
 		path: from,

@@ -121,9 +121,10 @@ export function planSite(input: SiteInput): SitePlanResult {
 			'featured',
 			...postListParts(content.featured, content),
 			'latest',
-			...postListParts(latest, content)
+			...postListParts(latest, content),
+			content.posts.length > latest.length
 		],
-		() => frontPage(chrome, { ...content, latest })
+		() => frontPage(chrome, { ...content, latest, older: content.posts.length > latest.length })
 	);
 
 	html(

@@ -284,6 +284,11 @@ describe('lists in pages', () => {
 			expect(third).not.toContain('rel="next"');
 			expect(second).toContain('Page 2 of 3');
 		}
+		// The front page shows the latest 20 and says where the older ones are.
+		const front = text(byPath(files, 'index.html'));
+		expect(front.match(/<li>\n/g)).toHaveLength(20);
+		expect(front).toContain('Older posts are on each citizen’s blog');
+		expect(text(byPath(render(dailyPosts(20)), 'index.html'))).not.toContain('Older posts');
 		const map = text(byPath(files, 'sitemap.xml'));
 		expect(map).toContain(`<loc>https://fwr.example/blogs/${ada.fingerprint}/page/3.html</loc>`);
 		expect(map).toContain('<loc>https://fwr.example/tags/daily/page/2.html</loc>');
