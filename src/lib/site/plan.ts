@@ -144,7 +144,8 @@ export function planSite(input: SiteInput): SitePlanResult {
 					citizen.name,
 					citizen.admittedBy,
 					citizen.isFounder,
-					page.count,
+					page.newer,
+					page.older,
 					...page.items.flatMap((p) => [p.id, p.current.id])
 				],
 				() => blogPage(chrome, citizen, page, citizenByKey)
@@ -201,7 +202,7 @@ export function planSite(input: SiteInput): SitePlanResult {
 			html(
 				paths.tag(tag, page.number),
 				page.items[0]?.publishedAt ?? null,
-				[page.count, ...postListParts(page.items, content)],
+				[page.newer, page.older, ...postListParts(page.items, content)],
 				() => tagPage(chrome, tag, page, citizenByKey)
 			);
 		}
