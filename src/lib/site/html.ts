@@ -171,6 +171,8 @@ export function frontPage(
 		parentName: string | null;
 		featured: readonly BlogPost[];
 		latest: readonly BlogPost[];
+		/** Whether there are older posts than `latest` shows. */
+		older: boolean;
 	}
 ): string {
 	const from = paths.front;
@@ -186,7 +188,11 @@ ${postList(from, content.featured, content, { excerpt: true, author: true })}
 	const main = `<h1>${e(chrome.name)}</h1>${parent}
 ${featured}<section aria-labelledby="latest">
 <h2 id="latest">Latest posts</h2>
-${postList(from, content.latest, content, { excerpt: true, author: true })}
+${postList(from, content.latest, content, { excerpt: true, author: true })}${
+		content.older
+			? `\n<p class="hint">Older posts are on each citizen’s blog (see <a href="${linkFrom(from, paths.citizens)}">Citizens</a>) and under <a href="${linkFrom(from, paths.tags)}">Tags</a>.</p>`
+			: ''
+	}
 </section>`;
 	return layout(chrome, {
 		path: from,
@@ -264,29 +270,32 @@ ${provenance(from, author, current, 'the post as signed')}${history}`;
 	});
 }
 
-/** The neighbours of page `page` of a list whose page `n` is at `pathOf(n)`. */
+/** The neighbours of `page` of a list whose page `n` is at `pathOf(n)`. */
 function pagerOf(page: ListPage<unknown>, pathOf: (n: number) => string): Pager {
 	return {
-		prev: page.number > 1 ? pathOf(page.number - 1) : null,
-		next: page.number < page.count ? pathOf(page.number + 1) : null
+		prev: page.newer === null ? null : pathOf(page.newer),
+		next: page.older === null ? null : pathOf(page.older)
 	};
 }
 
-/** Links to the newer and older pages of a list, and where this one is. */
-function pagerNav(from: string, page: ListPage<unknown>, pager: Pager): string {
-	if (page.count < 2) return '';
+/** Links to the newer and older pages of a list, when there are. */
+function pagerNav(from: string, pager: Pager): string {
+	if (!pager.prev && !pager.next) return '';
 	const newer = pager.prev
 		? `<a rel="prev" href="${linkFrom(from, pager.prev)}">Newer posts</a>`
 		: '<span class="meta">Newer posts</span>';
 	const older = pager.next
 		? `<a rel="next" href="${linkFrom(from, pager.next)}">Older posts</a>`
 		: '<span class="meta">Older posts</span>';
-	return `\n<nav class="pager" aria-label="Pages of this list">\n${newer}\n<span>Page ${page.number} of ${page.count}</span>\n${older}\n</nav>`;
+	return `\n<nav class="pager" aria-label="Pages of this list">\n${newer}\n${older}\n</nav>`;
 }
 
-/** " · page 2 of 3" after a title, on the pages after the first. */
+/** An archive page's place in publication order, "21–40"; empty for the main page. */
+const postRange = (page: ListPage<unknown>): string =>
+	page.number > 0 ? `${page.first}–${page.first + page.items.length - 1}` : '';
+/** " · posts 21–40" after an archive page's title. */
 const pageSuffix = (page: ListPage<unknown>): string =>
-	page.number > 1 ? ` · page ${page.number} of ${page.count}` : '';
+	page.number > 0 ? ` · posts ${postRange(page)}` : '';
 
 export function blogPage(
 	chrome: Chrome,
@@ -303,8 +312,8 @@ export function blogPage(
 <dt>${role} since</dt><dd>${timeTag(citizen.admittedAt)} · <a href="${linkFrom(from, paths.recordText(citizen.admittedBy))}">admission record</a> · <a href="${linkFrom(from, paths.recordSignature(citizen.admittedBy))}">signature</a></dd>
 <dt>Key fingerprint</dt><dd><span class="fingerprint">${groupedFingerprint(citizen.fingerprint)}</span> · <a href="${linkFrom(from, paths.key(citizen.fingerprint))}">public key</a></dd>
 </dl>
-<h2>Posts${pageSuffix(page)}</h2>
-${postList(from, page.items, { citizenByKey }, { excerpt: false, author: false })}${pagerNav(from, page, pager)}`;
+<h2>Posts${page.number > 0 ? ` ${postRange(page)}` : ''}</h2>
+${postList(from, page.items, { citizenByKey }, { excerpt: false, author: false })}${pagerNav(from, pager)}`;
 	return layout(chrome, {
 		path: from,
 		title: citizen.name + pageSuffix(page),
@@ -404,7 +413,7 @@ export function tagPage(
 		path: from,
 		title: `#${tag}${pageSuffix(page)}`,
 		section: 'tags',
-		main: `<h1>#${e(tag)}</h1>\n${postList(from, page.items, { citizenByKey }, { excerpt: false, author: true })}${pagerNav(from, page, pager)}`,
+		main: `<h1>#${e(tag)}</h1>\n${postList(from, page.items, { citizenByKey }, { excerpt: false, author: true })}${pagerNav(from, pager)}`,
 		pager
 	});
 }

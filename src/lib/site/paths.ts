@@ -18,12 +18,12 @@ export const paths = {
 	tags: 'tags.html',
 	government: 'government.html',
 	post: (id: string) => `posts/${id}.html`,
-	/** Page `n` of a blog: the first is the blog itself, later ones under its own folder. */
-	blog: (fingerprint: string, n = 1) =>
-		n > 1 ? `blogs/${fingerprint}/page/${n}.html` : `blogs/${fingerprint}.html`,
+	/** A blog, or its archive page `n` (1 holds its 20 first posts; see `listPages`). */
+	blog: (fingerprint: string, n = 0) =>
+		n > 0 ? `blogs/${fingerprint}/page/${n}.html` : `blogs/${fingerprint}.html`,
 	page: (slug: string) => `pages/${slug}.html`,
 	/** Tags are lowercase letters, digits and `-` (never `/` or `.`): safe as file names. */
-	tag: (tag: string, n = 1) => (n > 1 ? `tags/${tag}/page/${n}.html` : `tags/${tag}.html`),
+	tag: (tag: string, n = 0) => (n > 0 ? `tags/${tag}/page/${n}.html` : `tags/${tag}.html`),
 	recordText: (id: string) => `records/${id}.txt`,
 	recordSignature: (id: string) => `records/${id}.sig`,
 	key: (fingerprint: string) => `keys/${fingerprint}.asc`
@@ -72,19 +72,49 @@ export function normalizeBaseUrl(
 /** Posts per page of a blog or a tag. */
 export const LIST_PAGE_SIZE = 20;
 
-/** One page of a list split in pages: page `number` of `count`, numbered from 1. */
-export type ListPage<T> = { number: number; count: number; items: T[] };
+/**
+ * One page of a list: the main page (`number` 0, the list's own file) or archive page
+ * `number` ≥ 1. `first` is the 1-based place of its oldest item in publication order;
+ * `newer` and `older` are the neighbouring pages' numbers (0 is the main page), or null.
+ */
+export type ListPage<T> = {
+	number: number;
+	items: T[];
+	first: number;
+	newer: number | null;
+	older: number | null;
+};
 
 /**
- * A list cut in pages of `size`, newest first as given: page 1 holds the first `size`. An
- * empty list is one empty page, so a blog without posts still has its page.
+ * A list (newest first, as given) in pages whose addresses keep their content: archive page
+ * k holds the items k·size − size + 1 to k·size counted from the oldest, and is only made once
+ * a newer full page follows it, so it never changes when items are added; the main page holds
+ * the rest, the newest `size` to `2·size − 1` (all of them when there are fewer). A new item
+ * changes the main page alone, and every `size` items one archive page appears.
  */
 export function listPages<T>(items: readonly T[], size: number): ListPage<T>[] {
 	const per = Math.max(1, Math.floor(size));
-	const count = Math.max(1, Math.ceil(items.length / per));
-	return Array.from({ length: count }, (_, i) => ({
-		number: i + 1,
-		count,
-		items: items.slice(i * per, (i + 1) * per)
-	}));
+	const archives = Math.max(0, Math.floor(items.length / per) - 1);
+	const onMain = items.length - archives * per;
+	const pages: ListPage<T>[] = [
+		{
+			number: 0,
+			items: items.slice(0, onMain),
+			first: archives * per + 1,
+			newer: null,
+			older: archives > 0 ? archives : null
+		}
+	];
+	for (let k = archives; k >= 1; k--) {
+		// Items are newest first: archive k, counted from the oldest, ends `(k - 1)·per` from the end.
+		const end = items.length - (k - 1) * per;
+		pages.push({
+			number: k,
+			items: items.slice(end - per, end),
+			first: (k - 1) * per + 1,
+			newer: k < archives ? k + 1 : 0,
+			older: k > 1 ? k - 1 : null
+		});
+	}
+	return pages;
 }

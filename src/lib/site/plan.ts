@@ -121,9 +121,10 @@ export function planSite(input: SiteInput): SitePlanResult {
 			'featured',
 			...postListParts(content.featured, content),
 			'latest',
-			...postListParts(latest, content)
+			...postListParts(latest, content),
+			content.posts.length > latest.length
 		],
-		() => frontPage(chrome, { ...content, latest })
+		() => frontPage(chrome, { ...content, latest, older: content.posts.length > latest.length })
 	);
 
 	html(
@@ -143,7 +144,8 @@ export function planSite(input: SiteInput): SitePlanResult {
 					citizen.name,
 					citizen.admittedBy,
 					citizen.isFounder,
-					page.count,
+					page.newer,
+					page.older,
 					...page.items.flatMap((p) => [p.id, p.current.id])
 				],
 				() => blogPage(chrome, citizen, page, citizenByKey)
@@ -200,7 +202,7 @@ export function planSite(input: SiteInput): SitePlanResult {
 			html(
 				paths.tag(tag, page.number),
 				page.items[0]?.publishedAt ?? null,
-				[page.count, ...postListParts(page.items, content)],
+				[page.newer, page.older, ...postListParts(page.items, content)],
 				() => tagPage(chrome, tag, page, citizenByKey)
 			);
 		}

@@ -259,64 +259,73 @@ describe('the country’s own governance (no site input but the country)', () =>
 });
 
 describe('lists in pages', () => {
-	it('cuts a blog and a tag into pages of 20 by default, linked by rel prev and next', () => {
-		const files = render(dailyPosts(41));
-		const blog = (n: number) =>
-			byPath(
-				files,
-				n === 1 ? `blogs/${ada.fingerprint}.html` : `blogs/${ada.fingerprint}/page/${n}.html`
-			);
-		const tag = (n: number) =>
-			byPath(files, n === 1 ? 'tags/daily.html' : `tags/daily/page/${n}.html`);
-		for (const page of [blog, tag]) {
-			expect(page(4)).toBeUndefined();
-			const [first, second, third] = [1, 2, 3].map((n) => text(page(n)));
-			expect(first!.match(/<li>\n/g)).toHaveLength(20);
-			expect(second!.match(/<li>\n/g)).toHaveLength(20);
-			expect(third!.match(/<li>\n/g)).toHaveLength(1);
-			// Newest first: Day 41 opens page 1, Day 21 closes page 1... Day 1 is alone on page 3.
-			expect(first).toContain('>Day 41</a>');
-			expect(third).toContain('>Day 1</a>');
-			expect(first).not.toContain('rel="prev"');
-			expect(first).toMatch(/<link rel="next" href="[^"]*\/page\/2\.html">/);
+	const blogAt = (n: number) =>
+		n === 0 ? `blogs/${ada.fingerprint}.html` : `blogs/${ada.fingerprint}/page/${n}.html`;
+	const tagAt = (n: number) => (n === 0 ? 'tags/daily.html' : `tags/daily/page/${n}.html`);
+	const titles = (html: string) => [...html.matchAll(/>(Day \d+)<\/a>/g)].map((m) => m[1]);
+	const days = (from: number, to: number) =>
+		Array.from({ length: to - from + 1 }, (_, i) => `Day ${to - i}`);
+
+	it('keeps 20-post archive pages counted from the oldest, linked by rel prev and next', () => {
+		const files = render(dailyPosts(65));
+		for (const at of [blogAt, tagAt]) {
+			expect(byPath(files, at(3))).toBeUndefined();
+			const [main, second, first] = [0, 2, 1].map((n) => text(byPath(files, at(n))));
+			// The main page has the newest 25 (20 to 39 once there are archives), then 21–40, 1–20.
+			expect(titles(main!)).toEqual(days(41, 65));
+			expect(titles(second!)).toEqual(days(21, 40));
+			expect(titles(first!)).toEqual(days(1, 20));
+			expect(main).not.toContain('rel="prev"');
+			expect(main).toMatch(/<link rel="next" href="[^"]*\/page\/2\.html">/);
 			expect(second).toMatch(/<link rel="prev" href="[^"]*(daily|[0-9a-f]{40})\.html">/);
-			expect(second).toMatch(/<link rel="next" href="[^"]*\/page\/3\.html">/);
-			expect(third).not.toContain('rel="next"');
-			expect(second).toContain('Page 2 of 3');
+			expect(second).toMatch(/<link rel="next" href="[^"]*\/page\/1\.html">/);
+			expect(second).toContain('<title>');
+			expect(second).toMatch(/<title>[^<]* · posts 21–40 · /);
+			expect(first).toMatch(/<link rel="prev" href="[^"]*\/page\/2\.html">/);
+			expect(first).not.toContain('rel="next"');
 		}
 		const map = text(byPath(files, 'sitemap.xml'));
-		expect(map).toContain(`<loc>https://fwr.example/blogs/${ada.fingerprint}/page/3.html</loc>`);
+		expect(map).toContain(`<loc>https://fwr.example/blogs/${ada.fingerprint}/page/1.html</loc>`);
 		expect(map).toContain('<loc>https://fwr.example/tags/daily/page/2.html</loc>');
+		// The front page shows the latest 20 and says where the older ones are.
+		const front = text(byPath(files, 'index.html'));
+		expect(front.match(/<li>\n/g)).toHaveLength(20);
+		expect(front).toContain('Older posts are on each citizen’s blog');
+		expect(text(byPath(render(dailyPosts(20)), 'index.html'))).not.toContain('Older posts');
 	});
 
-	it('keeps each post on exactly one page of its blog, for any page size', () => {
-		const input = dailyPosts(7);
-		for (const pageSize of [1, 2, 3, 7, 8]) {
-			const files = render({ ...input, pageSize });
-			const pages = files.filter((f) => f.path.startsWith(`blogs/${ada.fingerprint}`));
-			expect(pages).toHaveLength(Math.ceil(7 / pageSize));
-			const titles = pages.flatMap((p) =>
-				[...text(p).matchAll(/>(Day \d+)<\/a>/g)].map((m) => m[1])
-			);
-			expect(titles.sort()).toEqual(Array.from({ length: 7 }, (_, i) => `Day ${i + 1}`).sort());
+	it('keeps each post on exactly one page of its blog, for any page size and count', () => {
+		for (const count of [0, 1, 6, 7, 8]) {
+			const input = dailyPosts(count);
+			for (const pageSize of [1, 2, 3, 7, 8]) {
+				const files = render({ ...input, pageSize });
+				const pages = files.filter((f) => f.path.startsWith(`blogs/${ada.fingerprint}`));
+				expect(pages).toHaveLength(Math.max(1, Math.floor(count / pageSize)));
+				const shown = pages.flatMap((p) => titles(text(p)));
+				expect(shown.sort()).toEqual(days(1, count).sort());
+			}
 		}
 	});
 
-	it('a new post changes the keys of every page of its blog, and only of that blog', () => {
-		const a = planSite({ ...dailyPosts(5), pageSize: 2 });
-		const b = planSite({ ...dailyPosts(6), pageSize: 2 });
-		if (!a.ok || !b.ok) throw new Error('plan failed');
-		const keys = (plan: typeof a) =>
-			new Map(plan.ok ? plan.value.files.map((f) => [f.path, f.key]) : []);
-		const [before, after] = [keys(a), keys(b)];
-		const blogPaths = [...after.keys()].filter((p) => p.startsWith(`blogs/${ada.fingerprint}`));
-		expect(blogPaths).toHaveLength(3);
-		for (const path of blogPaths) expect(after.get(path)).not.toBe(before.get(path));
+	it('a new post changes the main page of its blog and tag only; an archive page appears every 20', () => {
+		const keys = (count: number) => {
+			const plan = planSite(dailyPosts(count));
+			if (!plan.ok) throw new Error('plan failed');
+			return new Map(plan.value.files.map((f) => [f.path, f.key]));
+		};
+		const [k65, k66, k80] = [keys(65), keys(66), keys(80)];
+		for (const at of [blogAt, tagAt]) {
+			expect(k66.get(at(0))).not.toBe(k65.get(at(0)));
+			expect(k66.get(at(1))).toBe(k65.get(at(1)));
+			expect(k66.get(at(2))).toBe(k65.get(at(2)));
+			// At 80, page 3 (41–60) appears: page 2 now links to it, page 1 stays as it was.
+			expect(k80.has(at(3))).toBe(true);
+			expect(k80.get(at(2))).not.toBe(k65.get(at(2)));
+			expect(k80.get(at(1))).toBe(k65.get(at(1)));
+		}
+		expect(k66.get(`blogs/${bo.fingerprint}.html`)).toBe(k65.get(`blogs/${bo.fingerprint}.html`));
 		// The government page shows the term as of the newest record, but not that time.
-		expect(after.get('government.html')).toBe(before.get('government.html'));
-		expect(after.get(`blogs/${bo.fingerprint}.html`)).toBe(
-			before.get(`blogs/${bo.fingerprint}.html`)
-		);
+		expect(k66.get('government.html')).toBe(k65.get('government.html'));
 	});
 });
 
