@@ -5,6 +5,7 @@
  */
 import wrtc from '@roamhq/wrtc';
 import WebSocket from 'ws';
+import type { Room } from 'y-webrtc';
 import * as Y from 'yjs';
 import {
 	generateIdentity,
@@ -121,13 +122,20 @@ export class NodePeer {
 		return this.docs.records;
 	}
 
-	/** Write entries in transactions of about 64 KiB, as the app does. */
-	write(records: SignedRecord[]): void {
+	/**
+	 * Write entries in transactions of about 64 KiB, as the app does, to the public document
+	 * or (with the secret) to the citizens' one.
+	 */
+	write(records: SignedRecord[], part: 'public' | 'citizens' = 'public'): void {
+		const [doc, map] =
+			part === 'public'
+				? [this.docs.publicDoc, this.docs.records]
+				: [this.docs.citizensDoc, this.docs.citizensRecords];
 		let batch: SignedRecord[] = [];
 		let bytes = 0;
 		const flush = () => {
-			this.docs.publicDoc.transact(() => {
-				for (const { id, entry } of batch) this.records.set(id, { ...entry });
+			doc.transact(() => {
+				for (const { id, entry } of batch) map.set(id, { ...entry });
 			});
 			batch = [];
 			bytes = 0;
@@ -144,6 +152,21 @@ export class NodePeer {
 	sendRaw(bytes: Uint8Array): void {
 		const provider = this.connection.providers[0]!;
 		provider.room?.webrtcConns.forEach((conn) => conn.peer.send(bytes));
+	}
+
+	/**
+	 * The rooms once opened, public first. y-webrtc opens a room only when its key promise
+	 * settles, and a room with a secret first derives that key (PBKDF2, slow under load):
+	 * until then `provider.room` is null, whatever the other room has already received.
+	 */
+	async rooms(): Promise<Room[]> {
+		const { providers } = this.connection;
+		await Promise.all(providers.map((p) => p.key));
+		return providers.map((p) => {
+			// Null after the key: openRoom threw (this process already holds that room name).
+			if (!p.room) throw new Error(`node peer did not open room ${p.roomName}`);
+			return p.room;
+		});
 	}
 
 	async waitForRecords(count: number, timeoutMs = 20_000): Promise<void> {
