@@ -5,6 +5,7 @@
  * main thread is free. Baseline: the same start on a country of 2 records, alternating.
  * Also the size of the first page's JavaScript (scripts/first-page.js).
  */
+import { writeFile } from 'node:fs/promises';
 import { chromium } from '@playwright/test';
 import * as Y from 'yjs';
 import { createAppServer } from '../server/app-server.js';
@@ -104,11 +105,13 @@ function watchForCountry() {
 
 /**
  * Open the country in a new page, offline, with the service worker stopped first.
+ * `profile`: a file to write the page's main-thread CPU profile to (Chromium DevTools format).
  * @param {import('@playwright/test').BrowserContext} context
  * @param {string} url
+ * @param {string} [profile]
  * @returns {Promise<{ shown: number, free: number, posts: number, fromServiceWorker: boolean }>} ms since navigation start
  */
-async function coldStart(context, url) {
+async function coldStart(context, url, profile) {
 	const stopper = await context.newPage();
 	const cdp = await context.newCDPSession(stopper);
 	await cdp.send('ServiceWorker.enable');
@@ -117,6 +120,12 @@ async function coldStart(context, url) {
 	const page = await context.newPage();
 	try {
 		await page.addInitScript(watchForCountry);
+		const profiler = profile ? await context.newCDPSession(page) : null;
+		if (profiler) {
+			await profiler.send('Profiler.enable');
+			await profiler.send('Profiler.setSamplingInterval', { interval: 200 });
+			await profiler.send('Profiler.start');
+		}
 		const response = await page.goto(url);
 		await page.waitForFunction(
 			() => {
@@ -127,6 +136,10 @@ async function coldStart(context, url) {
 			{ timeout: 120_000 }
 		);
 		const marks = await page.evaluate(() => /** @type {any} */ (window).__coldStart);
+		if (profiler && profile) {
+			const { profile: taken } = await profiler.send('Profiler.stop');
+			await writeFile(profile, JSON.stringify(taken));
+		}
 		return { ...marks, fromServiceWorker: response?.fromServiceWorker() ?? false };
 	} finally {
 		await page.close();
@@ -237,6 +250,12 @@ export default {
 						times.smallPosts.push(start.posts);
 					}
 				}
+			}
+			// BENCH_PWA_PROFILE=file: one more cold start of the big country, CPU-profiled.
+			const profile = process.env.BENCH_PWA_PROFILE;
+			if (profile) {
+				const start = await coldStart(context, `${origin}/c/${big.countryId}`, profile);
+				ctx.note(`pwa: profiled cold start (${start.free.toFixed(0)} ms) written to ${profile}`);
 			}
 			if (fromNetwork > 0) {
 				ctx.note(`pwa: ${fromNetwork} cold starts were not answered by the service worker`);
