@@ -274,10 +274,9 @@ export class RecordStore extends ObservableV2<Events> {
 	private schedule(): void {
 		if (this.scheduled) return;
 		this.scheduled = true;
-		// Every change until this runs (a burst of remote updates, or everything that arrives
-		// while a batch is checked) makes one verification batch. It runs as soon as the
-		// current task's own microtasks allow: a live record is on the path to the view.
+		// Coalesce a burst of remote updates into one verification batch.
 		this.running = this.running.then(async () => {
+			await Promise.resolve();
 			this.scheduled = false;
 			await this.process();
 		});
