@@ -100,4 +100,15 @@ describe('readFrame / writeFrame', () => {
 		});
 		expect(await readFrame(id)).toEqual([{ id: 'a', entry: { record: 'b', signature: 'c' } }]);
 	});
+
+	it('keeps a frame even where the database was made without its store', async () => {
+		const id = 'e'.repeat(64);
+		await new Promise<void>((resolve) => {
+			const request = indexedDB.open(`webocracy/${id}/frame`);
+			request.onsuccess = () => (request.result.close(), resolve());
+		});
+		const frame = frameOf(valid).slice(0, 3);
+		await writeFrame(id, frame);
+		expect(await readFrame(id)).toEqual(frame);
+	});
 });

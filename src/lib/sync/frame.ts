@@ -52,13 +52,22 @@ export function frameOf(valid: ReadonlyMap<string, Verified>): FrameEntry[] {
 
 const frameName = (countryId: string) => storageName(countryId, 'frame');
 
-function openFrameDb(countryId: string): Promise<IDBDatabase> {
-	return new Promise((resolve, reject) => {
-		const request = indexedDB.open(frameName(countryId), 1);
-		request.onupgradeneeded = () => request.result.createObjectStore(STORE);
+function openFrameDb(countryId: string, version?: number): Promise<IDBDatabase> {
+	return new Promise<IDBDatabase>((resolve, reject) => {
+		const request = indexedDB.open(frameName(countryId), version);
+		request.onupgradeneeded = () => {
+			if (!request.result.objectStoreNames.contains(STORE)) {
+				request.result.createObjectStore(STORE);
+			}
+		};
 		request.onsuccess = () => resolve(request.result);
 		request.onerror = () => reject(request.error);
 		request.onblocked = () => reject(new Error('frame database blocked'));
+	}).then((db) => {
+		if (db.objectStoreNames.contains(STORE)) return db;
+		// Made by someone else without our store (a bare open): add it in a new version.
+		db.close();
+		return openFrameDb(countryId, db.version + 1);
 	});
 }
 
