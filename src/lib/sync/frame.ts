@@ -6,7 +6,7 @@
  * (the persistent verified cache makes that cheap), and the document they were taken from
  * stays the source of truth (RecordStore.preload, mapLoaded).
  */
-import type { SignedEntry, Verified } from '../model';
+import { LATEST_POSTS, type SignedEntry, type Verified } from '../model';
 import { storageName } from './docs';
 
 export type FrameEntry = { id: string; entry: SignedEntry };
@@ -23,8 +23,12 @@ const FRAME_KINDS: ReadonlySet<string> = new Set([
 ]);
 /** Kinds of which the newest make the front page: posts, and what withdraws or edits them. */
 const NEWEST_KINDS: ReadonlySet<string> = new Set(['post', 'retraction', 'page']);
-/** How many of the newest posts (and retractions, pages) the frame keeps. */
-export const FRAME_NEWEST = 200;
+/**
+ * How many of the newest posts (and retractions, pages) the frame keeps: the front page's
+ * list, with room for the edits and retractions among them. Every one is parsed and checked
+ * before the country shows, so no more than that.
+ */
+export const FRAME_NEWEST = 3 * LATEST_POSTS;
 /** More than any frame this code writes: a bigger stored value is not ours, and ignored. */
 const MAX_FRAME_ENTRIES = 200_000;
 const STORE = 'frame';
