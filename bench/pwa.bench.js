@@ -5,6 +5,7 @@
  * main thread is free. Baseline: the same start on a country of 2 records, alternating.
  * Also the size of the first page's JavaScript (scripts/first-page.js).
  */
+import { writeFile } from 'node:fs/promises';
 import { chromium } from '@playwright/test';
 import * as Y from 'yjs';
 import { createAppServer } from '../server/app-server.js';
@@ -80,8 +81,40 @@ function storeCountry(page, countryId) {
 	}, countryId);
 }
 
-/** Runs before the app: when the country's name appears, and when the next task runs. */
-function watchForCountry() {
+/**
+ * Whether the app has kept the country's frame in IndexedDB (see src/lib/sync/frame.ts).
+ * @param {string} countryId
+ */
+async function hasFrame(countryId) {
+	/** @type {IDBDatabase | null} */
+	const db = await new Promise((resolve) => {
+		const request = indexedDB.open(`webocracy/${countryId}/frame`);
+		// Not there yet: do not create it here (the app would then find it without its store).
+		request.onupgradeneeded = () => request.transaction?.abort();
+		request.onsuccess = () => resolve(request.result);
+		request.onerror = () => resolve(null);
+	});
+	if (!db) return false;
+	try {
+		if (!db.objectStoreNames.contains('frame')) return false;
+		/** @type {any} */
+		const value = await new Promise((resolve) => {
+			const request = db.transaction('frame').objectStore('frame').get('latest');
+			request.onsuccess = () => resolve(request.result);
+			request.onerror = () => resolve(null);
+		});
+		return (value?.entries?.length ?? 0) > 0;
+	} finally {
+		db.close();
+	}
+}
+
+/**
+ * Runs before the app: when the country's name appears, and when the next task runs.
+ * @param {boolean} hasPosts whether the country has posts: then only a listed post counts,
+ *   not the "No posts yet." a front page shows while its posts are still being read
+ */
+function watchForCountry(hasPosts) {
 	const marks = {
 		shown: /** @type {number | null} */ (null),
 		free: /** @type {number | null} */ (null),
@@ -95,7 +128,7 @@ function watchForCountry() {
 			setTimeout(() => (marks.free = performance.now()), 0);
 		}
 		const listed = document.querySelector(
-			'[data-testid="latest-posts"] li, [data-testid="latest-posts-empty"]'
+			hasPosts ? '[data-testid="latest-posts"] li' : '[data-testid="latest-posts-empty"]'
 		);
 		if (marks.posts === null && listed) marks.posts = performance.now();
 		if (marks.shown !== null && marks.posts !== null) observer.disconnect();
@@ -104,11 +137,13 @@ function watchForCountry() {
 
 /**
  * Open the country in a new page, offline, with the service worker stopped first.
+ * `profile`: a file to write the page's main-thread CPU profile to (Chromium DevTools format).
  * @param {import('@playwright/test').BrowserContext} context
  * @param {string} url
+ * @param {{ hasPosts: boolean, profile?: string }} options
  * @returns {Promise<{ shown: number, free: number, posts: number, fromServiceWorker: boolean }>} ms since navigation start
  */
-async function coldStart(context, url) {
+async function coldStart(context, url, { hasPosts, profile }) {
 	const stopper = await context.newPage();
 	const cdp = await context.newCDPSession(stopper);
 	await cdp.send('ServiceWorker.enable');
@@ -116,7 +151,13 @@ async function coldStart(context, url) {
 	await stopper.close();
 	const page = await context.newPage();
 	try {
-		await page.addInitScript(watchForCountry);
+		await page.addInitScript(watchForCountry, hasPosts);
+		const profiler = profile ? await context.newCDPSession(page) : null;
+		if (profiler) {
+			await profiler.send('Profiler.enable');
+			await profiler.send('Profiler.setSamplingInterval', { interval: 200 });
+			await profiler.send('Profiler.start');
+		}
 		const response = await page.goto(url);
 		await page.waitForFunction(
 			() => {
@@ -127,6 +168,10 @@ async function coldStart(context, url) {
 			{ timeout: 120_000 }
 		);
 		const marks = await page.evaluate(() => /** @type {any} */ (window).__coldStart);
+		if (profiler && profile) {
+			const { profile: taken } = await profiler.send('Profiler.stop');
+			await writeFile(profile, JSON.stringify(taken));
+		}
 		return { ...marks, fromServiceWorker: response?.fromServiceWorker() ?? false };
 	} finally {
 		await page.close();
@@ -196,11 +241,11 @@ export default {
 			// First open after the records arrived: every signature is checked, then remembered.
 			await context.setOffline(true);
 			const firstOpen = await withTimeout(
-				coldStart(context, `${origin}/c/${big.countryId}`),
+				coldStart(context, `${origin}/c/${big.countryId}`, { hasPosts: true }),
 				180_000,
 				'first open of the big country'
 			);
-			await coldStart(context, `${origin}/c/${small.countryId}`);
+			await coldStart(context, `${origin}/c/${small.countryId}`, { hasPosts: false });
 			// The seeding really gave the app every record, all valid.
 			const check = await context.newPage();
 			await check.goto(`${origin}/c/${big.countryId}/diagnostics`);
@@ -212,6 +257,8 @@ export default {
 				RECORDS,
 				{ timeout: 120_000 }
 			);
+			// As on a device that has had the country open: its frame is kept (src/lib/sync/frame.ts).
+			await check.waitForFunction(hasFrame, big.countryId, { timeout: 30_000, polling: 100 });
 			await check.close();
 
 			ctx.log(`pwa: ${ROUNDS} cold starts of each country, alternating…`);
@@ -223,7 +270,7 @@ export default {
 				for (const which of order) {
 					const id = which === 'big' ? big.countryId : small.countryId;
 					const start = await withTimeout(
-						coldStart(context, `${origin}/c/${id}`),
+						coldStart(context, `${origin}/c/${id}`, { hasPosts: which === 'big' }),
 						60_000,
 						`cold start ${which}`
 					);
@@ -237,6 +284,15 @@ export default {
 						times.smallPosts.push(start.posts);
 					}
 				}
+			}
+			// BENCH_PWA_PROFILE=file: one more cold start of the big country, CPU-profiled.
+			const profile = process.env.BENCH_PWA_PROFILE;
+			if (profile) {
+				const start = await coldStart(context, `${origin}/c/${big.countryId}`, {
+					hasPosts: true,
+					profile
+				});
+				ctx.note(`pwa: profiled cold start (${start.free.toFixed(0)} ms) written to ${profile}`);
 			}
 			if (fromNetwork > 0) {
 				ctx.note(`pwa: ${fromNetwork} cold starts were not answered by the service worker`);

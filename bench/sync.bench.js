@@ -4,6 +4,7 @@
  * RecordStore; the reader's RecordStore reports it verified. Plain: y-webrtc with two Y.Docs,
  * a map key set on one side and observed on the other. Writes alternate between the two.
  */
+import { writeFile } from 'node:fs/promises';
 import { median, percentile, withTimeout } from './support/harness.js';
 
 /** @typedef {import('./support/harness.js').MetricInput} MetricInput */
@@ -88,8 +89,21 @@ export default {
 				);
 			await write(0, WARMUP);
 			await reader.evaluate(() => window.bench.sync.takeTimings());
+			// BENCH_SYNC_PROFILE=file: the reader's main thread is CPU-profiled during the writes.
+			const profile = process.env.BENCH_SYNC_PROFILE;
+			const profiler = profile ? await reader.context().newCDPSession(reader) : null;
+			if (profiler) {
+				await profiler.send('Profiler.enable');
+				await profiler.send('Profiler.setSamplingInterval', { interval: 100 });
+				await profiler.send('Profiler.start');
+			}
 			/** @type {Sent[]} */
 			const sent = await write(WARMUP, WRITES);
+			if (profiler && profile) {
+				const { profile: taken } = await profiler.send('Profiler.stop');
+				await writeFile(profile, JSON.stringify(taken));
+				ctx.note(`sync: the reader's CPU profile during the writes is in ${profile}`);
+			}
 			const measured = sent.filter((s) => s.index >= WARMUP);
 			/** @type {Seen} */
 			let seen = { ours: [], plain: [] };
@@ -104,6 +118,7 @@ export default {
 			);
 
 			const timings = await reader.evaluate(() => window.bench.sync.takeTimings());
+			if (profile) await writeFile(`${profile}.json`, JSON.stringify({ measured, seen }));
 			const ours = new Map(seen.ours.map((s) => [s.key, s]));
 			const plain = new Map(seen.plain.map((s) => [s.key, s]));
 			/** @type {number[]} */

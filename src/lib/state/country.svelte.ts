@@ -4,8 +4,11 @@ import {
 	CountryConnection,
 	exportCountryFile,
 	mergeCitizensUpdate,
+	frameOf,
 	openCountryDocs,
+	readFrame,
 	RecordStore,
+	writeFrame,
 	type ConnectionStatus,
 	type CountryDocs,
 	type RecordStatus,
@@ -31,6 +34,8 @@ export type PeerRow = RemotePeer & { sameBuild: boolean; inSync: boolean; apart:
 
 /** How long after a change this device tells peers its new digest (see announce()). */
 const ANNOUNCE_DELAY_MS = 100;
+/** How long after a change the frame is stored again (see keepFrame()); the first at once. */
+const FRAME_DELAY_MS = 2000;
 
 export class CountryState {
 	readonly id: string;
@@ -53,12 +58,19 @@ export class CountryState {
 	constructor(id: string, options: CountryOptions) {
 		this.id = id;
 		this.options = options;
-		this.docs = openCountryDocs(id);
+		// The frame (genesis, citizens, newest posts) is judged and shown first; only then is
+		// the whole stored document read and decoded, which takes a while for a large country.
+		let framed!: () => void;
+		this.docs = openCountryDocs(id, { loadAfter: new Promise<void>((r) => (framed = r)) });
 		this.store = new RecordStore({
 			countryId: id,
 			records: this.docs.records,
 			verifier: options.verifier
 		});
+		void readFrame(id)
+			.then((entries) => this.store.preload(entries))
+			.finally(framed);
+		void this.docs.whenLoaded.then(() => this.store.mapLoaded());
 		this.snapshot = this.store.snapshot;
 		this.forum = new ForumState(
 			new CitizensArea(this.docs, { publicStore: this.store, verifier: options.verifier })
@@ -66,11 +78,18 @@ export class CountryState {
 		this.store.on('change', (snapshot) => {
 			this.snapshot = snapshot;
 			this.announce();
+			if (this.loaded && !snapshot.partial) this.keepFrame();
 		});
 		// Join the rooms only once local data is loaded, so the first sync exchange sends a
 		// true state vector instead of asking peers for everything.
 		this.connecting = this.docs.whenLoaded.then(() => this.reconnect());
-		void this.docs.whenLoaded.then(() => this.store.settled()).then(() => (this.loaded = true));
+		void this.docs.whenLoaded
+			.then(() => this.store.settled())
+			.then(() => {
+				this.loaded = true;
+				// Only a view of everything stored here makes a frame (not the empty one before).
+				this.keepFrame();
+			});
 	}
 
 	get view() {
@@ -142,6 +161,7 @@ export class CountryState {
 
 	async destroy(): Promise<void> {
 		this.destroyed = true;
+		if (this.frameTimer !== null) clearTimeout(this.frameTimer);
 		await this.connecting;
 		await this.connection?.destroyed();
 		this.forum.destroy();
@@ -198,6 +218,28 @@ export class CountryState {
 			});
 			this.updatePeers();
 		}, ANNOUNCE_DELAY_MS);
+	}
+
+	private frameTimer: ReturnType<typeof setTimeout> | null = null;
+	/** The valid set the frame was last taken from. */
+	private framedFrom: ReadonlyMap<string, unknown> | null = null;
+
+	/**
+	 * Keep the frame for the next start, off the path of the change: at once after the first
+	 * complete view (a page may be closed soon after), then at most every FRAME_DELAY_MS.
+	 */
+	private keepFrame(): void {
+		if (this.frameTimer !== null) return;
+		this.frameTimer = setTimeout(
+			() => {
+				this.frameTimer = null;
+				const { valid } = this.snapshot.country;
+				if (this.destroyed || this.snapshot.partial || valid === this.framedFrom) return;
+				this.framedFrom = valid;
+				void writeFrame(this.id, frameOf(valid));
+			},
+			this.framedFrom === null ? 0 : FRAME_DELAY_MS
+		);
 	}
 
 	private updatePeers(): void {

@@ -535,3 +535,26 @@ describe('chunkedRtc', () => {
 		expect(pc.channels[0]!.sent).toHaveLength(2);
 	});
 });
+
+describe('chunkedChannel relays', () => {
+	it('does not send a peer back, byte for byte, the message it is handing over from that peer', () => {
+		const { into, receiver } = link();
+		const echoed: Uint8Array[] = [];
+		const other = bytes(50, 7);
+		receiver.onmessage = (event: MessageEvent) => {
+			const message = new Uint8Array(event.data as ArrayBuffer);
+			echoed.push(message);
+			// What y-webrtc does with an update: apply it, then relay it to every peer.
+			receiver.send(message.slice());
+			receiver.send(other);
+		};
+		const message = bytes(100, 3);
+		into.receive(message.slice().buffer);
+		expect(echoed).toHaveLength(1);
+		// Only the other message went out on this channel.
+		expect(into.sent).toEqual([other]);
+		// Once the hand-over is done, the same bytes are an ordinary message again.
+		receiver.send(message);
+		expect(into.sent).toEqual([other, message]);
+	});
+});

@@ -112,6 +112,12 @@ export class Reassembler {
 	}
 }
 
+const sameBytes = (a: Uint8Array, b: Uint8Array): boolean => {
+	if (a.byteLength !== b.byteLength) return false;
+	for (let i = 0; i < a.byteLength; i++) if (a[i] !== b[i]) return false;
+	return true;
+};
+
 const toBytes = (data: unknown): Uint8Array | null => {
 	if (data instanceof ArrayBuffer) return new Uint8Array(data);
 	if (ArrayBuffer.isView(data))
@@ -136,6 +142,12 @@ export function chunkedChannel(
 	let userOnMessage: ((event: MessageEvent) => void) | null = null;
 	/** One poll at a time, however many sends and `bufferedamountlow` events call drain. */
 	let poll: ReturnType<typeof setTimeout> | null = null;
+	/**
+	 * The message being handed to the peer library. y-webrtc relays every update it applies
+	 * to all its peers, the one it came from included, from inside that hand-over: sending
+	 * the sender its own message back is wasted work on the path to the view, and traffic.
+	 */
+	let receiving: Uint8Array | null = null;
 
 	// reason: DOM typings want ArrayBuffer-backed views; ours are, or are plain buffers.
 	const sendRaw = (bytes: Uint8Array) => channel.send(bytes as Uint8Array<ArrayBuffer>);
@@ -159,6 +171,7 @@ export function chunkedChannel(
 	const send = (data: unknown) => {
 		const bytes = toBytes(data);
 		if (!bytes) return channel.send(data as string);
+		if (receiving && sameBytes(bytes, receiving)) return;
 		const frames = toFrames(bytes, nextId++);
 		if (frames.length === 1 && !queue.length) return sendRaw(frames[0]!);
 		queue.push(...frames);
@@ -180,7 +193,12 @@ export function chunkedChannel(
 			whole.byteOffset === 0 && whole.byteLength === whole.buffer.byteLength
 				? whole.buffer
 				: whole.slice().buffer;
-		userOnMessage?.({ data } as MessageEvent);
+		receiving = whole;
+		try {
+			userOnMessage?.({ data } as MessageEvent);
+		} finally {
+			receiving = null;
+		}
 	};
 
 	return new Proxy(channel, {

@@ -29,7 +29,7 @@ export type CountryDocs = {
 	destroy(): Promise<void>;
 };
 
-export const storageName = (countryId: string, part: 'public' | 'citizens') =>
+export const storageName = (countryId: string, part: 'public' | 'citizens' | 'frame') =>
 	`webocracy/${countryId}/${part}`;
 
 type IdbInternals = {
@@ -139,17 +139,29 @@ function watchWrites(persistence: IndexeddbPersistence, doc: Y.Doc) {
 	};
 }
 
-export function openCountryDocs(countryId: string, { persist = true } = {}): CountryDocs {
+export function openCountryDocs(
+	countryId: string,
+	{ persist = true, loadAfter }: { persist?: boolean; loadAfter?: Promise<unknown> } = {}
+): CountryDocs {
 	const publicDoc = new Y.Doc({ gc: true });
 	const citizensDoc = new Y.Doc({ gc: true });
-	const persistences = persist
-		? [
-				openPersistence(storageName(countryId, 'public'), publicDoc),
-				openPersistence(storageName(countryId, 'citizens'), citizensDoc)
-			]
-		: [];
-	const whenLoaded = Promise.all(persistences.map((p) => p.whenSynced)).then(() => undefined);
-	const writes = persistences.map((p) => watchWrites(p, p.doc));
+	let destroyed = false;
+	const open = () =>
+		persist && !destroyed
+			? [
+					openPersistence(storageName(countryId, 'public'), publicDoc),
+					openPersistence(storageName(countryId, 'citizens'), citizensDoc)
+				]
+			: [];
+	// Decoding a large stored document holds the main thread for a while: a caller with
+	// something cheaper to show first (the record store's frame) says when to start.
+	const opened: Promise<IndexeddbPersistence[]> = loadAfter
+		? loadAfter.then(open, open)
+		: Promise.resolve(open());
+	const whenLoaded = opened
+		.then((persistences) => Promise.all(persistences.map((p) => p.whenSynced)))
+		.then(() => undefined);
+	const writes = opened.then((persistences) => persistences.map((p) => watchWrites(p, p.doc)));
 	return {
 		countryId,
 		publicDoc,
@@ -160,10 +172,11 @@ export function openCountryDocs(countryId: string, { persist = true } = {}): Cou
 		whenLoaded,
 		async flushed() {
 			await whenLoaded;
-			await Promise.all(writes.map((w) => w.flushed()));
+			await Promise.all((await writes).map((w) => w.flushed()));
 		},
 		async destroy() {
-			await Promise.all(persistences.map((p) => p.destroy()));
+			destroyed = true;
+			await Promise.all((await opened).map((p) => p.destroy()));
 			publicDoc.destroy();
 			citizensDoc.destroy();
 		}

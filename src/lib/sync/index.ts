@@ -1,4 +1,5 @@
 export * from './docs';
+export * from './frame';
 export * from './record-store';
 export * from './local-registry';
 export * from './peers';

@@ -797,3 +797,54 @@ describe('(g) a large batch shows the country early', () => {
 		expect(summary(store.snapshot)).toEqual(summary(await fromScratch(Y.encodeStateAsUpdate(doc))));
 	});
 });
+
+describe('(h) a preloaded frame shows the country before its document loads', () => {
+	it('judges preloaded entries like map entries, then holds them against the loaded map', async () => {
+		const post = await sign(
+			alice,
+			makePost({
+				country: land.country,
+				author: alice.key.fingerprint,
+				at: T0 + 500,
+				title: 'Kept aside',
+				body: 'in the frame'
+			})
+		);
+		const forged = await forge(
+			bob,
+			makePost({
+				country: land.country,
+				author: alice.key.fingerprint,
+				at: T0 + 501,
+				title: 'Not by alice',
+				body: 'forged'
+			})
+		);
+		const doc = new Y.Doc();
+		const records = doc.getMap<unknown>(RECORDS_MAP);
+		const store = new RecordStore({
+			countryId: land.country,
+			records,
+			verifier: createVerifier({ useWorkers: false })
+		});
+		await store.preload([...land.all, post, forged]);
+		// Shown from the frame alone, as a partial view; the forgery is never valid.
+		expect(store.snapshot.partial).toBe(true);
+		expect(store.snapshot.country.name).toBe('Republic of Tests');
+		expect(store.snapshot.country.valid.has(post.id)).toBe(true);
+		expect(store.snapshot.country.valid.has(forged.id)).toBe(false);
+		expect(records.size).toBe(0);
+		// The stored document arrives without the post: this device's verified copy heals it;
+		// the forgery, never in the document, is forgotten.
+		doc.transact(() => {
+			for (const { id, entry } of land.all) records.set(id, { ...entry });
+		});
+		store.mapLoaded();
+		await store.settled();
+		expect(store.snapshot.partial).toBeUndefined();
+		expect(records.get(post.id)).toEqual(post.entry);
+		expect(records.has(forged.id)).toBe(false);
+		expect(store.snapshot.diagnostics.some((d) => d.id === forged.id)).toBe(false);
+		expect(summary(store.snapshot)).toEqual(summary(await fromScratch(Y.encodeStateAsUpdate(doc))));
+	});
+});

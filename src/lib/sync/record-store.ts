@@ -210,6 +210,41 @@ export class RecordStore extends ObservableV2<Events> {
 
 	/** Set by rejudge: records waiting for a key are tried again even if nothing else changed. */
 	private recheckWaiting = false;
+	/** Ids judged from a preload, to be held against the map once it has loaded. */
+	private readonly preloaded = new Set<string>();
+
+	/**
+	 * Judge entries this device kept aside (its frame: frame.ts) before the map has loaded,
+	 * and show them as a partial view, so a large country appears before its document is
+	 * decoded. They are parsed and verified like map entries; ids the map already holds are
+	 * read from the map. Call `mapLoaded` once the map holds what was stored on this device.
+	 */
+	preload(entries: readonly { id: string; entry: SignedEntry }[]): Promise<void> {
+		const values = new Map(entries.map(({ id, entry }) => [id, entry as unknown]));
+		const done = this.running.then(async () => {
+			const ids = [...values.keys()].filter(
+				(id) => !this.verified.has(id) && !this.parsed.has(id) && !this.failed.has(id)
+			);
+			if (!ids.length) return;
+			for (const id of ids) this.preloaded.add(id);
+			await this.verifyRead(this.read(ids, (id) => this.map.get(id) ?? values.get(id)));
+			this.recompute(false);
+		});
+		// A failure here must not stop the store: the map's own load judges everything anyway.
+		this.running = done.catch(() => {});
+		return this.running;
+	}
+
+	/**
+	 * The map now holds what this device stored: preloaded records it lacks are put back
+	 * (valid ones: this device's verified copy heals the map) or forgotten (the others).
+	 */
+	mapLoaded(): void {
+		if (!this.preloaded.size) return;
+		for (const id of this.preloaded) this.dirty.add(id);
+		this.preloaded.clear();
+		this.schedule();
+	}
 
 	destroy(): void {
 		this.map.unobserve(this.observer);
@@ -296,11 +331,11 @@ export class RecordStore extends ObservableV2<Events> {
 	}
 
 	/** What changed under these ids, parsed: new records wait in `unchecked`. */
-	private read(ids: readonly string[]): Read {
+	private read(ids: readonly string[], valueOf = (id: string) => this.map.get(id)): Read {
 		const toHeal: Verified[] = [];
 		const contested: { parsed: ParsedRecord; publicKey: string; mine: Verified }[] = [];
 		for (const id of ids) {
-			const value = this.map.get(id);
+			const value = valueOf(id);
 			const mine = this.verified.get(id);
 			if (mine) {
 				if (value !== undefined && sameEntry(value, mine)) continue;
