@@ -127,9 +127,12 @@ function watchForCountry(hasPosts) {
 			marks.shown = performance.now();
 			setTimeout(() => (marks.free = performance.now()), 0);
 		}
-		const listed = document.querySelector(
-			hasPosts ? '[data-testid="latest-posts"] li' : '[data-testid="latest-posts-empty"]'
-		);
+		// Without posts, only the final "No posts yet." counts, not "Loading posts…".
+		const listed = hasPosts
+			? document.querySelector('[data-testid="latest-posts"] li')
+			: document
+					.querySelector('[data-testid="latest-posts-empty"]')
+					?.textContent?.includes('No posts yet');
 		if (marks.posts === null && listed) marks.posts = performance.now();
 		if (marks.shown !== null && marks.posts !== null) observer.disconnect();
 	}).observe(document, { childList: true, subtree: true });

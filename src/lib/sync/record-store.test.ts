@@ -676,6 +676,20 @@ describe('(f) live changes cost what they change', () => {
 		expect(store.snapshot.diagnostics.map((d) => d.status)).toContain('invalid');
 	});
 
+	it('extends the last view for new posts, to the view a new peer derives from scratch', async () => {
+		const { store, doc } = counted();
+		const [welcome, rules, hello, helloEdited] = land.posts as [Signed, Signed, Signed, Signed];
+		await store.publish([land.genesis, land.founding, land.invite, land.joining, welcome]);
+		const before = store.snapshot.country;
+		// A new post and an edit of it arriving first, in one batch.
+		await store.publish([helloEdited, rules, hello]);
+		const after = store.snapshot.country;
+		// Reused, not derived again: extendCountry keeps every part a post cannot change.
+		expect(after.citizens).toBe(before.citizens);
+		expect(after.valid.size).toBe(before.valid.size + 3);
+		expect(summary(store.snapshot)).toEqual(summary(await fromScratch(Y.encodeStateAsUpdate(doc))));
+	});
+
 	it('lists an old snapshot’s diagnostics as they were when it was taken', async () => {
 		const { store, records } = counted();
 		await store.publish([land.genesis, land.founding]);

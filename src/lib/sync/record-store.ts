@@ -7,6 +7,7 @@ import * as Y from 'yjs';
 import { ObservableV2 } from 'lib0/observable';
 import {
 	deriveCountry,
+	extendCountry,
 	keysByAuthor,
 	parseEntry,
 	signingKeyFor,
@@ -139,6 +140,12 @@ export class RecordStore extends ObservableV2<Events> {
 	private keys: ReadonlyMap<string, string> | null = null;
 	/** Whether `verified` changed since the country was last derived. */
 	private verifiedChanged = false;
+	/**
+	 * What `accept` added since the country was last derived, so a live change extends the
+	 * last view (extendCountry) instead of deriving every record again; null: derive afresh
+	 * (too many to be worth it, or the judge's ground changed).
+	 */
+	private addedSinceView: Verified[] | null = [];
 	private readonly dirty = new Set<string>();
 	private readonly waiters = new Map<string, Array<(status: RecordStatus) => void>>();
 	private running: Promise<void> = Promise.resolve();
@@ -204,6 +211,7 @@ export class RecordStore extends ObservableV2<Events> {
 	rejudge(): void {
 		this.keys = null;
 		this.verifiedChanged = true;
+		this.addedSinceView = null;
 		this.recheckWaiting = true;
 		this.schedule();
 	}
@@ -269,6 +277,9 @@ export class RecordStore extends ObservableV2<Events> {
 		this.verified.set(record.id, record);
 		this.unchecked.delete(record.id);
 		this.verifiedChanged = true;
+		if (this.addedSinceView && this.addedSinceView.push(record) > MAX_EXTEND) {
+			this.addedSinceView = null;
+		}
 	}
 
 	private schedule(): void {
@@ -459,12 +470,17 @@ export class RecordStore extends ObservableV2<Events> {
 	 */
 	private recompute(settled: boolean): void {
 		// The country is always deriveCountry of the verified set; unchanged set, same view.
+		// extendCountry is that too (extend.property.test.ts), cheaper for a few new posts.
+		const added = this.addedSinceView;
 		const country = !this.verifiedChanged
 			? this.current.country
 			: this.judge
 				? this.judge.derive(this.verified.values())
-				: deriveCountry(this.countryId, this.verified.values());
+				: added
+					? extendCountry(this.current.country, this.verified.values(), added)
+					: deriveCountry(this.countryId, this.verified.values());
 		this.verifiedChanged = false;
+		this.addedSinceView = [];
 		this.current = snapshotOf(country, this.healed, [...this.parsed.values()], [...this.failed]);
 		if (!settled) this.current.partial = true;
 		let rejected: Map<string, Rejection> | null = null;
@@ -483,6 +499,9 @@ export class RecordStore extends ObservableV2<Events> {
 		this.emit('change', [this.current]);
 	}
 }
+
+/** Past this many new records since the last view, deriving afresh is as cheap. */
+const MAX_EXTEND = 256;
 
 const rejectedById = (country: CountryView) => new Map(country.rejected.map((r) => [r.id, r]));
 
