@@ -3,6 +3,11 @@
  * it. Planning derives the content once and computes keys (no Markdown, no HTML); a writer
  * that remembers the keys of what it wrote renders only the files whose key changed, so one
  * new post in a 10,000-post country renders a handful of files.
+ *
+ * A planner (`createSitePlanner`) also remembers what it computed for the last plan, so that
+ * planning again after one new record costs little more than listing the files: a file whose
+ * key parts are the very same values as last time keeps its key without hashing them again,
+ * and a record's two files are made once per record.
  */
 import type { BlogPost } from '../model/content';
 import { LATEST_POSTS } from '../model/content';
@@ -55,11 +60,61 @@ function base64Bytes(text: string): Uint8Array {
 	return bytes;
 }
 
+type KeyPart = string | number | boolean | null;
+
+/** What a planner keeps of its last plan: per path, the parts its key was made of. */
+type KeyEntry = { chromeKey: string; parts: readonly KeyPart[]; key: string };
+
+type PlanMemo = {
+	/** Keys of the last plan, by path; the plan being made fills `next`. */
+	keys: ReadonlyMap<string, KeyEntry>;
+	next: Map<string, KeyEntry>;
+	/** A record's two files depend on the record alone. */
+	records: WeakMap<Verified, readonly [PlannedFile, PlannedFile]>;
+};
+
+/**
+ * Parts compared by identity: ids and names come from the same record objects plan after
+ * plan, so an unchanged file costs a pass over its parts, not a hash of them.
+ */
+function sameParts(a: readonly KeyPart[], b: readonly KeyPart[]): boolean {
+	if (a.length !== b.length) return false;
+	for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+	return true;
+}
+
+/** Plans a site again and again, reusing what did not change since its last plan. */
+export type SitePlanner = {
+	/** The same plan as `planSite(input)`, file for file and key for key. */
+	plan(input: SiteInput): SitePlanResult;
+};
+
+/**
+ * A planner for one site (keep one beside its writer): each plan remembers its keys, so the
+ * next one hashes only the files whose parts changed. Pure: no I/O, no clock.
+ */
+export function createSitePlanner(): SitePlanner {
+	let keys: ReadonlyMap<string, KeyEntry> = new Map();
+	const records = new WeakMap<Verified, readonly [PlannedFile, PlannedFile]>();
+	return {
+		plan(input) {
+			const memo: PlanMemo = { keys, next: new Map(), records };
+			const result = planWith(input, memo);
+			if (result.ok) keys = memo.next;
+			return result;
+		}
+	};
+}
+
 /**
  * Plan the whole site. Pure: the same input gives the same plan, and each thunk the same
  * bytes. Fails only on a bad `baseUrl` or a country whose genesis is missing.
  */
 export function planSite(input: SiteInput): SitePlanResult {
+	return planWith(input, null);
+}
+
+function planWith(input: SiteInput, memo: PlanMemo | null): SitePlanResult {
 	let baseUrl: string | null = null;
 	if (input.baseUrl !== undefined) {
 		const normalized = normalizeBaseUrl(input.baseUrl);
@@ -90,18 +145,25 @@ export function planSite(input: SiteInput): SitePlanResult {
 		chrome.rootPath
 	]);
 	const files: PlannedFile[] = [];
-	const add = (
-		path: string,
-		parts: (string | number | boolean | null)[],
-		render: PlannedFile['render']
-	) => files.push({ path, key: dependencyKey([chromeKey, path, ...parts]), render });
+	const keyOf = (path: string, parts: KeyPart[]): string => {
+		if (!memo) return dependencyKey([chromeKey, path, ...parts]);
+		const last = memo.keys.get(path);
+		const key =
+			last && last.chromeKey === chromeKey && sameParts(last.parts, parts)
+				? last.key
+				: dependencyKey([chromeKey, path, ...parts]);
+		memo.next.set(path, { chromeKey, parts, key });
+		return key;
+	};
+	const add = (path: string, parts: KeyPart[], render: PlannedFile['render']) =>
+		files.push({ path, key: keyOf(path, parts), render });
 	const { citizenByKey } = content;
 	const nameOf = (fingerprint: string) => citizenByKey.get(fingerprint)?.name ?? '';
 	const sitemapEntries: SitemapEntry[] = [];
 	const html = (
 		path: string,
 		lastModified: number | null,
-		parts: (string | number | boolean | null)[],
+		parts: KeyPart[],
 		render: () => string
 	) => {
 		add(path, parts, render);
@@ -227,16 +289,27 @@ export function planSite(input: SiteInput): SitePlanResult {
 			})
 	);
 
-	for (const record of content.published) addRecordFiles(files, record);
+	for (const record of content.published) {
+		const made = memo?.records.get(record);
+		if (made) files.push(...made);
+		else {
+			const pair = recordFiles(record);
+			memo?.records.set(record, pair);
+			files.push(...pair);
+		}
+	}
 	for (const citizen of content.citizens) {
 		add(paths.key(citizen.fingerprint), [citizen.publicKey], () => citizen.publicKey);
 	}
 
 	if (baseUrl) {
 		const base = baseUrl;
-		const entries = [...sitemapEntries].sort((a, b) => (a.path < b.path ? -1 : 1));
-		add(paths.sitemap, [base, ...entries.map((e) => `${e.path}\u0000${e.lastModified}`)], () =>
-			sitemap(base, entries)
+		// Keyed in plan order (which the input alone decides) and sorted only to render: sorting
+		// 10,000 paths on every plan would cost more than hashing them.
+		add(
+			paths.sitemap,
+			[base, ...sitemapEntries.map((e) => `${e.path}\u0000${e.lastModified}`)],
+			() => sitemap(base, [...sitemapEntries].sort((a, b) => (a.path < b.path ? -1 : 1)))
 		);
 		add(paths.robots, [base], () => robotsTxt(base));
 	}
@@ -264,8 +337,8 @@ const citizenNames = (content: SiteContent) =>
  * A record's two files depend on the record alone, not on the chrome: the text on its id
  * (the hash of that text), the signature bytes on the signature.
  */
-function addRecordFiles(files: PlannedFile[], record: Verified) {
-	files.push(
+function recordFiles(record: Verified): readonly [PlannedFile, PlannedFile] {
+	return [
 		{
 			path: paths.recordText(record.id),
 			key: `${SITE_FORMAT}:${short(record.id)}`,
@@ -277,7 +350,7 @@ function addRecordFiles(files: PlannedFile[], record: Verified) {
 			key: `${SITE_FORMAT}:${short(record.id)}:${record.signature.length}:${record.signature.slice(-43)}`,
 			render: () => base64Bytes(record.signature)
 		}
-	);
+	];
 }
 
 /** Render every file of a plan: the whole site in memory (tests, small sites, `render`). */
