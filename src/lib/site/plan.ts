@@ -30,6 +30,7 @@ import {
 } from './html';
 import { dependencyKey } from './key';
 import { normalizeBaseUrl, paths } from './paths';
+import { createPostsIndex, type PostsIndex } from './posts-index';
 import { STYLESHEET } from './style';
 import type { PlannedFile, SiteFile, SiteInput, SitePlan, SitePlanResult } from './types';
 
@@ -46,12 +47,6 @@ export const SITE_FORMAT = 1;
  */
 const short = (id: string): string => id.slice(0, 16);
 
-/** Ids and names a list of posts shows: each post's identity, current revision and author. */
-const postListParts = (posts: readonly BlogPost[], content: SiteContent): string[] =>
-	posts.map(
-		(p) => `${short(p.id)}${short(p.current.id)}${content.citizenByKey.get(p.author)?.name ?? ''}`
-	);
-
 /** Base64 (standard, as records store signatures) to bytes; atob exists in browsers and Node. */
 function base64Bytes(text: string): Uint8Array {
 	const binary = atob(text);
@@ -65,12 +60,26 @@ type KeyPart = string | number | boolean | null;
 /** What a planner keeps of its last plan: per path, the parts its key was made of. */
 type KeyEntry = { chromeKey: string; parts: readonly KeyPart[]; key: string };
 
+/** A post's page and what lists and the sitemap say of it, made once per post and chrome. */
+type PostEntry = {
+	chromeKey: string;
+	authorName: string;
+	file: PlannedFile;
+	sitemap: SitemapEntry;
+	sitemapLine: string;
+	/** Its identity, current revision and author's name: what a list of posts shows of it. */
+	listPart: string;
+};
+
 type PlanMemo = {
 	/** Keys of the last plan, by path; the plan being made fills `next`. */
 	keys: ReadonlyMap<string, KeyEntry>;
 	next: Map<string, KeyEntry>;
 	/** A record's two files depend on the record alone. */
 	records: WeakMap<Verified, readonly [PlannedFile, PlannedFile]>;
+	/** Posts the index did not derive again are the same objects as last time. */
+	index: PostsIndex;
+	posts: WeakMap<BlogPost, PostEntry>;
 };
 
 /**
@@ -96,9 +105,11 @@ export type SitePlanner = {
 export function createSitePlanner(): SitePlanner {
 	let keys: ReadonlyMap<string, KeyEntry> = new Map();
 	const records = new WeakMap<Verified, readonly [PlannedFile, PlannedFile]>();
+	const index = createPostsIndex();
+	const posts = new WeakMap<BlogPost, PostEntry>();
 	return {
 		plan(input) {
-			const memo: PlanMemo = { keys, next: new Map(), records };
+			const memo: PlanMemo = { keys, next: new Map(), records, index, posts };
 			const result = planWith(input, memo);
 			if (result.ok) keys = memo.next;
 			return result;
@@ -128,7 +139,7 @@ function planWith(input: SiteInput, memo: PlanMemo | null): SitePlanResult {
 			message: 'the country has no valid genesis record: there is nothing to render'
 		};
 	}
-	const content = siteContent(input);
+	const content = siteContent(input, memo?.index.posts);
 	const latestCount = Math.max(0, Math.floor(input.latestCount ?? LATEST_POSTS));
 	const latest = content.posts.slice(0, latestCount);
 	const chrome: Chrome = {
@@ -160,6 +171,7 @@ function planWith(input: SiteInput, memo: PlanMemo | null): SitePlanResult {
 	const { citizenByKey } = content;
 	const nameOf = (fingerprint: string) => citizenByKey.get(fingerprint)?.name ?? '';
 	const sitemapEntries: SitemapEntry[] = [];
+	const sitemapLines: string[] = [];
 	const html = (
 		path: string,
 		lastModified: number | null,
@@ -168,7 +180,36 @@ function planWith(input: SiteInput, memo: PlanMemo | null): SitePlanResult {
 	) => {
 		add(path, parts, render);
 		sitemapEntries.push({ path, lastModified });
+		sitemapLines.push(`${path}\u0000${lastModified}`);
 	};
+	const postEntry = (post: BlogPost): PostEntry => {
+		const author = citizenByKey.get(post.author)!;
+		const known = memo?.posts.get(post);
+		if (known && known.chromeKey === chromeKey && known.authorName === author.name) return known;
+		const path = paths.post(post.id);
+		const parts = [
+			author.name,
+			...post.revisions.map((r) => short(r.id)),
+			...post.heads.map((r) => short(r.id))
+		];
+		const entry: PostEntry = {
+			chromeKey,
+			authorName: author.name,
+			file: {
+				path,
+				key: dependencyKey([chromeKey, path, ...parts]),
+				render: () => postPage(chrome, post, author, citizenByKey)
+			},
+			sitemap: { path, lastModified: post.updatedAt },
+			sitemapLine: `${path}\u0000${post.updatedAt}`,
+			listPart: `${short(post.id)}${short(post.current.id)}${author.name}`
+		};
+		memo?.posts.set(post, entry);
+		return entry;
+	};
+	/** Ids and names a list of posts shows: each post's identity, current revision and author. */
+	const postListParts = (posts: readonly BlogPost[]): string[] =>
+		posts.map((p) => postEntry(p).listPart);
 
 	// Static pieces: they depend on the chrome alone.
 	add(paths.style, [STYLESHEET.length], () => STYLESHEET);
@@ -181,9 +222,9 @@ function planWith(input: SiteInput, memo: PlanMemo | null): SitePlanResult {
 		[
 			content.parentName,
 			'featured',
-			...postListParts(content.featured, content),
+			...postListParts(content.featured),
 			'latest',
-			...postListParts(latest, content)
+			...postListParts(latest)
 		],
 		() => frontPage(chrome, { ...content, latest })
 	);
@@ -210,17 +251,10 @@ function planWith(input: SiteInput, memo: PlanMemo | null): SitePlanResult {
 	}
 
 	for (const post of content.posts) {
-		const author = citizenByKey.get(post.author)!;
-		html(
-			paths.post(post.id),
-			post.updatedAt,
-			[
-				author.name,
-				...post.revisions.map((r) => short(r.id)),
-				...post.heads.map((r) => short(r.id))
-			],
-			() => postPage(chrome, post, author, citizenByKey)
-		);
+		const entry = postEntry(post);
+		files.push(entry.file);
+		sitemapEntries.push(entry.sitemap);
+		sitemapLines.push(entry.sitemapLine);
 	}
 
 	const pages = [...content.pages.values()];
@@ -254,7 +288,7 @@ function planWith(input: SiteInput, memo: PlanMemo | null): SitePlanResult {
 			)
 	);
 	for (const [tag, posts] of tags) {
-		html(paths.tag(tag), posts[0]?.publishedAt ?? null, postListParts(posts, content), () =>
+		html(paths.tag(tag), posts[0]?.publishedAt ?? null, postListParts(posts), () =>
 			tagPage(chrome, tag, posts, citizenByKey)
 		);
 	}
@@ -306,10 +340,11 @@ function planWith(input: SiteInput, memo: PlanMemo | null): SitePlanResult {
 		const base = baseUrl;
 		// Keyed in plan order (which the input alone decides) and sorted only to render: sorting
 		// 10,000 paths on every plan would cost more than hashing them.
-		add(
-			paths.sitemap,
-			[base, ...sitemapEntries.map((e) => `${e.path}\u0000${e.lastModified}`)],
-			() => sitemap(base, [...sitemapEntries].sort((a, b) => (a.path < b.path ? -1 : 1)))
+		add(paths.sitemap, [base, ...sitemapLines], () =>
+			sitemap(
+				base,
+				[...sitemapEntries].sort((a, b) => (a.path < b.path ? -1 : 1))
+			)
 		);
 		add(paths.robots, [base], () => robotsTxt(base));
 	}
