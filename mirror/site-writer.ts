@@ -42,6 +42,9 @@ export type SiteWriteReport = {
 	/** Paths written, sorted (for logs and tests). */
 	writtenPaths: string[];
 	removedPaths: string[];
+	/** Time spent rendering (the plan's thunks), and the whole pass, in ms. */
+	renderMs: number;
+	passMs: number;
 };
 
 export type SiteWriterOptions = {
@@ -108,6 +111,11 @@ async function fsyncDirectory(dir: string): Promise<void> {
 	} finally {
 		await handle.close();
 	}
+}
+
+/** Flush several directories at once (their fsyncs overlap); a failure is not fatal here. */
+async function fsyncDirectories(dirs: Iterable<string>): Promise<void> {
+	await Promise.all([...dirs].map((dir) => fsyncDirectory(dir).catch(() => undefined)));
 }
 
 /** Write `bytes` to `file` atomically: temp file in the same directory, fsync, rename. */
@@ -233,12 +241,16 @@ export function createSiteWriter(options: SiteWriterOptions): SiteWriter {
 	let journalLines = 0;
 	let queue: Promise<unknown> = Promise.resolve();
 
-	async function appendJournal(lines: string[]): Promise<void> {
+	/**
+	 * Only lines that mark files unknown must reach the disk before the pass goes on; a lost
+	 * `+` or `x` line leaves its file marked unknown, which the next pass checks again.
+	 */
+	async function appendJournal(lines: string[], sync: boolean): Promise<void> {
 		if (lines.length === 0) return;
 		const handle = await open(join(outDir, journalName(generation)), 'a', 0o644);
 		try {
 			await handle.writeFile(lines.join(''));
-			if (durable) await handle.sync();
+			if (durable && sync) await handle.sync();
 		} finally {
 			await handle.close();
 		}
@@ -263,6 +275,8 @@ export function createSiteWriter(options: SiteWriterOptions): SiteWriter {
 	}
 
 	async function pass(plan: SitePlan): Promise<SiteWriteReport> {
+		const started = performance.now();
+		let renderMs = 0;
 		await mkdir(outDir, { recursive: true });
 		let sweep = false;
 		if (known === null) {
@@ -281,7 +295,10 @@ export function createSiteWriter(options: SiteWriterOptions): SiteWriter {
 
 		// Until the pass is over these files may be neither their old nor their new version.
 		if (generation > 0) {
-			await appendJournal([...changed.map((f) => f.path), ...removedPaths].map((p) => `-\t${p}\n`));
+			await appendJournal(
+				[...changed.map((f) => f.path), ...removedPaths].map((p) => `-\t${p}\n`),
+				true
+			);
 		}
 		for (const f of changed) known.delete(f.path);
 
@@ -292,7 +309,9 @@ export function createSiteWriter(options: SiteWriterOptions): SiteWriter {
 		try {
 			await eachLimited(changed, PARALLEL, async (file) => {
 				const target = join(outDir, ...file.path.split('/'));
+				const renderStarted = performance.now();
 				const bytes = toBytes(file.render());
+				renderMs += performance.now() - renderStarted;
 				const dir = dirname(target);
 				if (!madeDirs.has(dir)) {
 					await mkdir(dir, { recursive: true });
@@ -308,19 +327,20 @@ export function createSiteWriter(options: SiteWriterOptions): SiteWriter {
 				settled.push(`+\t${file.path}\t${file.key}\n`);
 			});
 		} finally {
-			// What was written before a failure is settled too.
-			if (durable) for (const dir of touchedDirs) await fsyncDirectory(dir).catch(() => undefined);
-			if (generation > 0) await appendJournal(settled);
+			// What was written before a failure is settled too, once its renames are on disk.
+			if (durable) await fsyncDirectories(touchedDirs);
+			if (generation > 0) await appendJournal(settled, false);
 		}
 
 		const removed: string[] = [];
+		const emptiedDirs = new Set<string>();
 		const removedLines: string[] = [];
 		for (const path of new Set(removedPaths)) {
 			const target = join(outDir, ...path.split('/'));
 			try {
 				await unlink(target);
 				removed.push(path);
-				touchedDirs.add(dirname(target));
+				emptiedDirs.add(dirname(target));
 			} catch (error) {
 				if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
 			}
@@ -332,8 +352,8 @@ export function createSiteWriter(options: SiteWriterOptions): SiteWriter {
 				await rmdir(parent).catch(() => undefined);
 			}
 		}
-		if (durable) for (const dir of touchedDirs) await fsyncDirectory(dir).catch(() => undefined);
-		if (generation > 0) await appendJournal(removedLines);
+		if (durable) await fsyncDirectories(emptiedDirs);
+		if (generation > 0) await appendJournal(removedLines, false);
 		if (
 			generation === 0 ||
 			journalLines > (options.compactAfter ?? Math.max(JOURNAL_COMPACT_MIN, known.size))
@@ -346,7 +366,9 @@ export function createSiteWriter(options: SiteWriterOptions): SiteWriter {
 			written: writtenPaths.length,
 			removed: removed.length,
 			writtenPaths: writtenPaths.sort(),
-			removedPaths: removed.sort()
+			removedPaths: removed.sort(),
+			renderMs,
+			passMs: performance.now() - started
 		};
 	}
 

@@ -13,7 +13,7 @@ import type { BlogPost } from '../model/content';
 import { LATEST_POSTS } from '../model/content';
 import type { Verified } from '../model/verified';
 import { siteContent, type SiteContent } from './content';
-import { atomFeed, robotsTxt, sitemap, type SitemapEntry } from './feed';
+import { atomFeed, robotsTxt, sitemap, sitemapUrl, type SitemapEntry } from './feed';
 import {
 	blogPage,
 	citizensPage,
@@ -80,6 +80,8 @@ type PlanMemo = {
 	/** Posts the index did not derive again are the same objects as last time. */
 	index: PostsIndex;
 	posts: WeakMap<BlogPost, PostEntry>;
+	/** Sitemap elements of the posts' entries (which live as long as their post's entry). */
+	sitemapUrls: WeakMap<SitemapEntry, { base: string; url: string }>;
 };
 
 /**
@@ -107,9 +109,10 @@ export function createSitePlanner(): SitePlanner {
 	const records = new WeakMap<Verified, readonly [PlannedFile, PlannedFile]>();
 	const index = createPostsIndex();
 	const posts = new WeakMap<BlogPost, PostEntry>();
+	const sitemapUrls = new WeakMap<SitemapEntry, { base: string; url: string }>();
 	return {
 		plan(input) {
-			const memo: PlanMemo = { keys, next: new Map(), records, index, posts };
+			const memo: PlanMemo = { keys, next: new Map(), records, index, posts, sitemapUrls };
 			const result = planWith(input, memo);
 			if (result.ok) keys = memo.next;
 			return result;
@@ -340,10 +343,18 @@ function planWith(input: SiteInput, memo: PlanMemo | null): SitePlanResult {
 		const base = baseUrl;
 		// Keyed in plan order (which the input alone decides) and sorted only to render: sorting
 		// 10,000 paths on every plan would cost more than hashing them.
+		const url = (entry: SitemapEntry): string => {
+			const known = memo?.sitemapUrls.get(entry);
+			if (known?.base === base) return known.url;
+			const made = sitemapUrl(base, entry);
+			memo?.sitemapUrls.set(entry, { base, url: made });
+			return made;
+		};
 		add(paths.sitemap, [base, ...sitemapLines], () =>
 			sitemap(
 				base,
-				[...sitemapEntries].sort((a, b) => (a.path < b.path ? -1 : 1))
+				[...sitemapEntries].sort((a, b) => (a.path < b.path ? -1 : 1)),
+				url
 			)
 		);
 		add(paths.robots, [base], () => robotsTxt(base));
