@@ -17,7 +17,7 @@ import { randomBytes } from 'node:crypto';
 import { constants } from 'node:fs';
 import { mkdir, open, readdir, readFile, rename, rm, rmdir, unlink } from 'node:fs/promises';
 import { dirname, join, sep } from 'node:path';
-import { paths, type SitePlan } from '../src/lib/site/index';
+import { paths, type PlannedFile, type SitePlan } from '../src/lib/site/index';
 
 export const MANIFEST_NAME = '.webocracy-site.json';
 const MANIFEST_FORMAT = 2;
@@ -234,8 +234,13 @@ async function strayFiles(outDir: string, planned: ReadonlySet<string>): Promise
 export function createSiteWriter(options: SiteWriterOptions): SiteWriter {
 	const { outDir } = options;
 	const durable = options.durable ?? true;
-	/** Keys of the files on disk as this writer knows them; null until loaded. */
-	let known: Map<string, string> | null = null;
+	/**
+	 * Keys of the files on disk as this writer knows them; null until loaded. `seen`: the last
+	 * pass whose plan had the file, so that finding what left the site needs no set of 30,000
+	 * planned paths.
+	 */
+	let known: Map<string, { key: string; seen: number }> | null = null;
+	let passes = 0;
 	/** The snapshot's generation on disk (0: none), and lines in its journal. */
 	let generation = 0;
 	let journalLines = 0;
@@ -260,7 +265,7 @@ export function createSiteWriter(options: SiteWriterOptions): SiteWriter {
 	/** Write `known` as the next generation's snapshot; then the old journal can go. */
 	async function writeSnapshot(): Promise<void> {
 		const files: Record<string, string> = {};
-		for (const [path, key] of known!) files[path] = key;
+		for (const [path, { key }] of known!) files[path] = key;
 		const previous = generation;
 		const next = previous + 1;
 		await writeAtomic(
@@ -274,7 +279,7 @@ export function createSiteWriter(options: SiteWriterOptions): SiteWriter {
 		if (previous > 0) await rm(join(outDir, journalName(previous)), { force: true });
 	}
 
-	async function pass(plan: SitePlan): Promise<SiteWriteReport> {
+	async function writePass(plan: SitePlan): Promise<SiteWriteReport> {
 		const started = performance.now();
 		let renderMs = 0;
 		await mkdir(outDir, { recursive: true });
@@ -282,16 +287,24 @@ export function createSiteWriter(options: SiteWriterOptions): SiteWriter {
 		if (known === null) {
 			const loaded = await loadManifest(outDir);
 			sweep = loaded === null;
-			known = loaded?.files ?? new Map();
+			known = new Map([...(loaded?.files ?? [])].map(([path, key]) => [path, { key, seen: 0 }]));
 			generation = loaded?.generation ?? 0;
 			journalLines = loaded?.journalLines ?? 0;
 		}
-		const planned = new Map(plan.files.map((f) => [f.path, f]));
-		const changed = plan.files.filter((f) => known!.get(f.path) !== f.key);
+		const pass = ++passes;
+		const changed: PlannedFile[] = [];
+		for (const file of plan.files) {
+			const entry = known.get(file.path);
+			if (entry) entry.seen = pass;
+			if (entry?.key !== file.key) changed.push(file);
+		}
 		// Only paths about to be written need checking: the others were written (checked) before.
 		for (const f of changed) checkPath(f.path);
-		const removedPaths = [...known.keys()].filter((p) => !planned.has(p));
-		if (sweep) removedPaths.push(...(await strayFiles(outDir, new Set(planned.keys()))));
+		const removedPaths: string[] = [];
+		for (const [path, entry] of known) if (entry.seen !== pass) removedPaths.push(path);
+		if (sweep) {
+			removedPaths.push(...(await strayFiles(outDir, new Set(plan.files.map((f) => f.path)))));
+		}
 
 		// Until the pass is over these files may be neither their old nor their new version.
 		if (generation > 0) {
@@ -323,7 +336,7 @@ export function createSiteWriter(options: SiteWriterOptions): SiteWriter {
 					writtenPaths.push(file.path);
 					touchedDirs.add(dir);
 				}
-				known!.set(file.path, file.key);
+				known!.set(file.path, { key: file.key, seen: pass });
 				settled.push(`+\t${file.path}\t${file.key}\n`);
 			});
 		} finally {
@@ -375,7 +388,7 @@ export function createSiteWriter(options: SiteWriterOptions): SiteWriter {
 	return {
 		outDir,
 		write(plan) {
-			const run = queue.then(() => pass(plan));
+			const run = queue.then(() => writePass(plan));
 			queue = run.catch(() => undefined);
 			return run;
 		}
