@@ -123,6 +123,17 @@ export default {
 				note: `ours counts ${r.htmlPages.toLocaleString('en-US')} HTML pages, the baseline ${r.posts.toLocaleString('en-US')}`
 			},
 			{
+				metric: 'full render, verification on 2 worker threads',
+				unit: 'ms',
+				ours: median(r.threadsMs),
+				baseline: full,
+				baselineName: 'the same pass verifying inline (the first row)',
+				targets: [{ on: 'ours', op: '<=', value: 5000 }],
+				note:
+					`${runs}: createThreadVerifier (mirror/verify-threads.ts), cold, then derive, plan and render as above; ` +
+					`verification ${median(r.threadsVerifyMs).toFixed(0)} ms against ${median(r.verifyMs).toFixed(0)} ms inline`
+			},
+			{
 				metric: 'full render without verification (plan + render)',
 				unit: 'pages/s',
 				ours: (r.htmlPages / (median(r.planMs) + median(r.renderMs) + median(r.deriveMs))) * 1000,

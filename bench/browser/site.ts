@@ -8,6 +8,7 @@ import { mkdtemp, rm, writeFile, mkdir } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createSiteWriter } from '../../mirror/site-writer';
+import { createThreadVerifier } from '../../mirror/verify-threads';
 import {
 	createVerifier,
 	generateIdentity,
@@ -144,6 +145,9 @@ export type SiteBenchResult = {
 	renderMs: number[];
 	/** Baseline: markdown-it, the same bodies, a minimal page each, no verification. */
 	baselineMs: number[];
+	/** The same full pass with verification on two worker threads (mirror/verify-threads.ts). */
+	threadsMs: number[];
+	threadsVerifyMs: number[];
 	/** The whole site onto disk through site-writer, first pass (durable). */
 	firstWriteMs: number;
 	/** One new post: verify it, derive, plan, site-writer pass (durable). */
@@ -199,6 +203,8 @@ export async function runSite(options: {
 		planMs: [],
 		renderMs: [],
 		baselineMs: [],
+		threadsMs: [],
+		threadsVerifyMs: [],
 		firstWriteMs: 0,
 		incrementalMs: [],
 		incrementalParts: [],
@@ -248,6 +254,21 @@ export async function runSite(options: {
 		result.files = files.length;
 		result.signatureChecks = verifier.stats().signatureChecks;
 		valid = verdict.valid;
+
+		// The same pass with the signatures checked on worker threads (a cold verifier too).
+		t0 = performance.now();
+		const threaded = createThreadVerifier({ threads: 2 });
+		const again = await verifyEntries({ countryId: country.country, entries, verifier: threaded });
+		if (again.invalid.length) throw new Error(`${again.invalid.length} records invalid`);
+		const v1 = performance.now();
+		renderPlan(
+			check(
+				planSite({ country: deriveCountry(country.country, again.valid), baseUrl: options.baseUrl })
+			)
+		);
+		result.threadsVerifyMs.push(v1 - t0);
+		result.threadsMs.push(performance.now() - t0);
+		threaded.destroy();
 		verifier.destroy();
 	}
 
