@@ -31,7 +31,10 @@ export function atomFeed(options: {
 	posts: readonly BlogPost[];
 	citizenByKey: ReadonlyMap<string, Citizen>;
 	updatedAt: number;
+	/** A post's current body as HTML: `renderMarkdown`, or a memo of it. */
+	bodyHtml?: (post: BlogPost) => string;
 }): string {
+	const bodyHtml = options.bodyHtml ?? ((post: BlogPost) => renderMarkdown(post.current.body));
 	const base = options.baseUrl ?? '';
 	const href = (path: string) => xmlText(base + encodePath(path));
 	const entries = options.posts.map((post) => {
@@ -43,7 +46,7 @@ export function atomFeed(options: {
 <published>${atomTime(post.publishedAt)}</published>
 <updated>${atomTime(post.updatedAt)}</updated>
 <author><name>${xmlText(author?.name ?? post.author)}</name><uri>${href(paths.blog(post.author))}</uri></author>
-${post.current.tags.map((tag) => `<category term="${xmlText(tag)}"/>`).join('\n')}${post.current.tags.length ? '\n' : ''}<content type="html">${xmlText(renderMarkdown(post.current.body))}</content>
+${post.current.tags.map((tag) => `<category term="${xmlText(tag)}"/>`).join('\n')}${post.current.tags.length ? '\n' : ''}<content type="html">${xmlText(bodyHtml(post))}</content>
 </entry>`;
 	});
 	return `<?xml version="1.0" encoding="utf-8"?>

@@ -28,6 +28,7 @@ import {
 	wikiPage,
 	type Chrome
 } from './html';
+import { renderMarkdown } from '../render/markdown';
 import { dependencyKey } from './key';
 import { normalizeBaseUrl, paths } from './paths';
 import { createPostsIndex, type PostsIndex } from './posts-index';
@@ -69,6 +70,8 @@ type PostEntry = {
 	sitemapLine: string;
 	/** Its identity, current revision and author's name: what a list of posts shows of it. */
 	listPart: string;
+	/** Its current body as HTML, once the feed needed it. */
+	bodyHtml?: string;
 };
 
 type PlanMemo = {
@@ -322,7 +325,11 @@ function planWith(input: SiteInput, memo: PlanMemo | null): SitePlanResult {
 				baseUrl,
 				posts: latest,
 				citizenByKey,
-				updatedAt
+				updatedAt,
+				bodyHtml: (post) => {
+					const entry = postEntry(post);
+					return (entry.bodyHtml ??= renderMarkdown(post.current.body));
+				}
 			})
 	);
 
