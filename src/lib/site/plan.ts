@@ -61,12 +61,16 @@ type KeyPart = string | number | boolean | null;
 /** What a planner keeps of its last plan: per path, the parts its key was made of. */
 type KeyEntry = { chromeKey: string; parts: readonly KeyPart[]; key: string };
 
+/** A sitemap entry that keeps its `<url>` element once made. */
+type KeptSitemapEntry = SitemapEntry & { xml?: { base: string; url: string } };
+
 /** A post's page and what lists and the sitemap say of it, made once per post and chrome. */
 type PostEntry = {
+	post: BlogPost;
 	chromeKey: string;
 	authorName: string;
 	file: PlannedFile;
-	sitemap: SitemapEntry;
+	sitemap: KeptSitemapEntry;
 	sitemapLine: string;
 	/** Its identity, current revision and author's name: what a list of posts shows of it. */
 	listPart: string;
@@ -74,18 +78,27 @@ type PostEntry = {
 	bodyHtml?: string;
 };
 
+/** What the last plan made, by id; the plan being made fills `next`, which then replaces it. */
+type Generations<T> = { last: ReadonlyMap<string, T>; next: Map<string, T> };
+
+/**
+ * Plain maps by id, renewed each plan, rather than WeakMaps by object: 30,000 weak entries
+ * made every full garbage collection of a large heap slower than the plan they saved.
+ */
 type PlanMemo = {
-	/** Keys of the last plan, by path; the plan being made fills `next`. */
-	keys: ReadonlyMap<string, KeyEntry>;
-	next: Map<string, KeyEntry>;
-	/** A record's two files depend on the record alone. */
-	records: WeakMap<Verified, readonly [PlannedFile, PlannedFile]>;
+	/** Keys of the last plan's other files, by path. */
+	keys: Generations<KeyEntry>;
+	/** A record's two files depend on the record alone (the same object: the same files). */
+	records: Generations<{ record: Verified; files: readonly [PlannedFile, PlannedFile] }>;
 	/** Posts the index did not derive again are the same objects as last time. */
 	index: PostsIndex;
-	posts: WeakMap<BlogPost, PostEntry>;
-	/** Sitemap elements of the posts' entries (which live as long as their post's entry). */
-	sitemapUrls: WeakMap<SitemapEntry, { base: string; url: string }>;
+	posts: Generations<PostEntry>;
 };
+
+const renew = <T>(generations: Generations<T>): Generations<T> => ({
+	last: generations.next,
+	next: new Map()
+});
 
 /**
  * Parts compared by identity: ids and names come from the same record objects plan after
@@ -108,16 +121,25 @@ export type SitePlanner = {
  * next one hashes only the files whose parts changed. Pure: no I/O, no clock.
  */
 export function createSitePlanner(): SitePlanner {
-	let keys: ReadonlyMap<string, KeyEntry> = new Map();
-	const records = new WeakMap<Verified, readonly [PlannedFile, PlannedFile]>();
-	const index = createPostsIndex();
-	const posts = new WeakMap<BlogPost, PostEntry>();
-	const sitemapUrls = new WeakMap<SitemapEntry, { base: string; url: string }>();
+	const fresh = () => ({ last: new Map(), next: new Map() });
+	let memo: PlanMemo = {
+		keys: fresh(),
+		records: fresh(),
+		index: createPostsIndex(),
+		posts: fresh()
+	};
 	return {
 		plan(input) {
-			const memo: PlanMemo = { keys, next: new Map(), records, index, posts, sitemapUrls };
 			const result = planWith(input, memo);
-			if (result.ok) keys = memo.next;
+			// A plan fails before it reads or fills the memo (bad base URL, no genesis).
+			if (result.ok) {
+				memo = {
+					keys: renew(memo.keys),
+					records: renew(memo.records),
+					index: memo.index,
+					posts: renew(memo.posts)
+				};
+			}
 			return result;
 		}
 	};
@@ -164,12 +186,12 @@ function planWith(input: SiteInput, memo: PlanMemo | null): SitePlanResult {
 	const files: PlannedFile[] = [];
 	const keyOf = (path: string, parts: KeyPart[]): string => {
 		if (!memo) return dependencyKey([chromeKey, path, ...parts]);
-		const last = memo.keys.get(path);
+		const last = memo.keys.last.get(path);
 		const key =
 			last && last.chromeKey === chromeKey && sameParts(last.parts, parts)
 				? last.key
 				: dependencyKey([chromeKey, path, ...parts]);
-		memo.next.set(path, { chromeKey, parts, key });
+		memo.keys.next.set(path, { chromeKey, parts, key });
 		return key;
 	};
 	const add = (path: string, parts: KeyPart[], render: PlannedFile['render']) =>
@@ -190,8 +212,11 @@ function planWith(input: SiteInput, memo: PlanMemo | null): SitePlanResult {
 	};
 	const postEntry = (post: BlogPost): PostEntry => {
 		const author = citizenByKey.get(post.author)!;
-		const known = memo?.posts.get(post);
-		if (known && known.chromeKey === chromeKey && known.authorName === author.name) return known;
+		const known = memo && (memo.posts.next.get(post.id) ?? memo.posts.last.get(post.id));
+		if (known?.post === post && known.chromeKey === chromeKey && known.authorName === author.name) {
+			memo!.posts.next.set(post.id, known);
+			return known;
+		}
 		const path = paths.post(post.id);
 		const parts = [
 			author.name,
@@ -199,6 +224,7 @@ function planWith(input: SiteInput, memo: PlanMemo | null): SitePlanResult {
 			...post.heads.map((r) => short(r.id))
 		];
 		const entry: PostEntry = {
+			post,
 			chromeKey,
 			authorName: author.name,
 			file: {
@@ -210,7 +236,7 @@ function planWith(input: SiteInput, memo: PlanMemo | null): SitePlanResult {
 			sitemapLine: `${path}\u0000${post.updatedAt}`,
 			listPart: `${short(post.id)}${short(post.current.id)}${author.name}`
 		};
-		memo?.posts.set(post, entry);
+		memo?.posts.next.set(post.id, entry);
 		return entry;
 	};
 	/** Ids and names a list of posts shows: each post's identity, current revision and author. */
@@ -334,13 +360,10 @@ function planWith(input: SiteInput, memo: PlanMemo | null): SitePlanResult {
 	);
 
 	for (const record of content.published) {
-		const made = memo?.records.get(record);
-		if (made) files.push(...made);
-		else {
-			const pair = recordFiles(record);
-			memo?.records.set(record, pair);
-			files.push(...pair);
-		}
+		const known = memo?.records.last.get(record.id);
+		const made = known?.record === record ? known : { record, files: recordFiles(record) };
+		memo?.records.next.set(record.id, made);
+		files.push(made.files[0], made.files[1]);
 	}
 	for (const citizen of content.citizens) {
 		add(paths.key(citizen.fingerprint), [citizen.publicKey], () => citizen.publicKey);
@@ -350,12 +373,9 @@ function planWith(input: SiteInput, memo: PlanMemo | null): SitePlanResult {
 		const base = baseUrl;
 		// Keyed in plan order (which the input alone decides) and sorted only to render: sorting
 		// 10,000 paths on every plan would cost more than hashing them.
-		const url = (entry: SitemapEntry): string => {
-			const known = memo?.sitemapUrls.get(entry);
-			if (known?.base === base) return known.url;
-			const made = sitemapUrl(base, entry);
-			memo?.sitemapUrls.set(entry, { base, url: made });
-			return made;
+		const url = (entry: KeptSitemapEntry): string => {
+			if (entry.xml?.base !== base) entry.xml = { base, url: sitemapUrl(base, entry) };
+			return entry.xml.url;
 		};
 		add(paths.sitemap, [base, ...sitemapLines], () =>
 			sitemap(
