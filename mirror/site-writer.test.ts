@@ -16,7 +16,9 @@ import { postRecord } from '../src/lib/model/fixtures/posts';
 import { person, verified } from '../src/lib/model/fixtures/records';
 import { retractionRecord } from '../src/lib/model/fixtures/content';
 import type { Verified } from '../src/lib/model/verified';
-import { planSite, type SitePlan } from '../src/lib/site/index';
+import fc from 'fast-check';
+import { inputsOf, steps } from '../src/lib/site/fixtures-changes';
+import { createSitePlanner, planSite, renderSite, type SitePlan } from '../src/lib/site/index';
 import { createSiteWriter, MANIFEST_NAME } from './site-writer';
 
 const ada = person('Ada');
@@ -238,5 +240,35 @@ describe('createSiteWriter', () => {
 		expect(a.written).toBeGreaterThan(0);
 		expect(b.writtenPaths).toContain(`posts/${second.id}.html`);
 		expect(tree(dir)).toContain(`posts/${second.id}.html`);
+	});
+
+	it('leaves, after any sequence of changes, exactly the files a full render makes', async () => {
+		let run = 0;
+		await fc.assert(
+			fc.asyncProperty(steps, async (list) => {
+				// As the mirror renders: one planner and one writer for every change.
+				const outDir = join(dir, `run-${run++}`);
+				const planner = createSitePlanner();
+				const writer = createSiteWriter({ outDir, durable: false });
+				for (const input of inputsOf(list)) {
+					const planned = planner.plan(input);
+					if (!planned.ok) throw new Error(planned.message);
+					await writer.write(planned.value);
+					const full = renderSite(input);
+					if (!full.ok) throw new Error(full.message);
+					// Beside the site: the writer's snapshot and journal of keys.
+					expect(tree(outDir).filter((p) => !p.startsWith('.webocracy-site'))).toEqual(
+						full.value.map((f) => f.path).sort()
+					);
+					for (const file of full.value) {
+						expect(
+							readFileSync(join(outDir, file.path)).equals(Buffer.from(file.content)),
+							file.path
+						).toBe(true);
+					}
+				}
+			}),
+			{ seed: 20261203, numRuns: 25 }
+		);
 	});
 });

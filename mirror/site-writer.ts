@@ -17,7 +17,7 @@ import { randomBytes } from 'node:crypto';
 import { constants } from 'node:fs';
 import { mkdir, open, readdir, readFile, rename, rm, rmdir, unlink } from 'node:fs/promises';
 import { dirname, join, sep } from 'node:path';
-import { paths, type SitePlan } from '../src/lib/site/index';
+import { paths, type PlannedFile, type SitePlan } from '../src/lib/site/index';
 
 export const MANIFEST_NAME = '.webocracy-site.json';
 const MANIFEST_FORMAT = 2;
@@ -42,6 +42,9 @@ export type SiteWriteReport = {
 	/** Paths written, sorted (for logs and tests). */
 	writtenPaths: string[];
 	removedPaths: string[];
+	/** Time spent rendering (the plan's thunks), and the whole pass, in ms. */
+	renderMs: number;
+	passMs: number;
 };
 
 export type SiteWriterOptions = {
@@ -108,6 +111,11 @@ async function fsyncDirectory(dir: string): Promise<void> {
 	} finally {
 		await handle.close();
 	}
+}
+
+/** Flush several directories at once (their fsyncs overlap); a failure is not fatal here. */
+async function fsyncDirectories(dirs: Iterable<string>): Promise<void> {
+	await Promise.all([...dirs].map((dir) => fsyncDirectory(dir).catch(() => undefined)));
 }
 
 /** Write `bytes` to `file` atomically: temp file in the same directory, fsync, rename. */
@@ -226,19 +234,28 @@ async function strayFiles(outDir: string, planned: ReadonlySet<string>): Promise
 export function createSiteWriter(options: SiteWriterOptions): SiteWriter {
 	const { outDir } = options;
 	const durable = options.durable ?? true;
-	/** Keys of the files on disk as this writer knows them; null until loaded. */
-	let known: Map<string, string> | null = null;
+	/**
+	 * Keys of the files on disk as this writer knows them; null until loaded. `seen`: the last
+	 * pass whose plan had the file, so that finding what left the site needs no set of 30,000
+	 * planned paths.
+	 */
+	let known: Map<string, { key: string; seen: number }> | null = null;
+	let passes = 0;
 	/** The snapshot's generation on disk (0: none), and lines in its journal. */
 	let generation = 0;
 	let journalLines = 0;
 	let queue: Promise<unknown> = Promise.resolve();
 
-	async function appendJournal(lines: string[]): Promise<void> {
+	/**
+	 * Only lines that mark files unknown must reach the disk before the pass goes on; a lost
+	 * `+` or `x` line leaves its file marked unknown, which the next pass checks again.
+	 */
+	async function appendJournal(lines: string[], sync: boolean): Promise<void> {
 		if (lines.length === 0) return;
 		const handle = await open(join(outDir, journalName(generation)), 'a', 0o644);
 		try {
 			await handle.writeFile(lines.join(''));
-			if (durable) await handle.sync();
+			if (durable && sync) await handle.sync();
 		} finally {
 			await handle.close();
 		}
@@ -248,7 +265,7 @@ export function createSiteWriter(options: SiteWriterOptions): SiteWriter {
 	/** Write `known` as the next generation's snapshot; then the old journal can go. */
 	async function writeSnapshot(): Promise<void> {
 		const files: Record<string, string> = {};
-		for (const [path, key] of known!) files[path] = key;
+		for (const [path, { key }] of known!) files[path] = key;
 		const previous = generation;
 		const next = previous + 1;
 		await writeAtomic(
@@ -262,26 +279,39 @@ export function createSiteWriter(options: SiteWriterOptions): SiteWriter {
 		if (previous > 0) await rm(join(outDir, journalName(previous)), { force: true });
 	}
 
-	async function pass(plan: SitePlan): Promise<SiteWriteReport> {
+	async function writePass(plan: SitePlan): Promise<SiteWriteReport> {
+		const started = performance.now();
+		let renderMs = 0;
 		await mkdir(outDir, { recursive: true });
 		let sweep = false;
 		if (known === null) {
 			const loaded = await loadManifest(outDir);
 			sweep = loaded === null;
-			known = loaded?.files ?? new Map();
+			known = new Map([...(loaded?.files ?? [])].map(([path, key]) => [path, { key, seen: 0 }]));
 			generation = loaded?.generation ?? 0;
 			journalLines = loaded?.journalLines ?? 0;
 		}
-		const planned = new Map(plan.files.map((f) => [f.path, f]));
-		const changed = plan.files.filter((f) => known!.get(f.path) !== f.key);
+		const pass = ++passes;
+		const changed: PlannedFile[] = [];
+		for (const file of plan.files) {
+			const entry = known.get(file.path);
+			if (entry) entry.seen = pass;
+			if (entry?.key !== file.key) changed.push(file);
+		}
 		// Only paths about to be written need checking: the others were written (checked) before.
 		for (const f of changed) checkPath(f.path);
-		const removedPaths = [...known.keys()].filter((p) => !planned.has(p));
-		if (sweep) removedPaths.push(...(await strayFiles(outDir, new Set(planned.keys()))));
+		const removedPaths: string[] = [];
+		for (const [path, entry] of known) if (entry.seen !== pass) removedPaths.push(path);
+		if (sweep) {
+			removedPaths.push(...(await strayFiles(outDir, new Set(plan.files.map((f) => f.path)))));
+		}
 
 		// Until the pass is over these files may be neither their old nor their new version.
 		if (generation > 0) {
-			await appendJournal([...changed.map((f) => f.path), ...removedPaths].map((p) => `-\t${p}\n`));
+			await appendJournal(
+				[...changed.map((f) => f.path), ...removedPaths].map((p) => `-\t${p}\n`),
+				true
+			);
 		}
 		for (const f of changed) known.delete(f.path);
 
@@ -292,7 +322,9 @@ export function createSiteWriter(options: SiteWriterOptions): SiteWriter {
 		try {
 			await eachLimited(changed, PARALLEL, async (file) => {
 				const target = join(outDir, ...file.path.split('/'));
+				const renderStarted = performance.now();
 				const bytes = toBytes(file.render());
+				renderMs += performance.now() - renderStarted;
 				const dir = dirname(target);
 				if (!madeDirs.has(dir)) {
 					await mkdir(dir, { recursive: true });
@@ -304,23 +336,24 @@ export function createSiteWriter(options: SiteWriterOptions): SiteWriter {
 					writtenPaths.push(file.path);
 					touchedDirs.add(dir);
 				}
-				known!.set(file.path, file.key);
+				known!.set(file.path, { key: file.key, seen: pass });
 				settled.push(`+\t${file.path}\t${file.key}\n`);
 			});
 		} finally {
-			// What was written before a failure is settled too.
-			if (durable) for (const dir of touchedDirs) await fsyncDirectory(dir).catch(() => undefined);
-			if (generation > 0) await appendJournal(settled);
+			// What was written before a failure is settled too, once its renames are on disk.
+			if (durable) await fsyncDirectories(touchedDirs);
+			if (generation > 0) await appendJournal(settled, false);
 		}
 
 		const removed: string[] = [];
+		const emptiedDirs = new Set<string>();
 		const removedLines: string[] = [];
 		for (const path of new Set(removedPaths)) {
 			const target = join(outDir, ...path.split('/'));
 			try {
 				await unlink(target);
 				removed.push(path);
-				touchedDirs.add(dirname(target));
+				emptiedDirs.add(dirname(target));
 			} catch (error) {
 				if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
 			}
@@ -332,8 +365,8 @@ export function createSiteWriter(options: SiteWriterOptions): SiteWriter {
 				await rmdir(parent).catch(() => undefined);
 			}
 		}
-		if (durable) for (const dir of touchedDirs) await fsyncDirectory(dir).catch(() => undefined);
-		if (generation > 0) await appendJournal(removedLines);
+		if (durable) await fsyncDirectories(emptiedDirs);
+		if (generation > 0) await appendJournal(removedLines, false);
 		if (
 			generation === 0 ||
 			journalLines > (options.compactAfter ?? Math.max(JOURNAL_COMPACT_MIN, known.size))
@@ -346,14 +379,16 @@ export function createSiteWriter(options: SiteWriterOptions): SiteWriter {
 			written: writtenPaths.length,
 			removed: removed.length,
 			writtenPaths: writtenPaths.sort(),
-			removedPaths: removed.sort()
+			removedPaths: removed.sort(),
+			renderMs,
+			passMs: performance.now() - started
 		};
 	}
 
 	return {
 		outDir,
 		write(plan) {
-			const run = queue.then(() => pass(plan));
+			const run = queue.then(() => writePass(plan));
 			queue = run.catch(() => undefined);
 			return run;
 		}

@@ -4,7 +4,7 @@
  * `mirror` share this one path, so both produce the same site from the same records.
  */
 import type { CountryView } from '../src/lib/model';
-import { normalizeBaseUrl, planSite } from '../src/lib/site';
+import { createSitePlanner, normalizeBaseUrl } from '../src/lib/site';
 import { CliError, EXIT, storageError } from './cli/exit';
 import type { RenderOutcome } from './mirror-peer';
 import { createSiteWriter } from './site-writer';
@@ -19,9 +19,11 @@ export function checkBaseUrl(baseUrl: string | undefined): string | undefined {
 
 export function siteRenderer(options: { outDir: string; baseUrl?: string }) {
 	const writer = createSiteWriter({ outDir: options.outDir });
+	// One planner beside the writer: a change re-plans only what it touched.
+	const planner = createSitePlanner();
 	return async (country: CountryView): Promise<RenderOutcome> => {
 		const started = performance.now();
-		const plan = planSite({ country, baseUrl: options.baseUrl });
+		const plan = planner.plan({ country, baseUrl: options.baseUrl });
 		if (!plan.ok) throw new CliError(EXIT.invalid, `The site cannot be made: ${plan.message}`);
 		try {
 			const report = await writer.write(plan.value);

@@ -8,6 +8,7 @@ import { mkdtemp, rm, writeFile, mkdir } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createSiteWriter } from '../../mirror/site-writer';
+import { createThreadVerifier } from '../../mirror/verify-threads';
 import {
 	createVerifier,
 	generateIdentity,
@@ -25,7 +26,7 @@ import {
 	type SignedEntry,
 	type Verified
 } from '../../src/lib/model';
-import { planSite, renderPlan, type SitePlan } from '../../src/lib/site';
+import { createSitePlanner, planSite, renderPlan, type SitePlan } from '../../src/lib/site';
 import { verifyEntries } from '../../src/lib/sync/verify-entries';
 
 export type SignedSiteCountry = {
@@ -144,6 +145,9 @@ export type SiteBenchResult = {
 	renderMs: number[];
 	/** Baseline: markdown-it, the same bodies, a minimal page each, no verification. */
 	baselineMs: number[];
+	/** The same full pass with verification on two worker threads (mirror/verify-threads.ts). */
+	threadsMs: number[];
+	threadsVerifyMs: number[];
 	/** The whole site onto disk through site-writer, first pass (durable). */
 	firstWriteMs: number;
 	/** One new post: verify it, derive, plan, site-writer pass (durable). */
@@ -154,6 +158,8 @@ export type SiteBenchResult = {
 		deriveMs: number;
 		planMs: number;
 		writeMs: number;
+		/** Of the writer pass: rendering the files whose key changed. */
+		renderMs: number;
 		cpuMs: number;
 	}[];
 	incrementalWritten: number;
@@ -197,6 +203,8 @@ export async function runSite(options: {
 		planMs: [],
 		renderMs: [],
 		baselineMs: [],
+		threadsMs: [],
+		threadsVerifyMs: [],
 		firstWriteMs: 0,
 		incrementalMs: [],
 		incrementalParts: [],
@@ -246,6 +254,21 @@ export async function runSite(options: {
 		result.files = files.length;
 		result.signatureChecks = verifier.stats().signatureChecks;
 		valid = verdict.valid;
+
+		// The same pass with the signatures checked on worker threads (a cold verifier too).
+		t0 = performance.now();
+		const threaded = createThreadVerifier({ threads: 2 });
+		const again = await verifyEntries({ countryId: country.country, entries, verifier: threaded });
+		if (again.invalid.length) throw new Error(`${again.invalid.length} records invalid`);
+		const v1 = performance.now();
+		renderPlan(
+			check(
+				planSite({ country: deriveCountry(country.country, again.valid), baseUrl: options.baseUrl })
+			)
+		);
+		result.threadsVerifyMs.push(v1 - t0);
+		result.threadsMs.push(performance.now() - t0);
+		threaded.destroy();
 		verifier.destroy();
 	}
 
@@ -253,9 +276,11 @@ export async function runSite(options: {
 	const dir = await mkdtemp(join(tmpdir(), 'webocracy-site-bench-'));
 	try {
 		const writer = createSiteWriter({ outDir: join(dir, 'site') });
+		// As the mirror does: one planner beside the writer, for every pass.
+		const planner = createSitePlanner();
 		let t0 = performance.now();
 		const first = check(
-			planSite({ country: deriveCountry(country.country, valid), baseUrl: options.baseUrl })
+			planner.plan({ country: deriveCountry(country.country, valid), baseUrl: options.baseUrl })
 		);
 		await writer.write(first);
 		result.firstWriteMs = performance.now() - t0;
@@ -274,7 +299,7 @@ export async function runSite(options: {
 			held.delete(country.newPost.id);
 			await writer.write(
 				check(
-					planSite({
+					planner.plan({
 						country: deriveCountry(country.country, held.values()),
 						baseUrl: options.baseUrl
 					})
@@ -292,7 +317,7 @@ export async function runSite(options: {
 			const t1 = performance.now();
 			const view = deriveCountry(country.country, held.values());
 			const t2 = performance.now();
-			const plan = check(planSite({ country: view, baseUrl: options.baseUrl }));
+			const plan = check(planner.plan({ country: view, baseUrl: options.baseUrl }));
 			const t3 = performance.now();
 			const report = await writer.write(plan);
 			const t4 = performance.now();
@@ -303,6 +328,7 @@ export async function runSite(options: {
 				deriveMs: t2 - t1,
 				planMs: t3 - t2,
 				writeMs: t4 - t3,
+				renderMs: report.renderMs,
 				cpuMs: (cpu.user + cpu.system) / 1000
 			});
 			result.incrementalWritten = report.written;

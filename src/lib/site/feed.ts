@@ -31,7 +31,10 @@ export function atomFeed(options: {
 	posts: readonly BlogPost[];
 	citizenByKey: ReadonlyMap<string, Citizen>;
 	updatedAt: number;
+	/** A post's current body as HTML: `renderMarkdown`, or a memo of it. */
+	bodyHtml?: (post: BlogPost) => string;
 }): string {
+	const bodyHtml = options.bodyHtml ?? ((post: BlogPost) => renderMarkdown(post.current.body));
 	const base = options.baseUrl ?? '';
 	const href = (path: string) => xmlText(base + encodePath(path));
 	const entries = options.posts.map((post) => {
@@ -43,7 +46,7 @@ export function atomFeed(options: {
 <published>${atomTime(post.publishedAt)}</published>
 <updated>${atomTime(post.updatedAt)}</updated>
 <author><name>${xmlText(author?.name ?? post.author)}</name><uri>${href(paths.blog(post.author))}</uri></author>
-${post.current.tags.map((tag) => `<category term="${xmlText(tag)}"/>`).join('\n')}${post.current.tags.length ? '\n' : ''}<content type="html">${xmlText(renderMarkdown(post.current.body))}</content>
+${post.current.tags.map((tag) => `<category term="${xmlText(tag)}"/>`).join('\n')}${post.current.tags.length ? '\n' : ''}<content type="html">${xmlText(bodyHtml(post))}</content>
 </entry>`;
 	});
 	return `<?xml version="1.0" encoding="utf-8"?>
@@ -61,13 +64,23 @@ ${entries.join('\n')}${entries.length ? '\n' : ''}</feed>
 
 export type SitemapEntry = { path: string; lastModified: number | null };
 
-/** sitemap.xml: every HTML page but 404.html, with absolute URLs under `baseUrl`. */
-export function sitemap(baseUrl: string, entries: readonly SitemapEntry[]): string {
-	const urls = entries.map(({ path, lastModified }) => {
-		const iso = lastModified === null ? null : isoTime(lastModified);
-		const lastmod = iso ? `<lastmod>${iso.slice(0, 10)}</lastmod>` : '';
-		return `<url><loc>${xmlText(baseUrl + encodePath(path))}</loc>${lastmod}</url>`;
-	});
+/** One page's `<url>` element in sitemap.xml. */
+export function sitemapUrl(baseUrl: string, { path, lastModified }: SitemapEntry): string {
+	const iso = lastModified === null ? null : isoTime(lastModified);
+	const lastmod = iso ? `<lastmod>${iso.slice(0, 10)}</lastmod>` : '';
+	return `<url><loc>${xmlText(baseUrl + encodePath(path))}</loc>${lastmod}</url>`;
+}
+
+/**
+ * sitemap.xml: every HTML page but 404.html, with absolute URLs under `baseUrl`. `url` makes
+ * each entry's element (`sitemapUrl`, or a memo of it: a planner keeps those of 10,000 posts).
+ */
+export function sitemap(
+	baseUrl: string,
+	entries: readonly SitemapEntry[],
+	url: (entry: SitemapEntry) => string = (entry) => sitemapUrl(baseUrl, entry)
+): string {
+	const urls = entries.map(url);
 	return `<?xml version="1.0" encoding="utf-8"?>
 <urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">
 ${urls.join('\n')}${urls.length ? '\n' : ''}</urlset>

@@ -2,7 +2,14 @@
  * The static tourist site (issue 7, part 4): a pure function from a verified country to
  * files, planned so that a writer re-renders only what changed. See docs/site.md.
  */
-export { planSite, renderPlan, renderSite, SITE_FORMAT } from './plan';
+export {
+	createSitePlanner,
+	planSite,
+	renderPlan,
+	renderSite,
+	SITE_FORMAT,
+	type SitePlanner
+} from './plan';
 export { CONTENT_SECURITY_POLICY } from './html';
 export { normalizeBaseUrl, paths } from './paths';
 export type {

@@ -3,12 +3,17 @@
  * it. Planning derives the content once and computes keys (no Markdown, no HTML); a writer
  * that remembers the keys of what it wrote renders only the files whose key changed, so one
  * new post in a 10,000-post country renders a handful of files.
+ *
+ * A planner (`createSitePlanner`) also remembers what it computed for the last plan, so that
+ * planning again after one new record costs little more than listing the files: a file whose
+ * key parts are the very same values as last time keeps its key without hashing them again,
+ * and a record's two files are made once per record.
  */
 import type { BlogPost } from '../model/content';
 import { LATEST_POSTS } from '../model/content';
 import type { Verified } from '../model/verified';
 import { siteContent, type SiteContent } from './content';
-import { atomFeed, robotsTxt, sitemap, type SitemapEntry } from './feed';
+import { atomFeed, robotsTxt, sitemap, sitemapUrl, type SitemapEntry } from './feed';
 import {
 	blogPage,
 	citizensPage,
@@ -23,8 +28,10 @@ import {
 	wikiPage,
 	type Chrome
 } from './html';
+import { renderMarkdown } from '../render/markdown';
 import { dependencyKey } from './key';
 import { LIST_PAGE_SIZE, listPages, normalizeBaseUrl, paths } from './paths';
+import { createPostsIndex, type PostsIndex } from './posts-index';
 import { STYLESHEET } from './style';
 import type { PlannedFile, SiteFile, SiteInput, SitePlan, SitePlanResult } from './types';
 
@@ -41,12 +48,6 @@ export const SITE_FORMAT = 2;
  */
 const short = (id: string): string => id.slice(0, 16);
 
-/** Ids and names a list of posts shows: each post's identity, current revision and author. */
-const postListParts = (posts: readonly BlogPost[], content: SiteContent): string[] =>
-	posts.map(
-		(p) => `${short(p.id)}${short(p.current.id)}${content.citizenByKey.get(p.author)?.name ?? ''}`
-	);
-
 /** Base64 (standard, as records store signatures) to bytes; atob exists in browsers and Node. */
 function base64Bytes(text: string): Uint8Array {
 	const binary = atob(text);
@@ -55,11 +56,104 @@ function base64Bytes(text: string): Uint8Array {
 	return bytes;
 }
 
+type KeyPart = string | number | boolean | null;
+
+/** What a planner keeps of its last plan: per path, the parts its key was made of. */
+type KeyEntry = { chromeKey: string; parts: readonly KeyPart[]; key: string };
+
+/** A sitemap entry that keeps its `<url>` element once made. */
+type KeptSitemapEntry = SitemapEntry & { xml?: { base: string; url: string } };
+
+/** A post's page and what lists and the sitemap say of it, made once per post and chrome. */
+type PostEntry = {
+	post: BlogPost;
+	chromeKey: string;
+	authorName: string;
+	file: PlannedFile;
+	sitemap: KeptSitemapEntry;
+	sitemapLine: string;
+	/** Its identity, current revision and author's name: what a list of posts shows of it. */
+	listPart: string;
+	/** Its current body as HTML, once the feed needed it. */
+	bodyHtml?: string;
+};
+
+/** What the last plan made, by id; the plan being made fills `next`, which then replaces it. */
+type Generations<T> = { last: ReadonlyMap<string, T>; next: Map<string, T> };
+
+/**
+ * Plain maps by id, renewed each plan, rather than WeakMaps by object: 30,000 weak entries
+ * made every full garbage collection of a large heap slower than the plan they saved.
+ */
+type PlanMemo = {
+	/** Keys of the last plan's other files, by path. */
+	keys: Generations<KeyEntry>;
+	/** A record's two files depend on the record alone (the same object: the same files). */
+	records: Generations<{ record: Verified; files: readonly [PlannedFile, PlannedFile] }>;
+	/** Posts the index did not derive again are the same objects as last time. */
+	index: PostsIndex;
+	posts: Generations<PostEntry>;
+};
+
+const renew = <T>(generations: Generations<T>): Generations<T> => ({
+	last: generations.next,
+	next: new Map()
+});
+
+/**
+ * Parts compared by identity: ids and names come from the same record objects plan after
+ * plan, so an unchanged file costs a pass over its parts, not a hash of them.
+ */
+function sameParts(a: readonly KeyPart[], b: readonly KeyPart[]): boolean {
+	if (a.length !== b.length) return false;
+	for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+	return true;
+}
+
+/** Plans a site again and again, reusing what did not change since its last plan. */
+export type SitePlanner = {
+	/** The same plan as `planSite(input)`, file for file and key for key. */
+	plan(input: SiteInput): SitePlanResult;
+};
+
+/**
+ * A planner for one site (keep one beside its writer): each plan remembers its keys, so the
+ * next one hashes only the files whose parts changed. Pure: no I/O, no clock.
+ */
+export function createSitePlanner(): SitePlanner {
+	const fresh = () => ({ last: new Map(), next: new Map() });
+	let memo: PlanMemo = {
+		keys: fresh(),
+		records: fresh(),
+		index: createPostsIndex(),
+		posts: fresh()
+	};
+	return {
+		plan(input) {
+			const result = planWith(input, memo);
+			// A plan fails before it reads or fills the memo (bad base URL, no genesis).
+			if (result.ok) {
+				memo = {
+					keys: renew(memo.keys),
+					records: renew(memo.records),
+					index: memo.index,
+					posts: renew(memo.posts)
+				};
+			}
+			return result;
+		}
+	};
+}
+
 /**
  * Plan the whole site. Pure: the same input gives the same plan, and each thunk the same
  * bytes. Fails only on a bad `baseUrl` or a country whose genesis is missing.
  */
 export function planSite(input: SiteInput): SitePlanResult {
+	return planWith(input, null);
+}
+
+function planWith(input: SiteInput, memo: PlanMemo | null): SitePlanResult {
 	let baseUrl: string | null = null;
 	if (input.baseUrl !== undefined) {
 		const normalized = normalizeBaseUrl(input.baseUrl);
@@ -73,7 +167,7 @@ export function planSite(input: SiteInput): SitePlanResult {
 			message: 'the country has no valid genesis record: there is nothing to render'
 		};
 	}
-	const content = siteContent(input);
+	const content = siteContent(input, memo?.index.posts);
 	const latestCount = Math.max(0, Math.floor(input.latestCount ?? LATEST_POSTS));
 	const latest = content.posts.slice(0, latestCount);
 	const chrome: Chrome = {
@@ -90,23 +184,64 @@ export function planSite(input: SiteInput): SitePlanResult {
 		chrome.rootPath
 	]);
 	const files: PlannedFile[] = [];
-	const add = (
-		path: string,
-		parts: (string | number | boolean | null)[],
-		render: PlannedFile['render']
-	) => files.push({ path, key: dependencyKey([chromeKey, path, ...parts]), render });
+	const keyOf = (path: string, parts: KeyPart[]): string => {
+		if (!memo) return dependencyKey([chromeKey, path, ...parts]);
+		const last = memo.keys.last.get(path);
+		const key =
+			last && last.chromeKey === chromeKey && sameParts(last.parts, parts)
+				? last.key
+				: dependencyKey([chromeKey, path, ...parts]);
+		memo.keys.next.set(path, { chromeKey, parts, key });
+		return key;
+	};
+	const add = (path: string, parts: KeyPart[], render: PlannedFile['render']) =>
+		files.push({ path, key: keyOf(path, parts), render });
 	const { citizenByKey } = content;
 	const nameOf = (fingerprint: string) => citizenByKey.get(fingerprint)?.name ?? '';
 	const sitemapEntries: SitemapEntry[] = [];
+	const sitemapLines: string[] = [];
 	const html = (
 		path: string,
 		lastModified: number | null,
-		parts: (string | number | boolean | null)[],
+		parts: KeyPart[],
 		render: () => string
 	) => {
 		add(path, parts, render);
 		sitemapEntries.push({ path, lastModified });
+		sitemapLines.push(`${path}\u0000${lastModified}`);
 	};
+	const postEntry = (post: BlogPost): PostEntry => {
+		const author = citizenByKey.get(post.author)!;
+		const known = memo && (memo.posts.next.get(post.id) ?? memo.posts.last.get(post.id));
+		if (known?.post === post && known.chromeKey === chromeKey && known.authorName === author.name) {
+			memo!.posts.next.set(post.id, known);
+			return known;
+		}
+		const path = paths.post(post.id);
+		const parts = [
+			author.name,
+			...post.revisions.map((r) => short(r.id)),
+			...post.heads.map((r) => short(r.id))
+		];
+		const entry: PostEntry = {
+			post,
+			chromeKey,
+			authorName: author.name,
+			file: {
+				path,
+				key: dependencyKey([chromeKey, path, ...parts]),
+				render: () => postPage(chrome, post, author, citizenByKey)
+			},
+			sitemap: { path, lastModified: post.updatedAt },
+			sitemapLine: `${path}\u0000${post.updatedAt}`,
+			listPart: `${short(post.id)}${short(post.current.id)}${author.name}`
+		};
+		memo?.posts.next.set(post.id, entry);
+		return entry;
+	};
+	/** Ids and names a list of posts shows: each post's identity, current revision and author. */
+	const postListParts = (posts: readonly BlogPost[]): string[] =>
+		posts.map((p) => postEntry(p).listPart);
 
 	// Static pieces: they depend on the chrome alone.
 	add(paths.style, [STYLESHEET.length], () => STYLESHEET);
@@ -119,9 +254,9 @@ export function planSite(input: SiteInput): SitePlanResult {
 		[
 			content.parentName,
 			'featured',
-			...postListParts(content.featured, content),
+			...postListParts(content.featured),
 			'latest',
-			...postListParts(latest, content),
+			...postListParts(latest),
 			content.posts.length > latest.length
 		],
 		() => frontPage(chrome, { ...content, latest, older: content.posts.length > latest.length })
@@ -154,17 +289,10 @@ export function planSite(input: SiteInput): SitePlanResult {
 	}
 
 	for (const post of content.posts) {
-		const author = citizenByKey.get(post.author)!;
-		html(
-			paths.post(post.id),
-			post.updatedAt,
-			[
-				author.name,
-				...post.revisions.map((r) => short(r.id)),
-				...post.heads.map((r) => short(r.id))
-			],
-			() => postPage(chrome, post, author, citizenByKey)
-		);
+		const entry = postEntry(post);
+		files.push(entry.file);
+		sitemapEntries.push(entry.sitemap);
+		sitemapLines.push(entry.sitemapLine);
 	}
 
 	const pages = [...content.pages.values()];
@@ -202,7 +330,7 @@ export function planSite(input: SiteInput): SitePlanResult {
 			html(
 				paths.tag(tag, page.number),
 				page.items[0]?.publishedAt ?? null,
-				[page.newer, page.older, ...postListParts(page.items, content)],
+				[page.newer, page.older, ...postListParts(page.items)],
 				() => tagPage(chrome, tag, page, citizenByKey)
 			);
 		}
@@ -234,20 +362,38 @@ export function planSite(input: SiteInput): SitePlanResult {
 				baseUrl,
 				posts: latest,
 				citizenByKey,
-				updatedAt
+				updatedAt,
+				bodyHtml: (post) => {
+					const entry = postEntry(post);
+					return (entry.bodyHtml ??= renderMarkdown(post.current.body));
+				}
 			})
 	);
 
-	for (const record of content.published) addRecordFiles(files, record);
+	for (const record of content.published) {
+		const known = memo?.records.last.get(record.id);
+		const made = known?.record === record ? known : { record, files: recordFiles(record) };
+		memo?.records.next.set(record.id, made);
+		files.push(made.files[0], made.files[1]);
+	}
 	for (const citizen of content.citizens) {
 		add(paths.key(citizen.fingerprint), [citizen.publicKey], () => citizen.publicKey);
 	}
 
 	if (baseUrl) {
 		const base = baseUrl;
-		const entries = [...sitemapEntries].sort((a, b) => (a.path < b.path ? -1 : 1));
-		add(paths.sitemap, [base, ...entries.map((e) => `${e.path}\u0000${e.lastModified}`)], () =>
-			sitemap(base, entries)
+		// Keyed in plan order (which the input alone decides) and sorted only to render: sorting
+		// 10,000 paths on every plan would cost more than hashing them.
+		const url = (entry: KeptSitemapEntry): string => {
+			if (entry.xml?.base !== base) entry.xml = { base, url: sitemapUrl(base, entry) };
+			return entry.xml.url;
+		};
+		add(paths.sitemap, [base, ...sitemapLines], () =>
+			sitemap(
+				base,
+				[...sitemapEntries].sort((a, b) => (a.path < b.path ? -1 : 1)),
+				url
+			)
 		);
 		add(paths.robots, [base], () => robotsTxt(base));
 	}
@@ -275,8 +421,8 @@ const citizenNames = (content: SiteContent) =>
  * A record's two files depend on the record alone, not on the chrome: the text on its id
  * (the hash of that text), the signature bytes on the signature.
  */
-function addRecordFiles(files: PlannedFile[], record: Verified) {
-	files.push(
+function recordFiles(record: Verified): readonly [PlannedFile, PlannedFile] {
+	return [
 		{
 			path: paths.recordText(record.id),
 			key: `${SITE_FORMAT}:${short(record.id)}`,
@@ -288,7 +434,7 @@ function addRecordFiles(files: PlannedFile[], record: Verified) {
 			key: `${SITE_FORMAT}:${short(record.id)}:${record.signature.length}:${record.signature.slice(-43)}`,
 			render: () => base64Bytes(record.signature)
 		}
-	);
+	];
 }
 
 /** Render every file of a plan: the whole site in memory (tests, small sites, `render`). */
