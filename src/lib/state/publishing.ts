@@ -4,8 +4,8 @@
  */
 import { signRecord } from '../identity';
 import {
-	deriveCountry,
 	err,
+	extendCountry,
 	ok,
 	parseEntry,
 	type AnyRecord,
@@ -42,7 +42,13 @@ export async function publishAllChecked(
 		signed.push(checked.value.signed);
 		verified.push(checked.value.verified);
 	}
-	const preview = deriveCountry(country.id, [...country.view.valid.values(), ...verified]);
+	// The country as it would be with these records: a few new posts extend the view this
+	// device holds; anything else derives it again.
+	const preview = extendCountry(
+		country.view,
+		[...country.view.valid.values(), ...verified],
+		verified
+	);
 	const ids = new Set(signed.map((s) => s.id));
 	const rejection = preview.rejected.find((r) => ids.has(r.id));
 	if (rejection) return err(rejection.code, rejection.message);
