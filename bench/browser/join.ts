@@ -26,7 +26,13 @@ export type JoinTimes = {
 	/** Applying the same state to an empty Y.Doc in this page: plain Yjs, no network. */
 	localApplyMs: number | null;
 	/** The verifier's counters at the end (which path checked the signatures). */
-	verifier: { signatureChecks: number; fastChecks: number; messages: number; workers: number };
+	verifier: {
+		signatureChecks: number;
+		fastChecks: number;
+		messages: number;
+		workers: number;
+		workerMs: number;
+	};
 	/** Where the time after the transfer went (ms, from `transferred` to `verified`). */
 	after: Trace | null;
 };
@@ -128,7 +134,7 @@ export async function join(options: {
 		bytes: 0,
 		frames: 0,
 		localApplyMs: null,
-		verifier: { signatureChecks: 0, fastChecks: 0, messages: 0, workers: 0 },
+		verifier: { signatureChecks: 0, fastChecks: 0, messages: 0, workers: 0, workerMs: 0 },
 		after: null
 	};
 	let done: () => void = () => {};
@@ -164,8 +170,8 @@ export async function join(options: {
 		times.entries = docs.records.size;
 		times.valid = store.snapshot.country.valid.size;
 		times.frames = connection.status.framesReceived;
-		const { signatureChecks, fastChecks, messages, workers } = verifier.stats();
-		times.verifier = { signatureChecks, fastChecks, messages, workers };
+		const { signatureChecks, fastChecks, messages, workers, workerMs } = verifier.stats();
+		times.verifier = { signatureChecks, fastChecks, messages, workers, workerMs };
 		if (times.transferred !== null && times.verified !== null) {
 			const from = t0 + times.transferred;
 			const to = t0 + times.verified;

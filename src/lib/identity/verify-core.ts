@@ -119,6 +119,8 @@ export type BatchResult = {
 	fast: number[];
 	/** [job index, facts of that job's key], once per key read in this batch. */
 	facts: [number, KeyFacts][];
+	/** Set by handleRequest: ms the worker spent on the request (for stats). */
+	ms?: number;
 };
 
 export type VerifyCore = {
@@ -351,6 +353,8 @@ export async function handleRequest(core: VerifyCore, request: unknown): Promise
 	) {
 		return { seq: typeof seq === 'number' ? seq : -1, error: 'malformed request' };
 	}
+	const start = performance.now();
 	const unpacked = keys === undefined ? (jobs as VerifyJob[]) : unpackJobs(keys, jobs);
-	return { seq, ...(await core.verifyDetailed(unpacked)) };
+	const result = await core.verifyDetailed(unpacked);
+	return { seq, ...result, ms: performance.now() - start };
 }
