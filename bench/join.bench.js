@@ -136,7 +136,7 @@ export default {
 								? ` (${a.verifyCalls} verifyMany of ${a.verifyItems} records in flight ` +
 									`${a.verifyingMs.toFixed(0)} ms, cache lookups ${a.cacheLookupMs.toFixed(0)} ms, ` +
 									`main-thread long tasks ${a.longTaskMs.toFixed(0)} ms; the whole join: workers busy ` +
-									`${times.verifier.workerMs.toFixed(0)} ms summed over ${times.verifier.workers})`
+									`${Number(times.verifier.workerMs ?? NaN).toFixed(0)} ms summed over ${times.verifier.workers})`
 								: '')
 					);
 					if (a) {
