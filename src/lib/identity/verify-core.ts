@@ -132,21 +132,8 @@ export type VerifyCore = {
 };
 
 export function createVerifyCore(
-	options: {
-		maxKeys?: number;
-		maxParsedKeys?: number;
-		/**
-		 * Hash record texts (the id check) in JS on this thread rather than by WebCrypto.
-		 * For workers: Chromium runs every WebCrypto call of a page, from any worker, on one
-		 * shared thread, so a digest there queues with every other worker's Ed25519 checks,
-		 * while a JS hash runs in parallel on each worker's own thread.
-		 */
-		hashHere?: boolean;
-	} = {}
+	options: { maxKeys?: number; maxParsedKeys?: number } = {}
 ): VerifyCore {
-	const idOf = options.hashHere
-		? (data: Uint8Array) => Promise.resolve(sha256Hex(data))
-		: async (data: Uint8Array) => bytesToHex(await digest(8, data));
 	// Promises, so a batch full of one author's records reads that key once.
 	const keys = new Lru<string, Promise<KeyEntry>>(options.maxKeys ?? DEFAULT_MAX_KEYS);
 	const parsedKeys = new Lru<string, Promise<PublicKey>>(
@@ -280,7 +267,7 @@ export function createVerifyCore(
 				return outcome(fingerprint, 'record_malformed', 'record does not match its id');
 			}
 			const data = encoder.encode(job.text);
-			if ((await idOf(data)) !== job.id) {
+			if (bytesToHex(await digest(8, data)) !== job.id) {
 				return outcome(fingerprint, 'record_malformed', 'record does not match its id');
 			}
 			if (!job.checkSignature) return outcome(fingerprint, null);

@@ -416,8 +416,7 @@ class InProcessWorker implements WorkerLike {
 	onmessage: ((event: MessageEvent) => void) | null = null;
 	onerror: ((event: ErrorEvent) => void) | null = null;
 	readonly received: WorkerRequest[] = [];
-	// As verify.worker.ts makes it.
-	private readonly core = createVerifyCore({ hashHere: true });
+	private readonly core = createVerifyCore();
 	constructor(private readonly behaviour: 'ok' | 'crash' | 'error-reply' = 'ok') {}
 	postMessage(message: unknown): void {
 		const request = structuredClone(message) as WorkerRequest;
@@ -657,35 +656,6 @@ describe('the worker protocol', () => {
 		expect(await createVerifyCore().verifyBatch([WARM_UP_JOB])).toEqual([
 			{ fingerprint: WARM_UP_JOB.author, code: null, message: '', checked: true }
 		]);
-	});
-
-	it('judges ids the same hashing here (as workers do) as by WebCrypto', async () => {
-		const job = (parsed: ParsedRecord, checkSignature = true) => ({
-			id: parsed.id,
-			text: parsed.text,
-			signature: parsed.signature,
-			publicKey: alice.key.publicKey,
-			author: alice.key.fingerprint,
-			checkSignature
-		});
-		const jobs = [
-			job(good),
-			job(good, false),
-			job({ ...good, id: 'f'.repeat(64) }),
-			job({ ...good, id: 'f'.repeat(64) }, false),
-			job({ ...good, text: `${good.text} ` }),
-			job({ ...good, id: good.id.toUpperCase() })
-		];
-		const here = await createVerifyCore({ hashHere: true }).verifyBatch(jobs);
-		expect(here.map((o) => o.code)).toEqual([
-			null,
-			null,
-			'record_malformed',
-			'record_malformed',
-			'record_malformed',
-			'record_malformed'
-		]);
-		expect(here).toEqual(await createVerifyCore().verifyBatch(jobs));
 	});
 
 	it('reads each key once per worker', async () => {

@@ -5,7 +5,7 @@
 import { createVerifyCore, handleRequest, type WorkerRequest } from './verify-core';
 import { WARM_UP_JOB } from './warm-up';
 
-const core = createVerifyCore({ hashHere: true });
+const core = createVerifyCore();
 
 self.addEventListener('message', (event: MessageEvent<unknown>) => {
 	const warm = (event.data as Partial<WorkerRequest> | null)?.warmUp
