@@ -83,8 +83,12 @@ function unpackJobs(keys: readonly unknown[], jobs: readonly unknown[]): VerifyJ
 
 /** Bigger than any key a record may carry (model's MAX_ARMORED_KEY is 16 KiB). */
 export const MAX_KEY_CHARS = 64 * 1024;
-/** Enough to overlap WebCrypto calls without holding a whole batch of messages in memory. */
-const CONCURRENCY = 8;
+/**
+ * WebCrypto calls in flight per batch: enough to keep Chromium's one WebCrypto thread (shared
+ * by the page and its workers) fed, without holding a whole batch in memory. 16 against 8:
+ * a join's checking took 2.65 s against 3.36 s (median of 6 rounds each, load ~3).
+ */
+const CONCURRENCY = 16;
 /**
  * Keys remembered by default: a key's facts are a few hundred bytes, so tens of thousands
  * of authors fit in a few megabytes (the armored keys themselves are not held: their
