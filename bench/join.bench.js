@@ -4,6 +4,7 @@
  * our signaling server. Transfer (until the public document holds every entry) and
  * verification (until every record is valid in the view) are timed separately.
  */
+import { writeFile } from 'node:fs/promises';
 import { importForNode } from './support/bundle.js';
 import { median, withTimeout } from './support/harness.js';
 
@@ -15,6 +16,58 @@ const RECORDS = 10_000;
 const POST_BYTES = 620;
 const ROUNDS = 3;
 const TARGET_MS = 3000;
+
+/**
+ * The functions of a CDP CPU profile with the most self time, as log lines.
+ * @param {{ nodes: { id: number, callFrame: { functionName: string, url: string, lineNumber: number } }[], samples?: number[], timeDeltas?: number[] }} profile
+ * @param {number} count
+ */
+function topSelfTime(profile, count) {
+	/** @type {Map<number, string>} */
+	const names = new Map();
+	for (const { id, callFrame: f } of profile.nodes) {
+		const file = f.url.split('/').pop() ?? '';
+		names.set(id, `${f.functionName || '(anonymous)'} ${file}:${f.lineNumber + 1}`);
+	}
+	/** @type {Map<number, number>} */
+	const parent = new Map();
+	for (const node of profile.nodes) {
+		for (const child of /** @type {{ children?: number[] }} */ (node).children ?? []) {
+			parent.set(child, node.id);
+		}
+	}
+	/** @type {Map<string, number>} */
+	const self = new Map();
+	/** @type {Map<string, number>} */
+	const inclusive = new Map();
+	const samples = profile.samples ?? [];
+	const deltas = profile.timeDeltas ?? [];
+	let total = 0;
+	samples.forEach((id, i) => {
+		const us = deltas[i + 1] ?? 0;
+		const name = names.get(id) ?? '?';
+		self.set(name, (self.get(name) ?? 0) + us);
+		total += us;
+		const seen = new Set();
+		for (let at = /** @type {number | undefined} */ (id); at !== undefined; at = parent.get(at)) {
+			const n = names.get(at) ?? '?';
+			if (seen.has(n)) continue;
+			seen.add(n);
+			inclusive.set(n, (inclusive.get(n) ?? 0) + us);
+		}
+	});
+	/** @param {string} label @param {Map<string, number>} map */
+	const top = (label, map) =>
+		[...map]
+			.sort((a, b) => b[1] - a[1])
+			.slice(0, count)
+			.map(([name, us]) => `${label} ${(us / 1000).toFixed(0).padStart(6)} ms  ${name}`);
+	return [
+		`${(total / 1000).toFixed(0)} ms sampled`,
+		...top('self', self),
+		...top('total', inclusive)
+	];
+}
 
 /** @type {import('./support/harness.js').Bench} */
 export default {
@@ -46,9 +99,18 @@ export default {
 			for (let round = 0; round < ROUNDS; round++) {
 				// A fresh context each time: nothing cached, nothing stored.
 				const page = await newPage();
+				// JOIN_PROFILE=file: a CPU profile of the first round's main thread (CDP), its top
+				// functions by self time logged, the whole profile written to that file.
+				const profiling = round === 0 && process.env.JOIN_PROFILE;
+				const cdp = profiling ? await page.context().newCDPSession(page) : null;
+				if (cdp) {
+					await cdp.send('Profiler.enable');
+					await cdp.send('Profiler.setSamplingInterval', { interval: 500 });
+					await cdp.send('Profiler.start');
+				}
 				try {
 					ctx.log(`join: round ${round + 1} of ${ROUNDS}…`);
-					runs.push(
+					const times = /** @type {JoinTimes} */ (
 						await withTimeout(
 							page.evaluate((o) => window.bench.join(o), {
 								signaling: signalingUrl,
@@ -60,6 +122,27 @@ export default {
 							'join'
 						)
 					);
+					runs.push(times);
+					if (cdp && profiling) {
+						const { profile } = await cdp.send('Profiler.stop');
+						await writeFile(profiling, JSON.stringify(profile));
+						for (const line of topSelfTime(profile, 25)) ctx.log(`join profile: ${line}`);
+					}
+					const a = times.after;
+					const span = (times.verified ?? NaN) - (times.transferred ?? NaN);
+					ctx.log(
+						`join: transfer ${times.transferred?.toFixed(0)} ms, then ${span.toFixed(0)} ms` +
+							(a
+								? ` (${a.verifyCalls} verifyMany of ${a.verifyItems} records in flight ` +
+									`${a.verifyingMs.toFixed(0)} ms, cache lookups ${a.cacheLookupMs.toFixed(0)} ms, ` +
+									`main-thread long tasks ${a.longTaskMs.toFixed(0)} ms; the whole join: workers busy ` +
+									`${Number(times.verifier.workerMs ?? NaN).toFixed(0)} ms summed over ${times.verifier.workers})`
+								: '')
+					);
+					if (a) {
+						const calls = a.calls.map(([at, ms, n]) => `${at.toFixed(0)}+${ms.toFixed(0)}:${n}`);
+						ctx.log(`join: verifyMany calls (start+ms:records) ${calls.join(' ')}`);
+					}
 				} finally {
 					await page.context().close();
 				}

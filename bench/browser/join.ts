@@ -26,8 +26,52 @@ export type JoinTimes = {
 	/** Applying the same state to an empty Y.Doc in this page: plain Yjs, no network. */
 	localApplyMs: number | null;
 	/** The verifier's counters at the end (which path checked the signatures). */
-	verifier: { signatureChecks: number; fastChecks: number; messages: number; workers: number };
+	verifier: {
+		signatureChecks: number;
+		fastChecks: number;
+		messages: number;
+		workers: number;
+		workerMs: number;
+	};
+	/** Where the time after the transfer went (ms, from `transferred` to `verified`). */
+	after: Trace | null;
 };
+
+/**
+ * Main-thread view of the time after the last entry arrived: how long a verifyMany was in
+ * flight (the RecordStore waiting on the verifier), the persistent cache's lookups, and long
+ * tasks (over 50 ms) on this thread.
+ */
+export type Trace = {
+	verifyCalls: number;
+	verifyItems: number;
+	/** A verifyMany in flight (union of the calls). */
+	verifyingMs: number;
+	/** Of that, waiting for the persistent cache's hasMany. */
+	cacheLookupMs: number;
+	/** Long tasks on the main thread (their summed duration). */
+	longTaskMs: number;
+	/** Every verifyMany of the join: [start (ms since rooms joined), duration, records]. */
+	calls: [number, number, number][];
+};
+
+type Span = [start: number, end: number];
+
+/** Summed length of the parts of `spans` that fall within [from, to] (overlaps once). */
+function covered(spans: readonly Span[], from: number, to: number): number {
+	const cut = spans
+		.map(([a, b]): Span => [Math.max(a, from), Math.min(b, to)])
+		.filter(([a, b]) => b > a)
+		.sort((x, y) => x[0] - y[0]);
+	let total = 0;
+	let end = -Infinity;
+	for (const [a, b] of cut) {
+		if (b <= end) continue;
+		total += b - Math.max(a, end);
+		end = b;
+	}
+	return total;
+}
 
 type RoomLike = { webrtcConns: Map<string, { connected: boolean }> } | null | undefined;
 
@@ -38,12 +82,47 @@ export async function join(options: {
 	timeoutMs: number;
 }): Promise<JoinTimes> {
 	const docs = openCountryDocs(options.countryId, { persist: false });
-	const cache = createVerifiedCacheStore(`bench-join-${Math.random().toString(36).slice(2)}`);
+	const realCache = createVerifiedCacheStore(`bench-join-${Math.random().toString(36).slice(2)}`);
+	const lookups: Span[] = [];
+	const calls: [start: number, end: number, items: number][] = [];
+	const longTasks: Span[] = [];
+	const cache: typeof realCache = {
+		...realCache,
+		async hasMany(keys) {
+			const span: Span = [performance.now(), Infinity];
+			lookups.push(span);
+			try {
+				return await realCache.hasMany(keys);
+			} finally {
+				span[1] = performance.now();
+			}
+		}
+	};
 	const verifier = createVerifier({ cache });
+	const tasks =
+		typeof PerformanceObserver !== 'undefined' &&
+		PerformanceObserver.supportedEntryTypes?.includes('longtask')
+			? new PerformanceObserver((list) => {
+					for (const e of list.getEntries())
+						longTasks.push([e.startTime, e.startTime + e.duration]);
+				})
+			: null;
+	tasks?.observe({ type: 'longtask' });
 	const store = new RecordStore({
 		countryId: options.countryId,
 		records: docs.records,
-		verifier
+		verifier: {
+			warmUp: () => verifier.warmUp(),
+			async verifyMany(items) {
+				const span: [number, number, number] = [performance.now(), Infinity, items.length];
+				calls.push(span);
+				try {
+					return await verifier.verifyMany(items);
+				} finally {
+					span[1] = performance.now();
+				}
+			}
+		}
 	});
 	const times: JoinTimes = {
 		connected: null,
@@ -55,7 +134,8 @@ export async function join(options: {
 		bytes: 0,
 		frames: 0,
 		localApplyMs: null,
-		verifier: { signatureChecks: 0, fastChecks: 0, messages: 0, workers: 0 }
+		verifier: { signatureChecks: 0, fastChecks: 0, messages: 0, workers: 0, workerMs: 0 },
+		after: null
 	};
 	let done: () => void = () => {};
 	const finished = new Promise<void>((resolve) => (done = resolve));
@@ -90,8 +170,25 @@ export async function join(options: {
 		times.entries = docs.records.size;
 		times.valid = store.snapshot.country.valid.size;
 		times.frames = connection.status.framesReceived;
-		const { signatureChecks, fastChecks, messages, workers } = verifier.stats();
-		times.verifier = { signatureChecks, fastChecks, messages, workers };
+		const { signatureChecks, fastChecks, messages, workers, workerMs } = verifier.stats();
+		times.verifier = { signatureChecks, fastChecks, messages, workers, workerMs };
+		if (times.transferred !== null && times.verified !== null) {
+			const from = t0 + times.transferred;
+			const to = t0 + times.verified;
+			const late = calls.filter(([, end]) => end > from);
+			times.after = {
+				verifyCalls: late.length,
+				verifyItems: late.reduce((n, c) => n + c[2], 0),
+				verifyingMs: covered(
+					calls.map(([a, b]): Span => [a, b]),
+					from,
+					to
+				),
+				cacheLookupMs: covered(lookups, from, to),
+				longTaskMs: covered(longTasks, from, to),
+				calls: calls.map(([a, b, n]) => [a - t0, b - a, n])
+			};
+		}
 		const state = Y.encodeStateAsUpdate(docs.publicDoc);
 		times.bytes = state.length;
 		const fresh = new Y.Doc();
@@ -103,10 +200,11 @@ export async function join(options: {
 	} finally {
 		clearTimeout(timer);
 		clearInterval(watch);
+		tasks?.disconnect();
 		await connection.destroyed();
 		store.destroy();
 		verifier.destroy();
-		cache.close();
+		realCache.close();
 		await docs.destroy();
 	}
 }

@@ -165,7 +165,7 @@ describe('the verify pool', () => {
 		]);
 	});
 
-	it('warms up the first worker only, and resolves when it has answered', async () => {
+	it('warms up the first worker, resolves when it has answered, then warms the next', async () => {
 		const { pool: p, workers, drain } = pool(2);
 		let warm = false;
 		const warming = p.warmUp().then(() => (warm = true));
@@ -177,12 +177,28 @@ describe('the verify pool', () => {
 		]);
 		await Promise.resolve();
 		expect(warm).toBe(false);
-		await drain();
+		expect(workers[0]!.answer()).toBe(true);
 		await warming;
 		expect(warm).toBe(true);
-		// A live record goes to the warm worker.
+		// One worker warming at a time: the second only now.
+		expect(workers.map((w) => w.received.length)).toEqual([1, 1]);
+		expect(workers[1]!.received[0]).toEqual({ seq: 1, keys: [], jobs: [], warmUp: true });
+		await drain();
+		// A live record goes to the first worker (both warm, neither busy).
 		const running = p.run([job(0, 'k')]);
 		expect(workers.map((w) => w.held)).toEqual([1, 0]);
+		await drain();
+		expect((await running)[0]!.message).toBe('record-0');
+	});
+
+	it('does not send a warm-up to a worker that already has work', async () => {
+		const { pool: p, workers, drain } = pool(2);
+		const warming = p.warmUp();
+		const running = p.run([job(0, 'k')]); // to worker 1, the one not warming
+		expect(workers.map((w) => w.held)).toEqual([1, 1]);
+		expect(workers[0]!.answer()).toBe(true);
+		await warming;
+		expect(workers[1]!.received.map((r) => r.warmUp ?? false)).toEqual([false]);
 		await drain();
 		expect((await running)[0]!.message).toBe('record-0');
 	});

@@ -202,21 +202,34 @@ export function createPool(options: {
 
 	/**
 	 * Start the workers and have the first one check its built-in record (loading openpgp
-	 * and compiling the path) now. Live records go to it; the others warm up with their
-	 * first batch, so warming does not take both cores while the country is connecting.
+	 * and compiling the path) now; once it has answered, the next, and so on: one core at a
+	 * time while the country is connecting, and no cold worker (about a second under load)
+	 * holding up the first big batch. Resolves when the first is warm. A worker that already
+	 * has work warms up with it.
 	 */
 	function warmUp(): Promise<void> {
 		if (destroyed) return Promise.resolve();
 		if (!started) start();
-		const first = slots.find((slot) => !slot.dead);
-		warming ??= first
-			? new Promise<void>((resolve) => {
-					// Not queued behind chunks (it copies nothing), but in flight while it lasts.
-					const chunk: Chunk = { jobs: [], resolve: () => resolve(), reject: () => resolve() };
-					post(first, chunk, { seq: seq++, keys: [], jobs: [], warmUp: true });
-				})
-			: Promise.resolve();
+		warming ??= warmInTurn([...slots]);
 		return warming;
+	}
+
+	function warmInTurn(waiting: Slot[]): Promise<void> {
+		const i = waiting.findIndex((slot) => !slot.dead && slot.pending.size === 0);
+		const slot = waiting[i];
+		if (destroyed || !slot) return Promise.resolve();
+		return new Promise<void>((resolve) => {
+			const next = () => {
+				resolve();
+				void warmInTurn(waiting.slice(i + 1));
+			};
+			// Not queued behind chunks (it copies nothing), but in flight while it lasts.
+			post(
+				slot,
+				{ jobs: [], resolve: next, reject: next },
+				{ seq: seq++, keys: [], jobs: [], warmUp: true }
+			);
+		});
 	}
 
 	return {

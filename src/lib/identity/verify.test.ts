@@ -456,11 +456,16 @@ describe('the worker pool', () => {
 			}
 		});
 		const items = many(300);
+		const started = performance.now();
 		const results = await verifier.verifyMany(items);
 		expect(results.every((r, i) => r.ok && r.value === items[i]?.parsed)).toBe(true);
 		expect(workers).toHaveLength(2);
 		expect(workers.map((w) => w.received.length)).toEqual([1, 1]);
 		expect(verifier.stats()).toMatchObject({ workers: 2, messages: 2, signatureChecks: 300 });
+		// The workers say how long they worked: some time, not more than the batch took here.
+		const { workerMs } = verifier.stats();
+		expect(workerMs).toBeGreaterThan(0);
+		expect(workerMs).toBeLessThan(2 * (performance.now() - started));
 
 		// All cached now: no more messages.
 		await verifier.verifyMany(items);
@@ -553,7 +558,7 @@ describe('the worker pool', () => {
 		expect(verifier.stats()).toMatchObject({ signatureChecks: 1, fastChecks: 1 });
 	});
 
-	it('warmUp starts the workers before the first record and warms the first, once', async () => {
+	it('warmUp starts the workers before the first record and warms them in turn, once', async () => {
 		const workers: InProcessWorker[] = [];
 		const verifier = createVerifier({
 			poolSize: 2,
@@ -565,9 +570,10 @@ describe('the worker pool', () => {
 		});
 		await Promise.all([verifier.warmUp(), verifier.warmUp()]);
 		expect(verifier.stats().workers).toBe(2);
+		// The second is warmed once the first has answered (when warmUp resolves).
 		expect(workers.map((w) => w.received)).toEqual([
 			[{ seq: 0, keys: [], jobs: [], warmUp: true }],
-			[]
+			[{ seq: 1, keys: [], jobs: [], warmUp: true }]
 		]);
 		expect((await verifier.verify(good, alice.key.publicKey)).ok).toBe(true);
 		expect(workers).toHaveLength(2);

@@ -56,6 +56,11 @@ export type VerifierStats = {
 	workers: number;
 	/** Messages posted to workers. */
 	messages: number;
+	/**
+	 * Time the workers spent on those messages (ms, summed over workers, from their arrival
+	 * to the answer): set beside the wall time, it tells whether the workers wait for work.
+	 */
+	workerMs: number;
 	memoryEntries: number;
 	knownKeys: number;
 };
@@ -175,7 +180,8 @@ export function createVerifier(options: VerifierOptions = {}): Verifier {
 		signatureChecks: 0,
 		fastChecks: 0,
 		rejected: 0,
-		cacheErrors: 0
+		cacheErrors: 0,
+		workerMs: 0
 	};
 	let pool: VerifyPool | null = null;
 	let inline: VerifyCore | null = null;
@@ -188,6 +194,9 @@ export function createVerifier(options: VerifierOptions = {}): Verifier {
 	/** What a batch's checker (inline or a worker) tells besides the outcomes. */
 	function absorb(jobs: readonly VerifyJob[], result: Partial<Omit<BatchResult, 'outcomes'>>) {
 		if (Array.isArray(result.fast)) counts.fastChecks += result.fast.length;
+		if (typeof result.ms === 'number' && result.ms >= 0 && result.ms < Infinity) {
+			counts.workerMs += result.ms;
+		}
 		if (!Array.isArray(result.facts)) return;
 		for (const pair of result.facts) {
 			const job = Array.isArray(pair) && Number.isInteger(pair[0]) ? jobs[pair[0]] : undefined;
