@@ -220,8 +220,11 @@ function planWith(input: SiteInput, memo: PlanMemo | null): SitePlanResult {
 		pageLines.push(`${path}\u0000${lastModified}`);
 	};
 	const postEntry = (post: BlogPost): PostEntry => {
+		// Lists ask again for posts this plan already made: the common case, one lookup.
+		const made = memo?.posts.next.get(post.id);
+		if (made?.post === post) return made;
 		const author = citizenByKey.get(post.author)!;
-		const known = memo && (memo.posts.next.get(post.id) ?? memo.posts.last.get(post.id));
+		const known = memo?.posts.last.get(post.id);
 		if (known?.post === post && known.chromeKey === chromeKey && known.authorName === author.name) {
 			memo!.posts.next.set(post.id, known);
 			return known;
