@@ -82,7 +82,8 @@ describe('createSiteWriter', () => {
 			[
 				'feed.xml',
 				'index.html',
-				'sitemap.xml',
+				'sitemap-pages.xml',
+				'sitemap-posts-1.xml',
 				'tags.html',
 				`blogs/${bo.fingerprint}.html`,
 				`posts/${second.id}.html`,

@@ -17,7 +17,7 @@ import { randomBytes } from 'node:crypto';
 import { constants } from 'node:fs';
 import { mkdir, open, readdir, readFile, rename, rm, rmdir, unlink } from 'node:fs/promises';
 import { dirname, join, sep } from 'node:path';
-import { paths, type PlannedFile, type SitePlan } from '../src/lib/site/index';
+import { paths, sitemapParts, type PlannedFile, type SitePlan } from '../src/lib/site/index';
 
 export const MANIFEST_NAME = '.webocracy-site.json';
 const MANIFEST_FORMAT = 2;
@@ -225,6 +225,7 @@ async function strayFiles(outDir: string, planned: ReadonlySet<string>): Promise
 			const path = dir ? `${dir}/${entry.name}` : entry.name;
 			if (entry.name.endsWith(TEMP_SUFFIX)) stray.push(path);
 			else if (dir === '' && JOURNAL.test(entry.name)) stray.push(path);
+			else if (dir === '' && sitemapParts.test(entry.name) && !planned.has(path)) stray.push(path);
 			else if (dir !== '' && !planned.has(path)) stray.push(path);
 		}
 	}

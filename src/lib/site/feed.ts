@@ -1,4 +1,4 @@
-/** The Atom feed (RFC 4287), sitemap.xml and robots.txt. */
+/** The Atom feed (RFC 4287), the sitemap (an index and its parts) and robots.txt. */
 import type { BlogPost } from '../model/content';
 import type { Citizen } from '../model/country';
 import { escapeHtml, renderMarkdown } from '../render/markdown';
@@ -64,28 +64,44 @@ ${entries.join('\n')}${entries.length ? '\n' : ''}</feed>
 
 export type SitemapEntry = { path: string; lastModified: number | null };
 
-/** One page's `<url>` element in sitemap.xml. */
-export function sitemapUrl(baseUrl: string, { path, lastModified }: SitemapEntry): string {
+/** A `<url>` or `<sitemap>` element: the absolute URL and, when known, the date. */
+function sitemapItem(tag: string, baseUrl: string, { path, lastModified }: SitemapEntry): string {
 	const iso = lastModified === null ? null : isoTime(lastModified);
 	const lastmod = iso ? `<lastmod>${iso.slice(0, 10)}</lastmod>` : '';
-	return `<url><loc>${xmlText(baseUrl + encodePath(path))}</loc>${lastmod}</url>`;
+	return `<${tag}><loc>${xmlText(baseUrl + encodePath(path))}</loc>${lastmod}</${tag}>`;
 }
 
+const sitemapXml = (root: string, items: readonly string[]): string =>
+	`<?xml version="1.0" encoding="utf-8"?>
+<${root} xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">
+${items.join('\n')}${items.length ? '\n' : ''}</${root}>
+`;
+
+/** One page's `<url>` element in a sitemap part. */
+export const sitemapUrl = (baseUrl: string, entry: SitemapEntry): string =>
+	sitemapItem('url', baseUrl, entry);
+
 /**
- * sitemap.xml: every HTML page but 404.html, with absolute URLs under `baseUrl`. `url` makes
- * each entry's element (`sitemapUrl`, or a memo of it: a planner keeps those of 10,000 posts).
+ * A sitemap part: these HTML pages, with absolute URLs under `baseUrl`. `url` makes each
+ * entry's element (`sitemapUrl`, or a memo of it: a planner keeps those of 10,000 posts).
  */
 export function sitemap(
 	baseUrl: string,
 	entries: readonly SitemapEntry[],
 	url: (entry: SitemapEntry) => string = (entry) => sitemapUrl(baseUrl, entry)
 ): string {
-	const urls = entries.map(url);
-	return `<?xml version="1.0" encoding="utf-8"?>
-<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">
-${urls.join('\n')}${urls.length ? '\n' : ''}</urlset>
-`;
+	return sitemapXml('urlset', entries.map(url));
 }
+
+/**
+ * sitemap.xml, a sitemap index: each part's absolute URL and the newest `lastModified` of
+ * its pages, when known.
+ */
+export const sitemapIndex = (baseUrl: string, parts: readonly SitemapEntry[]): string =>
+	sitemapXml(
+		'sitemapindex',
+		parts.map((part) => sitemapItem('sitemap', baseUrl, part))
+	);
 
 export const robotsTxt = (baseUrl: string): string =>
 	`User-agent: *\nAllow: /\nSitemap: ${baseUrl}${paths.sitemap}\n`;

@@ -96,6 +96,8 @@ export function* inputsOf(list: readonly Step[]): Generator<SiteInput> {
 			country: country.derive(...held),
 			baseUrl: 'https://x.example/',
 			latestCount: 3,
+			// Several sitemap parts, so that parts keeping their posts are compared too.
+			sitemapChunk: 2,
 			...(hidden ? { hiddenAuthors: new Set([hidden.fingerprint]) } : {})
 		};
 	}

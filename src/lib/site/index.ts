@@ -11,7 +11,7 @@ export {
 	type SitePlanner
 } from './plan';
 export { CONTENT_SECURITY_POLICY } from './html';
-export { normalizeBaseUrl, paths } from './paths';
+export { normalizeBaseUrl, paths, SITEMAP_CHUNK, sitemapParts } from './paths';
 export type {
 	PlannedFile,
 	SiteElection,

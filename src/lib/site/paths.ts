@@ -30,6 +30,26 @@ export const paths = {
 } as const;
 
 /**
+ * The parts `sitemap.xml` (a sitemap index) points at. They sit beside it at the root: a
+ * sitemap may only list URLs under its own directory. Not in `paths`, whose functions name
+ * the site's directories.
+ */
+export const sitemapParts = {
+	/** Every HTML page but the posts' (and 404.html). */
+	pages: 'sitemap-pages.xml',
+	/** Posts in order of first publication, `SITEMAP_CHUNK` a file; n counts from 1. */
+	posts: (n: number) => `sitemap-posts-${n}.xml`,
+	/** A root file name that is one of these parts. */
+	test: (name: string) => /^sitemap-(pages|posts-[1-9][0-9]*)\.xml$/.test(name)
+} as const;
+
+/**
+ * Posts per sitemap part (the protocol allows 50,000 URLs and 50 MB a file). Parts hold
+ * posts oldest first, so a new post changes only the last one.
+ */
+export const SITEMAP_CHUNK = 1000;
+
+/**
  * A link from the file at `from` to the file at `to` (both relative to the site root),
  * percent-encoded as a URL path (tags may hold any letter).
  */

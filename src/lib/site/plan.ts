@@ -13,7 +13,7 @@ import type { BlogPost } from '../model/content';
 import { LATEST_POSTS } from '../model/content';
 import type { Verified } from '../model/verified';
 import { siteContent, type SiteContent } from './content';
-import { atomFeed, robotsTxt, sitemap, sitemapUrl, type SitemapEntry } from './feed';
+import { atomFeed, robotsTxt, sitemap, sitemapIndex, sitemapUrl, type SitemapEntry } from './feed';
 import {
 	blogPage,
 	citizensPage,
@@ -30,7 +30,14 @@ import {
 } from './html';
 import { renderMarkdown } from '../render/markdown';
 import { dependencyKey } from './key';
-import { LIST_PAGE_SIZE, listPages, normalizeBaseUrl, paths } from './paths';
+import {
+	LIST_PAGE_SIZE,
+	listPages,
+	normalizeBaseUrl,
+	paths,
+	SITEMAP_CHUNK,
+	sitemapParts
+} from './paths';
 import { createPostsIndex, type PostsIndex } from './posts-index';
 import { STYLESHEET } from './style';
 import type { PlannedFile, SiteFile, SiteInput, SitePlan, SitePlanResult } from './types';
@@ -198,8 +205,10 @@ function planWith(input: SiteInput, memo: PlanMemo | null): SitePlanResult {
 		files.push({ path, key: keyOf(path, parts), render });
 	const { citizenByKey } = content;
 	const nameOf = (fingerprint: string) => citizenByKey.get(fingerprint)?.name ?? '';
-	const sitemapEntries: SitemapEntry[] = [];
-	const sitemapLines: string[] = [];
+	// The sitemap: the pages that are not posts in one part, the posts in parts of their own.
+	const pageEntries: SitemapEntry[] = [];
+	const pageLines: string[] = [];
+	const postEntries: PostEntry[] = [];
 	const html = (
 		path: string,
 		lastModified: number | null,
@@ -207,12 +216,15 @@ function planWith(input: SiteInput, memo: PlanMemo | null): SitePlanResult {
 		render: () => string
 	) => {
 		add(path, parts, render);
-		sitemapEntries.push({ path, lastModified });
-		sitemapLines.push(`${path}\u0000${lastModified}`);
+		pageEntries.push({ path, lastModified });
+		pageLines.push(`${path}\u0000${lastModified}`);
 	};
 	const postEntry = (post: BlogPost): PostEntry => {
+		// Lists ask again for posts this plan already made: the common case, one lookup.
+		const made = memo?.posts.next.get(post.id);
+		if (made?.post === post) return made;
 		const author = citizenByKey.get(post.author)!;
-		const known = memo && (memo.posts.next.get(post.id) ?? memo.posts.last.get(post.id));
+		const known = memo?.posts.last.get(post.id);
 		if (known?.post === post && known.chromeKey === chromeKey && known.authorName === author.name) {
 			memo!.posts.next.set(post.id, known);
 			return known;
@@ -291,8 +303,7 @@ function planWith(input: SiteInput, memo: PlanMemo | null): SitePlanResult {
 	for (const post of content.posts) {
 		const entry = postEntry(post);
 		files.push(entry.file);
-		sitemapEntries.push(entry.sitemap);
-		sitemapLines.push(entry.sitemapLine);
+		postEntries.push(entry);
 	}
 
 	const pages = [...content.pages.values()];
@@ -382,18 +393,36 @@ function planWith(input: SiteInput, memo: PlanMemo | null): SitePlanResult {
 
 	if (baseUrl) {
 		const base = baseUrl;
-		// Keyed in plan order (which the input alone decides) and sorted only to render: sorting
-		// 10,000 paths on every plan would cost more than hashing them.
 		const url = (entry: KeptSitemapEntry): string => {
 			if (entry.xml?.base !== base) entry.xml = { base, url: sitemapUrl(base, entry) };
 			return entry.xml.url;
 		};
-		add(paths.sitemap, [base, ...sitemapLines], () =>
+		// Keyed in plan order (which the input alone decides) and sorted only to render.
+		add(sitemapParts.pages, [base, ...pageLines], () =>
 			sitemap(
 				base,
-				[...sitemapEntries].sort((a, b) => (a.path < b.path ? -1 : 1)),
+				[...pageEntries].sort((a, b) => (a.path < b.path ? -1 : 1)),
 				url
 			)
+		);
+		const parts: SitemapEntry[] = [
+			{ path: sitemapParts.pages, lastModified: newestOf(pageEntries) }
+		];
+		// Oldest first (posts are newest first), so that a new post changes only the last part.
+		const count = postEntries.length;
+		const size = Math.min(50_000, Math.max(1, Math.floor(input.sitemapChunk ?? SITEMAP_CHUNK)));
+		for (let start = 0; start < count; start += size) {
+			const chunk: PostEntry[] = [];
+			for (let i = start; i < Math.min(count, start + size); i++) {
+				chunk.push(postEntries[count - 1 - i]!);
+			}
+			const path = sitemapParts.posts(parts.length);
+			const entries = chunk.map((e) => e.sitemap);
+			add(path, [base, ...chunk.map((e) => e.sitemapLine)], () => sitemap(base, entries, url));
+			parts.push({ path, lastModified: newestOf(entries) });
+		}
+		add(paths.sitemap, [base, ...parts.flatMap((part) => [part.path, part.lastModified])], () =>
+			sitemapIndex(base, parts)
 		);
 		add(paths.robots, [base], () => robotsTxt(base));
 	}
@@ -408,10 +437,19 @@ function planWith(input: SiteInput, memo: PlanMemo | null): SitePlanResult {
 				tags: tags.length,
 				citizens: content.citizens.length,
 				records: content.published.length,
-				htmlFiles: sitemapEntries.length + 1
+				htmlFiles: pageEntries.length + postEntries.length + 1
 			}
 		}
 	};
+}
+
+/** The newest date of these pages, if any has one. */
+function newestOf(entries: readonly SitemapEntry[]): number | null {
+	let newest: number | null = null;
+	for (const { lastModified } of entries) {
+		if (lastModified !== null && (newest === null || lastModified > newest)) newest = lastModified;
+	}
+	return newest;
 }
 
 const citizenNames = (content: SiteContent) =>

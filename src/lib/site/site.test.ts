@@ -36,6 +36,12 @@ const text = (file: SiteFile | undefined): string => {
 /** Files a browser or feed reader reads as markup (records and keys are plain text). */
 const isMarkup = (path: string) => /\.(html|xml|css)$/.test(path);
 const byPath = (files: SiteFile[], path: string) => files.find((f) => f.path === path);
+/** The sitemap's parts (not its index), one after the other. */
+const sitemapTexts = (files: SiteFile[]) =>
+	files
+		.filter((f) => f.path.startsWith('sitemap-'))
+		.map(text)
+		.join('\n');
 const bytes = (content: string | Uint8Array) =>
 	typeof content === 'string' ? Buffer.from(content, 'utf8') : Buffer.from(content);
 
@@ -154,7 +160,7 @@ describe('what the site shows', () => {
 	});
 
 	it('writes a sitemap with absolute URLs, a feed and a 404 page linked from the root', () => {
-		const map = text(byPath(files, 'sitemap.xml'));
+		const map = text(byPath(files, 'sitemap-pages.xml'));
 		expect(map).toContain('<loc>https://fwr.example/index.html</loc>');
 		expect(map).not.toContain('404.html');
 		const feed = text(byPath(files, 'feed.xml'));
@@ -165,10 +171,54 @@ describe('what the site shows', () => {
 		expect(text(byPath(files, '404.html'))).toContain('href="/style.css"');
 	});
 
+	it('splits the sitemap into parts whose posts stay put as posts arrive', () => {
+		const site = (count: number) => render({ ...dailyPosts(count), sitemapChunk: 3 });
+		const seven = site(7);
+		const index = text(byPath(seven, 'sitemap.xml'));
+		const parts = ['sitemap-pages.xml', ...[1, 2, 3].map((n) => `sitemap-posts-${n}.xml`)];
+		expect(index).toMatch(
+			/^<\?xml [^\n]*\n<sitemapindex xmlns="http:\/\/www\.sitemaps\.org\/schemas\/sitemap\/0\.9">\n/
+		);
+		expect(
+			[...index.matchAll(/<sitemap><loc>https:\/\/fwr\.example\/([^<]+)<\/loc>/g)].map((m) => m[1])
+		).toEqual(parts);
+		expect(
+			seven
+				.filter((f) => f.path.startsWith('sitemap-'))
+				.map((f) => f.path)
+				.sort()
+		).toEqual(parts);
+		// Every HTML page but 404.html is in exactly one part, each part a urlset.
+		const locs: string[] = [];
+		for (const path of parts) {
+			const part = text(byPath(seven, path));
+			expect(part).toContain('<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">');
+			for (const m of part.matchAll(/<loc>https:\/\/fwr\.example\/([^<]+)<\/loc>/g))
+				locs.push(m[1]!);
+		}
+		const pages = seven.filter((f) => f.path.endsWith('.html') && f.path !== '404.html');
+		expect(locs.sort()).toEqual(pages.map((f) => f.path).sort());
+		// Oldest posts first: day 1 to 3 in the first part, day 7 alone in the last.
+		const first = text(byPath(seven, 'sitemap-posts-1.xml'));
+		expect(first.match(/<url>/g)).toHaveLength(3);
+		expect(first).toMatch(/<lastmod>\d{4}-\d\d-\d\d<\/lastmod>/);
+		expect(text(byPath(seven, 'sitemap-posts-3.xml')).match(/<url>/g)).toHaveLength(1);
+		// A new post changes the last part and the index's date for it, nothing before it.
+		const eight = site(8);
+		for (const path of ['sitemap-posts-1.xml', 'sitemap-posts-2.xml']) {
+			expect(text(byPath(eight, path))).toBe(text(byPath(seven, path)));
+		}
+		expect(text(byPath(eight, 'sitemap-posts-3.xml'))).not.toBe(
+			text(byPath(seven, 'sitemap-posts-3.xml'))
+		);
+		expect(text(byPath(eight, 'sitemap-posts-3.xml')).match(/<url>/g)).toHaveLength(2);
+	});
+
 	it('leaves out sitemap and robots.txt without a base URL; feed links are then relative', () => {
 		const plain = render({ ...blog, baseUrl: undefined });
 		expect(byPath(plain, 'sitemap.xml')).toBeUndefined();
 		expect(byPath(plain, 'robots.txt')).toBeUndefined();
+		expect(plain.some((f) => f.path.startsWith('sitemap'))).toBe(false);
 		expect(text(byPath(plain, 'feed.xml'))).toContain('href="posts/');
 	});
 
@@ -209,7 +259,8 @@ describe('the country’s own governance (no site input but the country)', () =>
 		expect(byPath(files, 'tags/deals.html')).toBeUndefined(); // only Cy used it
 		expect(text(byPath(files, 'tags/harbour.html')).match(/<li>/g)).toHaveLength(1);
 		expect(text(byPath(files, 'feed.xml')).match(/<entry>/g)).toHaveLength(2);
-		expect(text(byPath(files, 'sitemap.xml'))).not.toContain(cy.fingerprint);
+		expect(sitemapTexts(files)).toContain('<loc>https://');
+		expect(sitemapTexts(files)).not.toContain(cy.fingerprint);
 		expect(text(byPath(files, 'citizens.html'))).not.toContain('>Cy<');
 		// A ban that was lifted hides nothing.
 		expect(byPath(files, `blogs/${di.fingerprint}.html`)).toBeDefined();
@@ -284,7 +335,7 @@ describe('lists in pages', () => {
 			expect(first).toMatch(/<link rel="prev" href="[^"]*\/page\/2\.html">/);
 			expect(first).not.toContain('rel="next"');
 		}
-		const map = text(byPath(files, 'sitemap.xml'));
+		const map = text(byPath(files, 'sitemap-pages.xml'));
 		expect(map).toContain(`<loc>https://fwr.example/blogs/${ada.fingerprint}/page/1.html</loc>`);
 		expect(map).toContain('<loc>https://fwr.example/tags/daily/page/2.html</loc>');
 		// The front page shows the latest 20 and says where the older ones are.

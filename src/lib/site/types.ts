@@ -48,6 +48,8 @@ export type SiteInput = {
 	latestCount?: number;
 	/** Posts per page of a blog or a tag (default 20, `LIST_PAGE_SIZE`); later ones page on. */
 	pageSize?: number;
+	/** Posts per sitemap part (default `SITEMAP_CHUNK`, 1,000; at most 50,000 by the protocol). */
+	sitemapChunk?: number;
 };
 
 export type SiteLeader = {
