@@ -60,7 +60,10 @@ async function loadSigner(name: 'alice' | 'bob' | 'carol'): Promise<Signer> {
 		privateKey: await openpgp.readPrivateKey({ armoredKey: fixtureKey(name, 'private') }),
 		passphrase: passphrases[name]
 	});
-	const armored = fixtureKey(name, 'public');
+	return signerOf(name, privateKey, fixtureKey(name, 'public'));
+}
+
+async function signerOf(name: string, privateKey: openpgp.PrivateKey, armored: string) {
 	const facts = await keyFactsOf(await openpgp.readKey({ armoredKey: armored }));
 	if (!facts) throw new Error(`${name}: no facts`);
 	const cryptoKey = (await importPoint(facts.point)) as CryptoKey;
@@ -387,5 +390,68 @@ describe('fast path against hand-built hostile packets', () => {
 				{ seed: SEED, numRuns: 150 }
 			);
 		}
+	}, 60_000);
+});
+
+describe('key facts against openpgp over a key’s history', () => {
+	const T0 = 1_760_000_000;
+	const HOUR = 3600;
+	const at = (seconds: number) => new Date(seconds * 1000);
+
+	/**
+	 * Keys whose validity changes more than once: self-signatures remade later with an
+	 * expiry, merged into the first (openpgp then takes the latest valid one at each time),
+	 * for the same user and for a second user; v4 and v6 (expiry on direct-key signatures).
+	 */
+	async function histories(v6: boolean): Promise<Signer[]> {
+		const v6Options = v6 ? { type: 'curve25519' as const, config: { v6Keys: true } } : {};
+		const { privateKey: first } = await openpgp.generateKey({
+			userIDs: [{ name: 'First' }],
+			date: at(T0),
+			format: 'object',
+			...v6Options
+		});
+		const out: Signer[] = [];
+		for (const userIDs of [[{ name: 'First' }], [{ name: 'Second' }]]) {
+			const { privateKey: later } = await openpgp.reformatKey({
+				privateKey: first,
+				userIDs,
+				date: at(T0 + HOUR),
+				keyExpirationTime: 2 * HOUR,
+				format: 'object'
+			});
+			const merged = await first.update(later.toPublic(), new Date(8e15));
+			out.push(
+				await signerOf(
+					`merged ${userIDs[0]?.name}`,
+					merged as openpgp.PrivateKey,
+					merged.toPublic().armor()
+				)
+			);
+		}
+		return out;
+	}
+
+	it('a signature made at any time: the fast verdict is openpgp’s (pinned seed)', async () => {
+		const keys = [...(await histories(false)), ...(await histories(true))];
+		const times = [-1, 0, 1, HOUR - 1, HOUR, HOUR + 1, 3 * HOUR - 1, 3 * HOUR, 3 * HOUR + 1];
+		const judged: boolean[] = [];
+		for (const s of keys) {
+			await fc.assert(
+				fc.asyncProperty(
+					fc.oneof(fc.constantFrom(...times), fc.integer({ min: -HOUR, max: 5 * HOUR })),
+					async (offset) => {
+						const signature = await craft({ signer: s, hashed: usual(s, T0 + offset) });
+						const { fast, reference } = await agree(s, signature);
+						expect(fast).not.toBeNull();
+						judged.push(reference);
+					}
+				),
+				{ seed: SEED, numRuns: 40 }
+			);
+		}
+		// Both verdicts occur: the keys' histories are not all-valid or all-invalid.
+		expect(judged).toContain(true);
+		expect(judged).toContain(false);
 	}, 60_000);
 });
