@@ -268,6 +268,11 @@ describe('fast path against hand-built hostile packets', () => {
 				{ signer: s, hashed: createdSub(ok), unhashed: keyIdSub(s.keyId) },
 				{ signer: s, hashed: cat(createdSub(ok), fingerprintSub(other), fingerprintSub(s)) },
 				{ signer: s, hashed: createdSub(ok) },
+				// A subpacket length cut short at the end of an area: openpgp reads on past it.
+				{ signer: s, hashed: usual(s), unhashed: new Uint8Array([255, 0, 0]) },
+				{ signer: s, hashed: usual(s), unhashed: cat(fingerprintSub(s), [255]) },
+				{ signer: s, hashed: usual(s), unhashed: new Uint8Array([200]) },
+				{ signer: s, hashed: cat(usual(s), [255, 0]) },
 				// An embedded signature, unhashed: openpgp parses it even there.
 				{ signer: s, hashed: usual(s), unhashed: sub(32, [4, 0, 22, 8, 0, 0]) }
 			];
@@ -388,6 +393,29 @@ describe('fast path against hand-built hostile packets', () => {
 					}
 				),
 				{ seed: SEED, numRuns: 150 }
+			);
+		}
+	}, 60_000);
+});
+
+describe('fast path against raw bytes in the subpacket areas', () => {
+	/** Bytes, often ones that mean something here: lengths, subpacket types, their forms. */
+	const arbBytes = fc
+		.array(
+			fc.oneof(
+				fc.constantFrom(0, 1, 2, 5, 9, 16, 20, 32, 33, 130, 144, 161, 191, 192, 223, 255),
+				fc.integer({ min: 0, max: 255 })
+			),
+			{ maxLength: 12 }
+		)
+		.map((bytes) => Uint8Array.from(bytes));
+	it('any bytes after the usual hashed subpackets, any unhashed area (pinned seed)', async () => {
+		for (const s of [alice, carol]) {
+			await fc.assert(
+				fc.asyncProperty(arbBytes, arbBytes, async (extra, unhashed) => {
+					await agree(s, await craft({ signer: s, hashed: cat(usual(s), extra), unhashed }));
+				}),
+				{ seed: SEED, numRuns: 300 }
 			);
 		}
 	}, 60_000);
