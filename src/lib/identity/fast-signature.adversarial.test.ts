@@ -165,12 +165,13 @@ async function craft(c: Craft): Promise<Uint8Array> {
 	);
 	const rs = new Uint8Array(await crypto.subtle.sign('Ed25519', signer.signKey, digest));
 	const unhashed = c.unhashed ?? new Uint8Array(0);
-	const left16 = c.badLeft16 ? [digest[0] ^ 0xff, digest[1]] : [digest[0], digest[1]];
+	const left16 = digest.slice(0, 2);
+	if (c.badLeft16) left16[0] = (left16[0] as number) ^ 0xff;
 	const body = cat(
 		hashedPart,
 		be(unhashed.length, areaSize),
 		unhashed,
-		left16 as number[],
+		left16,
 		version === 6 ? [salt.length] : [],
 		version === 6 ? salt : [],
 		(c.fields ?? defaultFields(signer))(rs)
