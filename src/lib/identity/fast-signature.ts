@@ -87,10 +87,15 @@ function readSubpackets(area: Uint8Array, facts: KeyFacts, hashed: boolean, into
 	let i = 0;
 	while (i < area.length) {
 		const b = area[i] as number;
+		// A length cut short by the area's end: openpgp reads on into the next field (an
+		// unhashed one into the left 16 bits and the signature) and parses something else.
+		const header = b < 192 ? 1 : b < 255 ? 2 : 5;
+		if (i + header > area.length) return void (into.ok = false);
 		let length: number;
-		if (b < 192) [length, i] = [b, i + 1];
-		else if (b < 255) [length, i] = [((b - 192) << 8) + (area[i + 1] ?? 0) + 192, i + 2];
-		else [length, i] = [readUint(area, i + 1, 4), i + 5];
+		if (b < 192) length = b;
+		else if (b < 255) length = ((b - 192) << 8) + (area[i + 1] as number) + 192;
+		else length = readUint(area, i + 1, 4);
+		i += header;
 		if (length < 1 || i + length > area.length) return void (into.ok = false);
 		const type = (area[i] as number) & 0x7f;
 		const critical = ((area[i] as number) & 0x80) !== 0;
@@ -135,6 +140,7 @@ export function readPacket(bytes: Uint8Array, facts: KeyFacts): Packet | null {
 	const hash = body[3] as HashId;
 	if (!(hash in HASHES)) return null;
 	const areaSize = version === 6 ? 4 : 2;
+	if (body.length < 4 + areaSize) return null;
 	const subpackets: Subpackets = { created: null, issuer: false, ok: true };
 	let at = 4;
 	const hashedLength = readUint(body, at, areaSize);
