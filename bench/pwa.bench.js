@@ -127,7 +127,8 @@ function watchForCountry(hasPosts) {
 			marks.shown = performance.now();
 			setTimeout(() => (marks.free = performance.now()), 0);
 		}
-		// Without posts, only the final "No posts yet." counts, not "Loading posts…".
+		// Without posts, only the final "No posts yet." counts, not "Loading posts…" (the same
+		// text node changes: hence characterData below).
 		const listed = hasPosts
 			? document.querySelector('[data-testid="latest-posts"] li')
 			: document
@@ -135,7 +136,7 @@ function watchForCountry(hasPosts) {
 					?.textContent?.includes('No posts yet');
 		if (marks.posts === null && listed) marks.posts = performance.now();
 		if (marks.shown !== null && marks.posts !== null) observer.disconnect();
-	}).observe(document, { childList: true, subtree: true });
+	}).observe(document, { childList: true, characterData: true, subtree: true });
 }
 
 /**

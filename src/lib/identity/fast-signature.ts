@@ -9,16 +9,15 @@
  * data || signature packet from its version through the hashed subpackets || version,
  * 0xFF, 4-byte length of that part); EdDSA signs the digest.
  */
-import { sha256, sha384, sha512 } from '@noble/hashes/sha2.js';
+import { sha256 } from '@noble/hashes/sha2.js';
 import { ED25519, EDDSA_LEGACY, maySign, type KeyFacts } from './key-facts';
 
 /** 'valid' / a reason it is not / null: not a shape this path judges (ask openpgp). */
 export type FastVerdict = { valid: true } | { valid: false; reason: string } | null;
 
-const HASHES = { 8: sha256, 9: sha384, 10: sha512 } as const;
-/** RFC 9580 Table 23: v6 salt size per hash. */
+/** RFC 9580 Table 23: v6 salt size per hash (8: SHA-256, 9: SHA-384, 10: SHA-512). */
 const SALT = { 8: 16, 9: 24, 10: 32 } as const;
-type HashId = keyof typeof HASHES;
+type HashId = keyof typeof SALT;
 
 const SUB_CREATED = 2;
 const SUB_SIGNATURE_EXPIRY = 3;
@@ -138,7 +137,7 @@ export function readPacket(bytes: Uint8Array, facts: KeyFacts): Packet | null {
 	// Type 0x00 (binary document), the key's own version and algorithm, a SHA-2 hash.
 	if (version !== facts.version || body[1] !== 0x00 || body[2] !== facts.algorithm) return null;
 	const hash = body[3] as HashId;
-	if (!(hash in HASHES)) return null;
+	if (!(hash in SALT)) return null;
 	const areaSize = version === 6 ? 4 : 2;
 	if (body.length < 4 + areaSize) return null;
 	const subpackets: Subpackets = { created: null, issuer: false, ok: true };
@@ -193,14 +192,17 @@ const DIGEST_NAMES = { 8: 'SHA-256', 9: 'SHA-384', 10: 'SHA-512' } as const;
 
 /**
  * A digest by WebCrypto where it has one (native, and off this thread in browsers: a JS hash
- * of a 1 KB record cost as much as a third of the signature check), else by noble.
+ * of a 1 KB record cost as much as a third of the signature check), else SHA-256 by noble.
+ * No JS SHA-384/512: bundled beside the SHA-256 the model uses, they would weigh on the
+ * page's first load; without WebCrypto those signatures go to openpgp (see verifyFast).
  */
 export async function digest(hash: HashId, bytes: Uint8Array): Promise<Uint8Array<ArrayBuffer>> {
 	try {
 		const copy = bytes as Uint8Array<ArrayBuffer>;
 		return new Uint8Array(await crypto.subtle.digest(DIGEST_NAMES[hash], copy));
-	} catch {
-		return HASHES[hash](bytes) as Uint8Array<ArrayBuffer>;
+	} catch (error) {
+		if (hash === 8) return sha256(bytes) as Uint8Array<ArrayBuffer>;
+		throw error;
 	}
 }
 
@@ -240,7 +242,12 @@ export async function verifyFast(
 ): Promise<FastVerdict> {
 	const packet = readPacket(signature, facts);
 	if (!packet) return null;
-	const hashed = await packetDigest(packet, data);
+	let hashed: Uint8Array<ArrayBuffer>;
+	try {
+		hashed = await packetDigest(packet, data);
+	} catch {
+		return null; // no digest here: openpgp judges it
+	}
 	if (hashed[0] !== packet.left16[0] || hashed[1] !== packet.left16[1]) {
 		return { valid: false, reason: 'Signed digest did not match' };
 	}

@@ -14,7 +14,7 @@ import {
 	type VerifyOutcome,
 	type WorkerRequest,
 	type WorkerResponse
-} from './verify-core';
+} from './verify-protocol';
 
 /** What the pool needs of a Worker; tests pass an in-process stand-in. */
 export interface WorkerLike {

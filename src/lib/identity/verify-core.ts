@@ -10,67 +10,18 @@ import { digest, importPoint, verifyFast } from './fast-signature';
 import { checkFacts, keyFactsOf, type KeyFacts } from './key-facts';
 import { Lru } from './lru';
 import { loadOpenpgp, type OpenPGPModule } from './openpgp';
+import {
+	DEFAULT_MAX_KEYS,
+	type BatchResult,
+	type VerifyCode,
+	type VerifyJob,
+	type VerifyOutcome,
+	type WireJob,
+	type WorkerRequest,
+	type WorkerResponse
+} from './verify-protocol';
 
-export type VerifyJob = {
-	id: string;
-	text: string;
-	signature: string;
-	publicKey: string;
-	author: string;
-	/**
-	 * false when a persistent cache already vouches for (id, author, signature): only the
-	 * key's fingerprint is still needed, to hold it against the author.
-	 */
-	checkSignature: boolean;
-	/**
-	 * The key's facts when the caller already has them (the main thread, learned from a
-	 * worker): then this job needs no openpgp unless its signature is not a fast-path shape.
-	 * Never sent to a worker.
-	 */
-	facts?: KeyFacts;
-};
-
-export type VerifyCode = 'signature_invalid' | 'key_mismatch' | 'record_malformed';
-
-export type VerifyOutcome = {
-	/** The key's fingerprint, or null when the key could not be read. */
-	fingerprint: string | null;
-	/** null: valid. */
-	code: VerifyCode | null;
-	message: string;
-	/** Whether a signature was actually checked (for stats). */
-	checked: boolean;
-};
-
-/** A job on its way to a worker: its key is an index into the request's `keys`. */
-export type WireJob = Omit<VerifyJob, 'publicKey' | 'facts'> & { key: number };
-/**
- * One message to a worker. Each distinct armored key travels once per message, however
- * many of its records the message holds (a key is about as large as a record). `warmUp`:
- * first check the worker's own known-good record (warm-up.ts), so later ones find openpgp
- * loaded and its code compiled.
- */
-export type WorkerRequest = { seq: number; keys: string[]; jobs: WireJob[]; warmUp?: boolean };
-export type WorkerResponse =
-	| ({ seq: number } & Pick<BatchResult, 'outcomes'> & Partial<Omit<BatchResult, 'outcomes'>>)
-	| { seq: number; error: string };
-
-/** The request for `jobs`, with every distinct key listed once. */
-export function packRequest(seq: number, jobs: readonly VerifyJob[]): WorkerRequest {
-	const keys: string[] = [];
-	const index = new Map<string, number>();
-	// reason: `facts` is left out of the wire job on purpose (workers read keys themselves).
-	// eslint-disable-next-line @typescript-eslint/no-unused-vars
-	const wire = jobs.map(({ publicKey, facts, ...job }): WireJob => {
-		let key = index.get(publicKey);
-		if (key === undefined) {
-			key = keys.push(publicKey) - 1;
-			index.set(publicKey, key);
-		}
-		return { ...job, key };
-	});
-	return { seq, keys, jobs: wire };
-}
+export * from './verify-protocol';
 
 /** The jobs of a request; a job whose key index is not in `keys` gets no key (rejected). */
 function unpackJobs(keys: readonly unknown[], jobs: readonly unknown[]): VerifyJob[] {
@@ -89,12 +40,6 @@ export const MAX_KEY_CHARS = 64 * 1024;
  * a join's checking took 2.65 s against 3.36 s (median of 6 rounds each, load ~3).
  */
 const CONCURRENCY = 16;
-/**
- * Keys remembered by default: a key's facts are a few hundred bytes, so tens of thousands
- * of authors fit in a few megabytes (the armored keys themselves are not held: their
- * SHA-256 names them).
- */
-export const DEFAULT_MAX_KEYS = 65_536;
 /**
  * Parsed openpgp keys are large (tens of KB each) and needed only to read a key's facts or
  * for signatures the fast path does not judge: a few hundred, the most recently used.
@@ -115,17 +60,6 @@ const outcome = (
 	message = '',
 	checked = false
 ): VerifyOutcome => ({ fingerprint, code, message, checked });
-
-/** A batch's outcomes, plus what the caller may keep: see VerifyCore.verifyDetailed. */
-export type BatchResult = {
-	outcomes: VerifyOutcome[];
-	/** Indices of the jobs whose signature the fast path checked (the rest used openpgp). */
-	fast: number[];
-	/** [job index, facts of that job's key], once per key read in this batch. */
-	facts: [number, KeyFacts][];
-	/** Set by handleRequest: ms the worker spent on the request (for stats). */
-	ms?: number;
-};
 
 export type VerifyCore = {
 	verifyBatch(jobs: readonly VerifyJob[]): Promise<VerifyOutcome[]>;

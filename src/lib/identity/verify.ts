@@ -18,13 +18,8 @@ import { unsafeAssumeVerified, type Verified } from '../model/verified';
 import { checkFacts, type KeyFacts } from './key-facts';
 import { Lru } from './lru';
 import { createPool, type VerifyPool, type WorkerLike } from './pool';
-import {
-	createVerifyCore,
-	DEFAULT_MAX_KEYS,
-	type BatchResult,
-	type VerifyCore,
-	type VerifyJob
-} from './verify-core';
+import type { VerifyCore } from './verify-core';
+import { DEFAULT_MAX_KEYS, type BatchResult, type VerifyJob } from './verify-protocol';
 
 /** Remembers positive results across sessions. Implemented on IndexedDB in store.ts. */
 export type PersistentVerifiedCache = {
@@ -184,7 +179,8 @@ export function createVerifier(options: VerifierOptions = {}): Verifier {
 		workerMs: 0
 	};
 	let pool: VerifyPool | null = null;
-	let inline: VerifyCore | null = null;
+	/** Loaded on first use: the parser and WebCrypto code stay out of the page's first load. */
+	let inline: Promise<VerifyCore> | null = null;
 	let destroyed = false;
 	let queue: { item: VerifyItem; resolve: (result: Result<Verified>) => void }[] = [];
 	/** Positives of small batches not stored yet, and the timer that will store them. */
@@ -205,10 +201,13 @@ export function createVerifier(options: VerifierOptions = {}): Verifier {
 		}
 	}
 
-	const inlineCore = () => (inline ??= createVerifyCore({ maxKeys }));
+	const inlineCore = () =>
+		(inline ??= import('./verify-core').then(({ createVerifyCore }) =>
+			createVerifyCore({ maxKeys })
+		));
 
 	const runInline = async (jobs: readonly VerifyJob[]) => {
-		const result = await inlineCore().verifyDetailed(jobs);
+		const result = await (await inlineCore()).verifyDetailed(jobs);
 		absorb(jobs, result);
 		return result.outcomes;
 	};
@@ -425,8 +424,8 @@ export function createVerifier(options: VerifierOptions = {}): Verifier {
 				// Small live batches run inline: the inline path is warmed up too, with the same
 				// known-good record the workers check (loaded on demand: it is 3 KB).
 				// Straight to the core: the built-in record is no request, so no stats count it.
-				const warmInline = import('./warm-up').then(({ WARM_UP_JOB }) =>
-					inlineCore().verifyBatch([WARM_UP_JOB])
+				const warmInline = Promise.all([import('./warm-up'), inlineCore()]).then(
+					([{ WARM_UP_JOB }, core]) => core.verifyBatch([WARM_UP_JOB])
 				);
 				if (useWorkers) await Promise.all([getPool().warmUp(), warmInline]);
 				else await warmInline;

@@ -13,4 +13,3 @@ export * from './exchange';
 export * from './governance.svelte';
 export * from './pages';
 export * from './forum.svelte';
-export * from './local-drafts.svelte';
