@@ -13,6 +13,7 @@ import * as openpgp from 'openpgp';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { importPoint, verifyFast, type FastVerdict } from './fast-signature';
 import { fixtureKey, passphrases } from './fixtures';
+import { openpgpVerdict } from './fixtures/openpgp-verdict';
 import { keyFactsOf, type KeyFacts } from './key-facts';
 
 const SEED = 20_261_204;
@@ -179,25 +180,8 @@ async function craft(c: Craft): Promise<Uint8Array> {
 	return (c.frame ?? ((b) => newFrame(2, b)))(body);
 }
 
-async function openpgpSays(s: Signer, signature: Uint8Array): Promise<boolean> {
-	try {
-		const key = await openpgp.readKey({ armoredKey: s.armored });
-		const parsed = await openpgp.readSignature({ binarySignature: signature });
-		if (parsed.packets.length !== 1) return false;
-		const { signatures } = await openpgp.verify({
-			message: await openpgp.createMessage({ binary: DATA }),
-			signature: parsed,
-			verificationKeys: key,
-			date: null,
-			format: 'binary'
-		});
-		if (!signatures[0]) return false;
-		await signatures[0].verified;
-		return true;
-	} catch {
-		return false;
-	}
-}
+const openpgpSays = (s: Signer, signature: Uint8Array) =>
+	openpgpVerdict(s.armored, DATA, signature);
 
 const fastSays = (s: Signer, signature: Uint8Array): Promise<FastVerdict> =>
 	verifyFast(s.facts, s.cryptoKey, DATA, signature);

@@ -12,6 +12,7 @@ import { sha256Hex } from '../model/hash';
 import { bytesToBase64 } from './base64';
 import { importPoint, verifyFast, type FastVerdict } from './fast-signature';
 import { fixtureKey, passphrases } from './fixtures';
+import { openpgpVerdict } from './fixtures/openpgp-verdict';
 import { keyFactsOf, maySign, type KeyFacts } from './key-facts';
 import { createVerifyCore, type VerifyCore } from './verify-core';
 
@@ -133,26 +134,8 @@ async function makeSignature(by: Signer, data: Uint8Array, o: Options): Promise<
 }
 
 /** What verify-core's openpgp path says: the reference verdict. */
-async function openpgpSays(by: Signer, data: Uint8Array, signature: Uint8Array): Promise<boolean> {
-	try {
-		// A fresh key each time: openpgp marks parsed keys as it checks (revocations).
-		const key = await openpgp.readKey({ armoredKey: by.publicArmored });
-		const parsed = await openpgp.readSignature({ binarySignature: signature });
-		if (parsed.packets.length !== 1) return false;
-		const { signatures } = await openpgp.verify({
-			message: await openpgp.createMessage({ binary: data }),
-			signature: parsed,
-			verificationKeys: key,
-			date: null,
-			format: 'binary'
-		});
-		if (!signatures[0]) return false;
-		await signatures[0].verified;
-		return true;
-	} catch {
-		return false;
-	}
-}
+const openpgpSays = (by: Signer, data: Uint8Array, signature: Uint8Array) =>
+	openpgpVerdict(by.publicArmored, data, signature);
 
 async function fastSays(by: Signer, data: Uint8Array, signature: Uint8Array): Promise<FastVerdict> {
 	if (!by.facts || !by.cryptoKey) return null;
