@@ -131,7 +131,8 @@ export default {
 					const a = times.after;
 					const span = (times.verified ?? NaN) - (times.transferred ?? NaN);
 					ctx.log(
-						`join: transfer ${times.transferred?.toFixed(0)} ms, then ${span.toFixed(0)} ms` +
+						`join: connected ${times.connected?.toFixed(0)} ms, first entry ` +
+							`${times.firstEntry?.toFixed(0)} ms, transfer ${times.transferred?.toFixed(0)} ms, then ${span.toFixed(0)} ms` +
 							(a
 								? ` (${a.verifyCalls} verifyMany of ${a.verifyItems} records in flight ` +
 									`${a.verifyingMs.toFixed(0)} ms, cache lookups ${a.cacheLookupMs.toFixed(0)} ms, ` +

@@ -11,6 +11,8 @@ import { CountryConnection, openCountryDocs, RecordStore } from '../../src/lib/s
 export type JoinTimes = {
 	/** The first WebRTC peer with an open data channel. */
 	connected: number | null;
+	/** The public document holds its first entry (what arrives whole, the checking starts on). */
+	firstEntry: number | null;
 	/** The public document holds every entry. */
 	transferred: number | null;
 	/** The country was first on screen-ready: its genesis derived. */
@@ -126,6 +128,7 @@ export async function join(options: {
 	});
 	const times: JoinTimes = {
 		connected: null,
+		firstEntry: null,
 		transferred: null,
 		countryShown: null,
 		verified: null,
@@ -143,6 +146,7 @@ export async function join(options: {
 	const since = () => performance.now() - t0;
 	// Observers first, then the providers (STACK.md, gotcha 3).
 	docs.records.observe(() => {
+		if (times.firstEntry === null) times.firstEntry = since();
 		if (times.transferred === null && docs.records.size >= options.expected) {
 			times.transferred = since();
 		}

@@ -154,6 +154,45 @@ test('a malformed Yjs update from a peer is dropped and shown on diagnostics', a
 	await seeder.close();
 });
 
+test('a peer with another citizens’ secret in the room is ignored, counted, and throws nothing', async ({
+	newPerson
+}) => {
+	const founder = await makeFounder('Founder');
+	const { countryId, records } = await seedCountry({
+		founder,
+		name: 'Keyed',
+		posts: 1,
+		postBytes: 100
+	});
+	const seeder = new NodePeer(countryId, { signaling: [SIGNAL], secret: SECRET });
+	seeder.write(records);
+	// Someone holding an old or foreign secret sits in the same citizens room: everything it
+	// publishes there is sealed with another key.
+	const stranger = new NodePeer(countryId, { signaling: [SIGNAL], secret: 'another-secret-0000' });
+	await stranger.rooms();
+	const alice = await newPerson();
+	const errors: string[] = [];
+	alice.on('pageerror', (error) => errors.push(`${error.name}: ${error.message}`));
+	await joinOpenCountry(
+		alice,
+		inviteUrl(BASE, { country: countryId, name: 'Keyed', secret: SECRET, signaling: [SIGNAL] }),
+		'Alice'
+	);
+	await seeder.waitForRecords(records.length + 1);
+	await alice.getByRole('link', { name: /Diagnostics/ }).click();
+	await expect(alice.getByTestId('diagnostics-signaling-dropped')).toContainText(
+		'signaling message(s) were ignored'
+	);
+	await expect(alice.getByTestId('diagnostics-summary')).toContainText(
+		`${records.length + 1} valid · 0 invalid`
+	);
+	// Alice's announcements reached the stranger too: its side drops them the same way.
+	await expect.poll(() => stranger.connection.status.signalingDropped).toBeGreaterThan(0);
+	expect(errors).toEqual([]);
+	await stranger.close();
+	await seeder.close();
+});
+
 function varUint(n: number): number[] {
 	const out: number[] = [];
 	while (n > 0x7f) {

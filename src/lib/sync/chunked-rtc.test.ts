@@ -8,8 +8,10 @@ import {
 	MAX_MESSAGE_BYTES,
 	Reassembler,
 	toFrames,
+	type ChannelHooks,
 	type ChunkStats,
 	type MessageFilter,
+	type MessageSplitter,
 	type RtcImplementation
 } from './chunked-rtc';
 
@@ -257,18 +259,20 @@ class FakeChannel extends EventTarget {
 
 const newStats = (): ChunkStats => ({ framesSent: 0, framesReceived: 0, dropped: 0 });
 
-function wrap(fake: FakeChannel, stats = newStats(), accept?: MessageFilter) {
+function wrap(fake: FakeChannel, stats = newStats(), hooks: ChannelHooks = {}) {
 	// reason: the fake has the members chunkedChannel uses, not the whole DOM interface.
-	return chunkedChannel(fake as unknown as RTCDataChannel, stats, accept);
+	return chunkedChannel(fake as unknown as RTCDataChannel, stats, hooks);
 }
 
 /** A sender and a receiver; `deliver` moves what was sent (as ArrayBuffers) across. */
-function link(options: { accept?: MessageFilter; stats?: ChunkStats } = {}) {
+function link(
+	options: { accept?: MessageFilter; split?: MessageSplitter; stats?: ChunkStats } = {}
+) {
 	const out = new FakeChannel();
 	const into = new FakeChannel();
 	const stats = options.stats ?? newStats();
-	const sender = wrap(out, stats);
-	const receiver = wrap(into, stats, options.accept);
+	const sender = wrap(out, stats, { split: options.split });
+	const receiver = wrap(into, stats, { accept: options.accept });
 	const received: Uint8Array[] = [];
 	receiver.onmessage = (event: MessageEvent) => {
 		expect(event.data).toBeInstanceOf(ArrayBuffer);
@@ -556,5 +560,40 @@ describe('chunkedChannel relays', () => {
 		// Once the hand-over is done, the same bytes are an ordinary message again.
 		receiver.send(message);
 		expect(into.sent).toEqual([other, message]);
+	});
+});
+
+describe('chunkedChannel relays, near misses', () => {
+	it.each([0, 1, 2, 3, 4, 1000, 4095, 4096, 4097])(
+		'sends back a message that differs from the one handed over only at byte %i',
+		(at) => {
+			const { into, receiver } = link();
+			const message = bytes(4099, 11);
+			const other = message.slice();
+			other[at]! ^= 1;
+			receiver.onmessage = () => {
+				receiver.send(other);
+				// The same bytes at an odd offset in a larger buffer: still recognised.
+				const shifted = new Uint8Array(message.byteLength + 1);
+				shifted.set(message, 1);
+				receiver.send(shifted.subarray(1));
+			};
+			into.receive(message.slice().buffer);
+			expect(digests(into.sent as Uint8Array[])).toEqual(digests([other]));
+		}
+	);
+});
+
+describe('chunkedChannel with a splitter', () => {
+	it('sends what the splitter returns, in order, each framed and reassembled on its own', () => {
+		const parts = [bytes(3 * FRAME_PAYLOAD + 5, 1), bytes(10, 2), bytes(FRAME_PAYLOAD + 1, 3)];
+		const whole = bytes(100_000, 9);
+		const split: MessageSplitter = (message) => (message.byteLength > 1000 ? parts : [message]);
+		const { sender, received, deliver } = link({ split });
+		const small = bytes(20, 4);
+		sender.send(whole);
+		sender.send(small);
+		deliver();
+		expect(digests(received)).toEqual(digests([...parts, small]));
 	});
 });

@@ -28,6 +28,13 @@ export type RtcImplementation = {
 export type ChunkStats = { framesSent: number; framesReceived: number; dropped: number };
 /** Sees every whole incoming message; returning false drops it before the peer library. */
 export type MessageFilter = (message: Uint8Array) => boolean;
+/**
+ * Sees every outgoing binary message; returns the messages to send in its place, in order
+ * (e.g. a large update cut into several that each apply on their own).
+ */
+export type MessageSplitter = (message: Uint8Array) => Uint8Array[];
+
+export type ChannelHooks = { accept?: MessageFilter; split?: MessageSplitter };
 
 const isFrame = (bytes: Uint8Array): boolean =>
 	bytes.byteLength >= HEADER && MAGIC.every((b, i) => bytes[i] === b);
@@ -112,9 +119,18 @@ export class Reassembler {
 	}
 }
 
+/** Compares four bytes at a time where both are aligned: echoes are whole update pieces. */
 const sameBytes = (a: Uint8Array, b: Uint8Array): boolean => {
 	if (a.byteLength !== b.byteLength) return false;
-	for (let i = 0; i < a.byteLength; i++) if (a[i] !== b[i]) return false;
+	let i = 0;
+	if (a.byteOffset % 4 === 0 && b.byteOffset % 4 === 0) {
+		const words = a.byteLength >>> 2;
+		const x = new Uint32Array(a.buffer, a.byteOffset, words);
+		const y = new Uint32Array(b.buffer, b.byteOffset, words);
+		for (; i < words; i++) if (x[i] !== y[i]) return false;
+		i = words * 4;
+	}
+	for (; i < a.byteLength; i++) if (a[i] !== b[i]) return false;
 	return true;
 };
 
@@ -134,7 +150,7 @@ const toBytes = (data: unknown): Uint8Array | null => {
 export function chunkedChannel(
 	channel: RTCDataChannel,
 	stats: ChunkStats,
-	accept: MessageFilter = () => true
+	{ accept = () => true, split = (message) => [message] }: ChannelHooks = {}
 ): RTCDataChannel {
 	const reassembler = new Reassembler();
 	const queue: Uint8Array[] = [];
@@ -172,9 +188,11 @@ export function chunkedChannel(
 		const bytes = toBytes(data);
 		if (!bytes) return channel.send(data as string);
 		if (receiving && sameBytes(bytes, receiving)) return;
-		const frames = toFrames(bytes, nextId++);
-		if (frames.length === 1 && !queue.length) return sendRaw(frames[0]!);
-		queue.push(...frames);
+		for (const message of split(bytes)) {
+			const frames = toFrames(message, nextId++);
+			if (frames.length === 1 && !queue.length) sendRaw(frames[0]!);
+			else queue.push(...frames);
+		}
 		drain();
 	};
 
@@ -223,7 +241,7 @@ export function chunkedChannel(
 export function chunkedRtc(
 	base: RtcImplementation,
 	stats: ChunkStats,
-	accept?: MessageFilter
+	hooks: ChannelHooks = {}
 ): RtcImplementation {
 	const Base = base.RTCPeerConnection;
 	class ChunkedPeerConnection extends Base {
@@ -232,7 +250,7 @@ export function chunkedRtc(
 			super(config);
 			super.addEventListener('datachannel', (event: RTCDataChannelEvent) => {
 				this.userOnDataChannel?.({
-					channel: chunkedChannel(event.channel, stats, accept)
+					channel: chunkedChannel(event.channel, stats, hooks)
 				} as RTCDataChannelEvent);
 			});
 			// @roamhq/wrtc defines `ondatachannel` as a plain, non-configurable property of each
@@ -252,7 +270,7 @@ export function chunkedRtc(
 			}
 		}
 		override createDataChannel(label: string, init?: RTCDataChannelInit): RTCDataChannel {
-			return chunkedChannel(super.createDataChannel(label, init), stats, accept);
+			return chunkedChannel(super.createDataChannel(label, init), stats, hooks);
 		}
 		// Reads as null: Node implementations (@roamhq/wrtc) dispatch by reading `on<type>`,
 		// which would hand the raw, unchunked channel to the handler a second time.

@@ -3,13 +3,21 @@
  * through this factory with our own signaling URLs (never y-webrtc's public defaults),
  * chunked data channels for large states, and a status that says where we stand.
  */
-import * as Y from 'yjs';
+import type * as Y from 'yjs';
 import { WebrtcProvider } from 'y-webrtc';
 import { Awareness } from 'y-protocols/awareness';
 import * as decoding from 'lib0/decoding';
+import * as encoding from 'lib0/encoding';
 import { ObservableV2 } from 'lib0/observable';
 import { chunkedRtc, type ChunkStats, type RtcImplementation } from './chunked-rtc';
 import type { CountryDocs } from './docs';
+import { isWellFormedUpdate, splitUpdate } from './update-pieces';
+import {
+	guardSignaling,
+	type GuardedConn,
+	type GuardedProvider,
+	type SignalingDrop
+} from './signaling-guard';
 
 export type PeerAnnouncement = {
 	/** The app build this peer runs. */
@@ -31,6 +39,11 @@ export type ConnectionStatus = {
 	lastSyncedAt: number | null;
 	/** Malformed updates from peers that were dropped before reaching the document. */
 	dropped: number;
+	/**
+	 * Signaling messages dropped before y-webrtc: sealed with another citizens' secret (a peer
+	 * with an old or foreign invite in the room), or unreadable.
+	 */
+	signalingDropped: number;
 	framesReceived: number;
 };
 
@@ -46,14 +59,33 @@ export type ConnectOptions = {
 	online?: boolean;
 };
 
+/**
+ * Who hears of a signaling message dropped for a provider: signaling connections are shared
+ * by every room on one URL (y-webrtc keeps them in a global map), so the guard finds the
+ * connection by its provider.
+ */
+const dropListeners = new WeakMap<object, (reason: SignalingDrop) => void>();
+
+const onSignalingDrop = (provider: GuardedProvider, reason: SignalingDrop) =>
+	dropListeners.get(provider)?.(reason);
+
 export const roomName = (countryId: string, part: 'public' | 'citizens') =>
 	`webocracy/${countryId}/${part}`;
 
 const MESSAGE_SYNC = 0;
+/** y-protocols' sync message types. */
+const SYNC_STEP_2 = 1;
+const SYNC_UPDATE = 2;
+/**
+ * Updates larger than this travel as several (UPDATE_PIECE_BYTES each): the joiner applies,
+ * and its record store starts checking, each piece as it arrives.
+ */
+const SPLIT_ABOVE = 512 * 1024;
+export const UPDATE_PIECE_BYTES = 256 * 1024;
 
 /**
  * Checks a y-webrtc message before it reaches y-webrtc: a sync message whose update does
- * not decode is dropped here, so a malformed update can never half-apply or throw inside
+ * not parse is dropped here, so a malformed update can never half-apply or throw inside
  * the provider. Other message types pass unchanged.
  */
 export function isWellFormedMessage(bytes: Uint8Array): boolean {
@@ -65,11 +97,43 @@ export function isWellFormedMessage(bytes: Uint8Array): boolean {
 			decoding.readVarUint8Array(decoder); // a state vector: harmless either way
 			return true;
 		}
-		const update = decoding.readVarUint8Array(decoder);
-		Y.decodeUpdate(update);
-		return true;
+		return isWellFormedUpdate(decoding.readVarUint8Array(decoder));
 	} catch {
 		return false;
+	}
+}
+
+const syncMessage = (type: number, update: Uint8Array): Uint8Array => {
+	const encoder = encoding.createEncoder();
+	encoding.writeVarUint(encoder, MESSAGE_SYNC);
+	encoding.writeVarUint(encoder, type);
+	encoding.writeVarUint8Array(encoder, update);
+	return encoding.toUint8Array(encoder);
+};
+
+/** A Yjs update with nothing in it: no structs, no deletions. */
+const EMPTY_UPDATE = Uint8Array.of(0, 0);
+
+/**
+ * A large sync step 2 or update, as several update messages that each apply on their own
+ * (see update-pieces.ts); a step 2 ends with an empty step 2, so the receiver counts itself
+ * synced only once everything arrived. Any y-protocols peer understands the result; anything
+ * else (small, not sync, not parsable) is returned as it is.
+ */
+export function splitSyncMessage(bytes: Uint8Array): Uint8Array[] {
+	if (bytes.byteLength <= SPLIT_ABOVE) return [bytes];
+	try {
+		const decoder = decoding.createDecoder(bytes);
+		if (decoding.readVarUint(decoder) !== MESSAGE_SYNC) return [bytes];
+		const type = decoding.readVarUint(decoder);
+		if (type !== SYNC_STEP_2 && type !== SYNC_UPDATE) return [bytes];
+		const pieces = splitUpdate(decoding.readVarUint8Array(decoder), UPDATE_PIECE_BYTES);
+		if (!pieces || pieces.length < 2) return [bytes];
+		const messages = pieces.map((piece) => syncMessage(SYNC_UPDATE, piece));
+		if (type === SYNC_STEP_2) messages.push(syncMessage(SYNC_STEP_2, EMPTY_UPDATE));
+		return messages;
+	} catch {
+		return [bytes];
 	}
 }
 
@@ -83,6 +147,7 @@ export class CountryConnection extends ObservableV2<Events> {
 	private readonly stats: ChunkStats = { framesSent: 0, framesReceived: 0, dropped: 0 };
 	private lastSyncedAt: number | null = null;
 	private malformed = 0;
+	private signalingDropped = 0;
 	private online: boolean;
 	private readonly timer: ReturnType<typeof setInterval>;
 	private readonly onRemoteUpdate: (update: Uint8Array, origin: unknown) => void;
@@ -97,10 +162,13 @@ export class CountryConnection extends ObservableV2<Events> {
 		this.online = options.online ?? true;
 		const base = options.rtc ?? browserRtc();
 		if (!base) throw new Error('No WebRTC implementation: pass `rtc` when not in a browser');
-		const rtc = chunkedRtc(base, this.stats, (bytes) => {
-			const ok = isWellFormedMessage(bytes);
-			if (!ok) this.malformed++;
-			return ok;
+		const rtc = chunkedRtc(base, this.stats, {
+			accept: (bytes) => {
+				const ok = isWellFormedMessage(bytes);
+				if (!ok) this.malformed++;
+				return ok;
+			},
+			split: splitSyncMessage
 		});
 		const peerOpts = { wrtc: rtc, config: { iceServers: [] } };
 		const parts: { doc: Y.Doc; part: 'public' | 'citizens' }[] = [
@@ -116,6 +184,19 @@ export class CountryConnection extends ObservableV2<Events> {
 					peerOpts
 				})
 		);
+		for (const provider of this.providers) {
+			dropListeners.set(provider, (reason) => {
+				if (this.signalingDropped++ === 0) {
+					console.warn(
+						`Dropped a signaling message in ${provider.roomName} (${reason}): ` +
+							'a peer there has another secret, or sent something unreadable. Counted on the ' +
+							'diagnostics page; later ones are not logged.'
+					);
+				}
+				this.refresh();
+			});
+		}
+		this.guardSignaling();
 		if (!this.online) for (const p of this.providers) p.disconnect();
 		for (const provider of this.providers) {
 			provider.on('peers', () => this.refresh());
@@ -162,7 +243,17 @@ export class CountryConnection extends ObservableV2<Events> {
 			if (online) provider.connect();
 			else provider.disconnect();
 		}
+		// Going online may have opened new signaling connections.
+		if (online) this.guardSignaling();
 		this.refresh();
+	}
+
+	private guardSignaling(): void {
+		for (const provider of this.providers) {
+			for (const conn of provider.signalingConns as GuardedConn[]) {
+				guardSignaling(conn, onSignalingDrop);
+			}
+		}
 	}
 
 	get status(): ConnectionStatus {
@@ -191,6 +282,7 @@ export class CountryConnection extends ObservableV2<Events> {
 			signaling,
 			lastSyncedAt: this.lastSyncedAt,
 			dropped: this.malformed + this.stats.dropped,
+			signalingDropped: this.signalingDropped,
 			framesReceived: this.stats.framesReceived
 		};
 	}

@@ -1,0 +1,176 @@
+import * as encoding from 'lib0/encoding';
+import { describe, expect, it, vi } from 'vitest';
+import {
+	guardSignaling,
+	isSignalingPayload,
+	opensWith,
+	type GuardedConn,
+	type GuardedProvider,
+	type SignalingDrop
+} from './signaling-guard';
+
+/** A room key as y-webrtc derives it from a secret (PBKDF2 over the room name). */
+async function roomKey(secret: string, room: string): Promise<CryptoKey> {
+	const material = await crypto.subtle.importKey(
+		'raw',
+		new TextEncoder().encode(secret),
+		'PBKDF2',
+		false,
+		['deriveKey']
+	);
+	return crypto.subtle.deriveKey(
+		{ name: 'PBKDF2', salt: new TextEncoder().encode(room), iterations: 1000, hash: 'SHA-256' },
+		material,
+		{ name: 'AES-GCM', length: 256 },
+		false,
+		['encrypt', 'decrypt']
+	);
+}
+
+/** A payload sealed as y-webrtc's `encryptJson` seals it, then base64 as it publishes it. */
+async function seal(data: unknown, key: CryptoKey, algorithm = 'AES-GCM'): Promise<string> {
+	const plain = encoding.createEncoder();
+	encoding.writeAny(plain, data as never);
+	const iv = crypto.getRandomValues(new Uint8Array(12));
+	const cipher = await crypto.subtle.encrypt(
+		{ name: 'AES-GCM', iv },
+		key,
+		encoding.toUint8Array(plain)
+	);
+	const out = encoding.createEncoder();
+	encoding.writeVarString(out, algorithm);
+	encoding.writeVarUint8Array(out, iv);
+	encoding.writeVarUint8Array(out, new Uint8Array(cipher));
+	return btoa(String.fromCharCode(...encoding.toUint8Array(out)));
+}
+
+const ROOM = 'webocracy/c1/citizens';
+const PUBLIC = 'webocracy/c1/public';
+
+async function setup() {
+	const key = await roomKey('the secret', ROOM);
+	const wrongKey = await roomKey('an old secret', ROOM);
+	const citizens: GuardedProvider = { roomName: ROOM, room: { key } };
+	const open: GuardedProvider = { roomName: PUBLIC, room: { key: null } };
+	const seen: unknown[] = [];
+	const original = vi.fn((message: unknown) => void seen.push(message));
+	const conn: GuardedConn = {
+		providers: new Set([citizens, open]),
+		_observers: new Map([['message', new Set([original])]])
+	};
+	const drops: [string, SignalingDrop][] = [];
+	guardSignaling(conn, (provider, reason) => drops.push([provider.roomName, reason]));
+	/** What lib0's websocket client does with each incoming message. */
+	const emit = (message: unknown) => {
+		for (const listener of [...conn._observers.get('message')!]) listener(message, conn);
+	};
+	/** Wait until the guard has handled everything queued so far. */
+	const settle = () => new Promise((resolve) => setTimeout(resolve, 50));
+	return { key, wrongKey, conn, emit, settle, seen, original, drops };
+}
+
+const announce = (from: string) => ({ type: 'announce', from });
+
+describe('guardSignaling', () => {
+	it('hands y-webrtc the encrypted room’s messages it can open, in their order', async () => {
+		const { key, emit, settle, seen, drops } = await setup();
+		const messages = await Promise.all(
+			['a', 'b', 'c', 'd'].map(async (from) => ({
+				type: 'publish',
+				topic: ROOM,
+				data: await seal(announce(from), key)
+			}))
+		);
+		for (const m of messages) emit(m);
+		await settle();
+		expect(seen).toEqual(messages);
+		expect(drops).toEqual([]);
+	});
+
+	it('drops and counts a message sealed with another secret: no OperationError escapes', async () => {
+		const { key, wrongKey, emit, settle, seen, drops } = await setup();
+		const rejections: unknown[] = [];
+		const onRejection = (reason: unknown) => rejections.push(reason);
+		process.on('unhandledRejection', onRejection);
+		try {
+			const good = { type: 'publish', topic: ROOM, data: await seal(announce('a'), key) };
+			emit({ type: 'publish', topic: ROOM, data: await seal(announce('x'), wrongKey) });
+			emit(good);
+			await settle();
+			expect(seen).toEqual([good]);
+			expect(drops).toEqual([[ROOM, 'undecryptable']]);
+			expect(rejections).toEqual([]);
+		} finally {
+			process.off('unhandledRejection', onRejection);
+		}
+	});
+
+	it.each([
+		['not a string', async () => ({ some: 'object' })],
+		['not base64', async () => '%%%not base64%%%'],
+		['too short to hold an iv', async () => btoa('\x07AES-GCM')],
+		['another algorithm', async (key: CryptoKey) => seal(announce('a'), key, 'AES-CBC')],
+		['a payload with no sender', async (key: CryptoKey) => seal({ type: 'announce' }, key)],
+		[
+			'a signal with nothing in it',
+			async (key: CryptoKey) => seal({ type: 'signal', from: 'a', to: 'b' }, key)
+		]
+	])('drops an encrypted room’s message that is %s, as malformed', async (_, make) => {
+		const { key, emit, settle, seen, drops } = await setup();
+		emit({ type: 'publish', topic: ROOM, data: await make(key) });
+		await settle();
+		expect(seen).toEqual([]);
+		expect(drops).toEqual([[ROOM, 'malformed']]);
+	});
+
+	it('checks an open room’s messages at once, without waiting', async () => {
+		const { emit, seen, drops } = await setup();
+		const good = { type: 'publish', topic: PUBLIC, data: announce('a') };
+		emit(good);
+		emit({ type: 'publish', topic: PUBLIC, data: { type: 'signal', from: 'a' } });
+		emit({ type: 'publish', topic: PUBLIC, data: null });
+		expect(seen).toEqual([good]);
+		expect(drops).toEqual([
+			[PUBLIC, 'malformed'],
+			[PUBLIC, 'malformed']
+		]);
+	});
+
+	it('passes on, untouched and at once, what is not for its rooms', async () => {
+		const { emit, seen, drops } = await setup();
+		const other = { type: 'publish', topic: 'someone/else', data: 'anything' };
+		const pong = { type: 'pong' };
+		emit(other);
+		emit(pong);
+		emit(null);
+		expect(seen).toEqual([other, pong, null]);
+		expect(drops).toEqual([]);
+	});
+
+	it('guards a shared connection once, however many rooms use it', async () => {
+		const { conn, key, emit, settle, original } = await setup();
+		guardSignaling(conn, () => {});
+		expect(conn._observers.get('message')!.size).toBe(1);
+		emit({ type: 'publish', topic: ROOM, data: await seal(announce('a'), key) });
+		await settle();
+		expect(original).toHaveBeenCalledTimes(1);
+	});
+});
+
+describe('opensWith and isSignalingPayload', () => {
+	it('opens what was sealed with the key', async () => {
+		const key = await roomKey('s', ROOM);
+		expect(await opensWith(await seal(announce('a'), key), key)).toBeNull();
+	});
+
+	it.each([
+		[{ type: 'announce', from: 'a' }, true],
+		[{ type: 'signal', from: 'a', signal: { type: 'offer' } }, true],
+		[{ type: 'signal', from: 'a', signal: null }, false],
+		[{ type: 'announce', from: 3 }, false],
+		['text', false],
+		[null, false]
+	])('%j is a payload y-webrtc can read: %s', (data, ok) => {
+		expect(isSignalingPayload(data)).toBe(ok);
+	});
+});
