@@ -5,6 +5,7 @@ import {
 	chunkedChannel,
 	chunkedRtc,
 	FRAME_PAYLOAD,
+	HELLO,
 	MAX_MESSAGE_BYTES,
 	Reassembler,
 	toFrames,
@@ -594,6 +595,183 @@ describe('chunkedChannel with a splitter', () => {
 		sender.send(whole);
 		sender.send(small);
 		deliver();
+		expect(digests(received)).toEqual(digests([...parts, small]));
+	});
+});
+
+/** Text-like bytes that deflate well, as a Yjs state of posts does. */
+function text(size: number, seed = size): Uint8Array<ArrayBuffer> {
+	const words = ['lorem', 'ipsum', 'dolor', 'sit', 'amet', 'post', 'record', 'signature'];
+	const out = new Uint8Array(size);
+	let x = seed;
+	let i = 0;
+	while (i < size) {
+		x = (x * 1103515245 + 12345) >>> 0;
+		for (const c of `${words[x % words.length]} `) if (i < size) out[i++] = c.charCodeAt(0);
+	}
+	return out;
+}
+
+/** Two compressing ends; `pump` moves everything either sent across until nothing moves. */
+function compressingLink(options: { receiverCompresses?: boolean } = {}) {
+	const out = new FakeChannel();
+	const into = new FakeChannel();
+	const stats = newStats();
+	const sender = wrap(out, stats, { compress: true });
+	const receiver = wrap(into, stats, { compress: options.receiverCompresses ?? true });
+	const received: Uint8Array[] = [];
+	receiver.onmessage = (event: MessageEvent) =>
+		received.push(new Uint8Array(event.data as ArrayBuffer));
+	sender.onmessage = () => {};
+	let forward = 0;
+	let back = 0;
+	const move = () => {
+		let moved = false;
+		for (; forward < out.sent.length; forward++, moved = true) {
+			into.receive((out.sent[forward] as Uint8Array).slice().buffer);
+		}
+		for (; back < into.sent.length; back++, moved = true) {
+			out.receive((into.sent[back] as Uint8Array).slice().buffer);
+		}
+		return moved;
+	};
+	/**
+	 * Deflate and inflate finish on their own time: move and let them run until `count`
+	 * messages arrived (then a little longer, so anything extra would show), or 20 s.
+	 */
+	const pump = async (count = 0) => {
+		const deadline = Date.now() + 20_000;
+		for (let extra = 0; extra < 5 && Date.now() < deadline;) {
+			if (received.length >= count) extra++;
+			move();
+			out.emptyBuffer();
+			into.emptyBuffer();
+			await new Promise((resolve) => setTimeout(resolve, 5));
+		}
+	};
+	return { out, into, sender, receiver, received, stats, pump };
+}
+
+describe('chunkedChannel with compression', () => {
+	it('says HELLO first; to a peer that said it, large messages go deflated, in order', async () => {
+		const { out, sender, received, stats, pump } = compressingLink();
+		expect(out.sent[0]).toEqual(HELLO);
+		await pump();
+		const messages = [text(300_000, 1), bytes(40, 2), text(FRAME_PAYLOAD + 1, 3), bytes(50_000, 4)];
+		for (const m of messages) sender.send(m);
+		await pump(messages.length);
+		expect(digests(received)).toEqual(digests(messages));
+		// 300 KB of text in a few frames, not 19; random bytes that do not shrink go plain.
+		expect(stats.framesSent).toBeLessThan(3 + 1 + Math.ceil(50_000 / FRAME_PAYLOAD) + 2);
+		expect(stats.dropped).toBe(0);
+	});
+
+	it('sends plain frames to a peer that never said HELLO (plain y-webrtc, older Webocracy)', async () => {
+		const { out, sender, received, pump } = compressingLink({ receiverCompresses: false });
+		await pump();
+		const message = text(100_000, 5);
+		sender.send(message);
+		await pump(2);
+		expect(digests(received)).toEqual(digests([HELLO, message]));
+		const frames = out.sent.slice(1) as Uint8Array[];
+		expect(frames).toHaveLength(Math.ceil(100_000 / FRAME_PAYLOAD));
+		expect(frames.every((f) => f[5] === 0x57)).toBe(true);
+	});
+
+	it('still reads plain frames from a peer that deflates nothing', async () => {
+		const { into, received, pump } = compressingLink();
+		const message = text(70_000, 6);
+		for (const frame of toFrames(message, 9)) into.receive(frame.slice().buffer);
+		await pump(1);
+		expect(digests(received)).toEqual(digests([message]));
+	});
+
+	/** Deflated frames of `payload`, as a peer would send them. */
+	const deflatedFrames = async (payload: Uint8Array) => {
+		const stream = new Blob([payload as Uint8Array<ArrayBuffer>])
+			.stream()
+			.pipeThrough(new CompressionStream('deflate-raw'));
+		const small = new Uint8Array(await new Response(stream).arrayBuffer());
+		return toFrames(small, 77, true);
+	};
+
+	it('drops a deflated message that inflates past MAX_MESSAGE_BYTES (a bomb), and counts it', async () => {
+		const { into, received, stats, pump } = compressingLink();
+		const bomb = await deflatedFrames(new Uint8Array(MAX_MESSAGE_BYTES + 1));
+		expect(bomb.length).toBeLessThan(10);
+		const after = bytes(30, 8);
+		for (const frame of bomb) into.receive(frame.slice().buffer);
+		into.receive(after.slice().buffer);
+		await pump(1);
+		// The message after it still arrives, after it, and nothing else does.
+		expect(digests(received)).toEqual(digests([after]));
+		expect(stats.dropped).toBe(1);
+	}, 30_000);
+
+	it.each([
+		['not DEFLATE at all', async () => toFrames(bytes(5000, 3), 5, true)],
+		[
+			'truncated DEFLATE',
+			async () => {
+				const frames = await deflatedFrames(text(200_000, 9));
+				const last = frames.at(-1)!;
+				return [...frames.slice(0, -1), last.subarray(0, last.byteLength - 20)];
+			}
+		]
+	])('drops a deflated message that is %s, and counts it', async (_, make) => {
+		const { into, received, stats, pump } = compressingLink();
+		const after = bytes(30, 8);
+		for (const frame of await make()) into.receive(frame.slice().buffer);
+		into.receive(after.slice().buffer);
+		await pump(1);
+		expect(digests(received)).toEqual(digests([after]));
+		expect(stats.dropped).toBe(1);
+	});
+
+	it('round-trips any mix of messages, deflated or not, in order (seeded)', async () => {
+		await fc.assert(
+			fc.asyncProperty(
+				fc.array(fc.tuple(fc.integer({ min: 0, max: 3 * FRAME_PAYLOAD }), fc.boolean(), fc.nat()), {
+					maxLength: 8
+				}),
+				async (specs) => {
+					const { sender, received, pump } = compressingLink();
+					await pump();
+					const messages = specs.map(([size, isText, seed]) =>
+						isText ? text(size, seed) : bytes(size, seed)
+					);
+					for (const m of messages) sender.send(m);
+					await pump(messages.length);
+					expect(digests(received)).toEqual(digests(messages));
+				}
+			),
+			{ seed: 99, numRuns: 25 }
+		);
+	});
+});
+
+describe('chunkedChannel with a lazy splitter', () => {
+	it('reads a generator one message at a time; messages sent meanwhile wait their turn', async () => {
+		const parts = [bytes(2 * FRAME_PAYLOAD, 1), bytes(10, 2), bytes(FRAME_PAYLOAD + 9, 3)];
+		let made = 0;
+		const split: MessageSplitter = (message) =>
+			message.byteLength > 1000
+				? (function* () {
+						for (const part of parts) {
+							made++;
+							yield part;
+						}
+					})()
+				: [message];
+		const { sender, received, deliver } = link({ split });
+		const small = bytes(20, 4);
+		sender.send(bytes(100_000, 9));
+		// Nothing cut yet: the generator is read after the send returns.
+		expect(made).toBe(0);
+		sender.send(small);
+		await new Promise((resolve) => setTimeout(resolve, 0));
+		deliver();
+		expect(made).toBe(3);
 		expect(digests(received)).toEqual(digests([...parts, small]));
 	});
 });

@@ -6,10 +6,24 @@
  * receive. It is handed to simple-peer through its documented `wrtc` option, so y-webrtc
  * itself is untouched. Messages up to FRAME_PAYLOAD travel unchanged: plain y-webrtc peers
  * still understand everything small, and ignore frames (an unknown message type to them).
+ *
+ * With `compress`, each end first says (HELLO) that it inflates; to a peer that said so,
+ * large messages travel deflated, in frames of their own kind. A peer that never says so
+ * (plain y-webrtc, an older Webocracy) only ever gets the plain frames it knows.
  */
+import { deflate, inflate } from './deflate';
 
 /** A frame starts with bytes no y-webrtc message starts with (a varuint ≥ 2^35). */
 const MAGIC = [0xff, 0xff, 0xff, 0xff, 0xff, 0x57];
+/** The same, for the frames of a deflated message ('Z' for 'W'). */
+const MAGIC_DEFLATED = [0xff, 0xff, 0xff, 0xff, 0xff, 0x5a];
+/**
+ * "I inflate deflated frames": a y-webrtc awareness message with no states in it (which
+ * every y-webrtc peer applies as nothing, ignoring what follows), then our mark and version.
+ */
+export const HELLO = Uint8Array.of(1, 1, 0, 0xff, 0xff, 0xff, 0xff, 0xff, 0x48, 1);
+const isHello = (bytes: Uint8Array): boolean =>
+	bytes.byteLength >= HELLO.byteLength && HELLO.every((b, i) => i === 9 || bytes[i] === b);
 /** Magic, message id, frame index, frame count. */
 const HEADER = MAGIC.length + 4 + 4 + 4;
 /** Payload bytes per frame: a frame is 16 KiB, the size every browser's data channel accepts. */
@@ -30,24 +44,36 @@ export type ChunkStats = { framesSent: number; framesReceived: number; dropped: 
 export type MessageFilter = (message: Uint8Array) => boolean;
 /**
  * Sees every outgoing binary message; returns the messages to send in its place, in order
- * (e.g. a large update cut into several that each apply on their own).
+ * (e.g. a large update cut into several that each apply on their own). An array is sent at
+ * once; any other iterable is read one message at a time as the channel takes them, so the
+ * first can be on its way before the last is made.
  */
-export type MessageSplitter = (message: Uint8Array) => Uint8Array[];
+export type MessageSplitter = (message: Uint8Array) => Iterable<Uint8Array>;
 
-export type ChannelHooks = { accept?: MessageFilter; split?: MessageSplitter };
+export type ChannelHooks = {
+	accept?: MessageFilter;
+	split?: MessageSplitter;
+	/** Say HELLO, and deflate large messages to peers that said it too. */
+	compress?: boolean;
+};
 
+const hasMagic = (bytes: Uint8Array, magic: number[]): boolean =>
+	bytes.byteLength >= HEADER && magic.every((b, i) => bytes[i] === b);
 const isFrame = (bytes: Uint8Array): boolean =>
-	bytes.byteLength >= HEADER && MAGIC.every((b, i) => bytes[i] === b);
+	hasMagic(bytes, MAGIC) || hasMagic(bytes, MAGIC_DEFLATED);
 
-/** Split one message into frames (or return it whole when it fits). */
-export function toFrames(message: Uint8Array, messageId: number): Uint8Array[] {
-	if (message.byteLength <= FRAME_PAYLOAD) return [message];
-	const count = Math.ceil(message.byteLength / FRAME_PAYLOAD);
+/**
+ * Split one message into frames (or return it whole when it fits). A deflated message is
+ * always framed, in frames of its own kind, even when one frame holds it.
+ */
+export function toFrames(message: Uint8Array, messageId: number, deflated = false): Uint8Array[] {
+	if (message.byteLength <= FRAME_PAYLOAD && !deflated) return [message];
+	const count = Math.max(1, Math.ceil(message.byteLength / FRAME_PAYLOAD));
 	const frames: Uint8Array[] = [];
 	for (let index = 0; index < count; index++) {
 		const payload = message.subarray(index * FRAME_PAYLOAD, (index + 1) * FRAME_PAYLOAD);
 		const frame = new Uint8Array(HEADER + payload.byteLength);
-		frame.set(MAGIC, 0);
+		frame.set(deflated ? MAGIC_DEFLATED : MAGIC, 0);
 		const view = new DataView(frame.buffer);
 		view.setUint32(6, messageId >>> 0);
 		view.setUint32(10, index);
@@ -63,14 +89,23 @@ export function toFrames(message: Uint8Array, messageId: number): Uint8Array[] {
  * order, oversized or malformed is dropped whole: the message never half-applies.
  */
 export class Reassembler {
-	private current: { id: number; count: number; parts: Uint8Array[]; bytes: number } | null = null;
+	private current: {
+		id: number;
+		count: number;
+		deflated: boolean;
+		parts: Uint8Array[];
+		bytes: number;
+	} | null = null;
 	dropped = 0;
+	/** Whether the last whole message returned came deflated (and must be inflated). */
+	deflated = false;
 
 	/** Returns a whole message when one is complete, else null. */
 	push(bytes: Uint8Array): Uint8Array | null {
 		if (!isFrame(bytes)) {
 			// A plain message between frames means the framed one was abandoned.
 			if (this.current) this.drop();
+			this.deflated = false;
 			return bytes;
 		}
 		const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
@@ -78,19 +113,21 @@ export class Reassembler {
 		const index = view.getUint32(10);
 		const count = view.getUint32(14);
 		const payload = bytes.subarray(HEADER);
-		if (count < 2 || count * FRAME_PAYLOAD > MAX_MESSAGE_BYTES + FRAME_PAYLOAD) {
+		const deflated = hasMagic(bytes, MAGIC_DEFLATED);
+		if (count < (deflated ? 1 : 2) || count * FRAME_PAYLOAD > MAX_MESSAGE_BYTES + FRAME_PAYLOAD) {
 			this.drop();
 			return null;
 		}
 		if (index === 0) {
 			if (this.current) this.drop();
-			this.current = { id, count, parts: [], bytes: 0 };
+			this.current = { id, count, deflated, parts: [], bytes: 0 };
 		}
 		const current = this.current;
 		if (
 			!current ||
 			current.id !== id ||
 			current.count !== count ||
+			current.deflated !== deflated ||
 			current.parts.length !== index
 		) {
 			this.drop();
@@ -104,6 +141,7 @@ export class Reassembler {
 		}
 		if (current.parts.length < count) return null;
 		this.current = null;
+		this.deflated = current.deflated;
 		const whole = new Uint8Array(current.bytes);
 		let offset = 0;
 		for (const part of current.parts) {
@@ -150,7 +188,7 @@ const toBytes = (data: unknown): Uint8Array | null => {
 export function chunkedChannel(
 	channel: RTCDataChannel,
 	stats: ChunkStats,
-	{ accept = () => true, split = (message) => [message] }: ChannelHooks = {}
+	{ accept = () => true, split = (message) => [message], compress = false }: ChannelHooks = {}
 ): RTCDataChannel {
 	const reassembler = new Reassembler();
 	const queue: Uint8Array[] = [];
@@ -164,9 +202,24 @@ export function chunkedChannel(
 	 * the sender its own message back is wasted work on the path to the view, and traffic.
 	 */
 	let receiving: Uint8Array | null = null;
+	/** The peer said HELLO: it inflates deflated frames. */
+	let peerInflates = false;
+	/**
+	 * Deflating and inflating are asynchronous: while one is under way, later messages wait
+	 * behind it (in these chains), so both directions keep their order.
+	 */
+	let sending = Promise.resolve();
+	let sendsWaiting = 0;
+	let delivering = Promise.resolve();
+	let deliveriesWaiting = 0;
 
 	// reason: DOM typings want ArrayBuffer-backed views; ours are, or are plain buffers.
 	const sendRaw = (bytes: Uint8Array) => channel.send(bytes as Uint8Array<ArrayBuffer>);
+	if (compress) {
+		// Before anything the peer library sends: simple-peer's own `open` handler comes later.
+		if (channel.readyState === 'open') sendRaw(HELLO);
+		else channel.addEventListener('open', () => sendRaw(HELLO), { once: true });
+	}
 	const drain = () => {
 		while (queue.length && channel.readyState === 'open' && channel.bufferedAmount < HIGH_WATER) {
 			const next = queue.shift()!;
@@ -188,12 +241,48 @@ export function chunkedChannel(
 		const bytes = toBytes(data);
 		if (!bytes) return channel.send(data as string);
 		if (receiving && sameBytes(bytes, receiving)) return;
-		for (const message of split(bytes)) {
-			const frames = toFrames(message, nextId++);
-			if (frames.length === 1 && !queue.length) sendRaw(frames[0]!);
-			else queue.push(...frames);
-		}
+		const messages = split(bytes);
+		if (!Array.isArray(messages)) later(messages);
+		else for (const message of messages) enqueue(message);
 		drain();
+	};
+
+	const shrinks = (message: Uint8Array) =>
+		compress && peerInflates && message.byteLength > FRAME_PAYLOAD;
+
+	const enqueue = (message: Uint8Array) => {
+		if (shrinks(message) || sendsWaiting > 0) return later([message]);
+		const frames = toFrames(message, nextId++);
+		if (frames.length === 1 && !queue.length) sendRaw(frames[0]!);
+		else queue.push(...frames);
+	};
+
+	/** The frames of one message: deflated when that makes it smaller and the peer inflates. */
+	const framesOf = async (message: Uint8Array, id: number): Promise<Uint8Array[]> => {
+		if (!shrinks(message)) return toFrames(message, id);
+		const small = await deflate(message).catch(() => message);
+		return small.byteLength < message.byteLength
+			? toFrames(small, id, true)
+			: toFrames(message, id);
+	};
+
+	/**
+	 * Messages that go after whatever is being deflated or cut now, made and deflated one at a
+	 * time: the first piece of a large state is on the wire while the next is being made.
+	 */
+	const later = (messages: Iterable<Uint8Array>) => {
+		sendsWaiting++;
+		sending = sending
+			.then(async () => {
+				for (const message of messages) {
+					const frames = await framesOf(message, nextId++);
+					queue.push(...frames);
+					drain();
+				}
+			})
+			// A send on a channel that closed meanwhile: nothing more will go out on it.
+			.catch(() => {})
+			.finally(() => sendsWaiting--);
 	};
 
 	const onMessage = (event: MessageEvent) => {
@@ -202,11 +291,34 @@ export function chunkedChannel(
 			stats.dropped++;
 			return;
 		}
+		if (compress && isHello(bytes)) {
+			peerInflates = true;
+			return;
+		}
 		if (isFrame(bytes)) stats.framesReceived++;
 		const before = reassembler.dropped;
 		const whole = reassembler.push(bytes);
 		stats.dropped += reassembler.dropped - before;
-		if (!whole || !accept(whole)) return;
+		if (!whole) return;
+		if (!reassembler.deflated && deliveriesWaiting === 0) return deliver(whole);
+		deliveriesWaiting++;
+		const inflated = reassembler.deflated
+			? inflate(whole, MAX_MESSAGE_BYTES)
+			: Promise.resolve(whole);
+		delivering = delivering
+			.then(() => inflated)
+			.then((message) => {
+				deliveriesWaiting--;
+				// Past MAX_MESSAGE_BYTES once inflated (a bomb), or not DEFLATE at all.
+				if (!message) stats.dropped++;
+				else if (channel.readyState !== 'closed') deliver(message);
+			})
+			// The peer library threw on one message: the ones behind it still go through.
+			.catch((error: unknown) => console.error('data channel message handler failed', error));
+	};
+
+	const deliver = (whole: Uint8Array) => {
+		if (!accept(whole)) return;
 		const data =
 			whole.byteOffset === 0 && whole.byteLength === whole.buffer.byteLength
 				? whole.buffer

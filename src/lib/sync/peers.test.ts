@@ -47,7 +47,7 @@ describe('splitSyncMessage', () => {
 		const joiner = new Y.Doc();
 		const message = step2(source, joiner);
 		expect(message.byteLength).toBeGreaterThan(1_000_000);
-		const messages = splitSyncMessage(message);
+		const messages = [...splitSyncMessage(message)];
 		expect(messages.length).toBeGreaterThan(4);
 		const types: number[] = [];
 		const sizes: number[] = [];
@@ -71,11 +71,27 @@ describe('splitSyncMessage', () => {
 		const update = encoding.createEncoder();
 		encoding.writeVarUint(update, 0);
 		syncProtocol.writeUpdate(update, Y.encodeStateAsUpdate(source));
-		const messages = splitSyncMessage(encoding.toUint8Array(update));
+		const messages = [...splitSyncMessage(encoding.toUint8Array(update))];
 		expect(messages.length).toBeGreaterThan(2);
 		const joiner = new Y.Doc();
 		expect(messages.map((m) => receive(joiner, m)).every((t) => t === 2)).toBe(true);
 		expect(joiner.getMap('records').size).toBe(1000);
+	});
+
+	it('an update that stops parsing part way: the pieces before, then the message as it came', () => {
+		const whole = Y.encodeStateAsUpdate(bigDoc(1200));
+		const message = encoding.createEncoder();
+		encoding.writeVarUint(message, 0);
+		encoding.writeVarUint(message, 1);
+		encoding.writeVarUint8Array(message, whole.subarray(0, whole.length - 5000));
+		const bytes = encoding.toUint8Array(message);
+		const out = [...splitSyncMessage(bytes)];
+		expect(out.length).toBeGreaterThan(2);
+		expect(out.at(-1)).toBe(bytes);
+		const joiner = new Y.Doc();
+		expect(out.slice(0, -1).map((m) => receive(joiner, m))).toEqual(out.slice(1).map(() => 2));
+		// The receiver drops the last one whole: its filter refuses it.
+		expect(isWellFormedMessage(bytes)).toBe(false);
 	});
 
 	it.each([
@@ -92,7 +108,7 @@ describe('splitSyncMessage', () => {
 		['bytes that are not a y-webrtc message at all', () => new Uint8Array(600_000).fill(0xff)]
 	])('leaves %s as it is', (_, make) => {
 		const message = make();
-		const out = splitSyncMessage(message);
+		const out = [...splitSyncMessage(message)];
 		expect(out).toHaveLength(1);
 		expect(out[0]).toBe(message);
 	});

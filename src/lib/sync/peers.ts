@@ -11,7 +11,7 @@ import * as encoding from 'lib0/encoding';
 import { ObservableV2 } from 'lib0/observable';
 import { chunkedRtc, type ChunkStats, type RtcImplementation } from './chunked-rtc';
 import type { CountryDocs } from './docs';
-import { isWellFormedUpdate, splitUpdate } from './update-pieces';
+import { cutUpdate, isWellFormedUpdate, MalformedUpdate } from './update-pieces';
 import {
 	guardSignaling,
 	type GuardedConn,
@@ -116,25 +116,38 @@ const EMPTY_UPDATE = Uint8Array.of(0, 0);
 
 /**
  * A large sync step 2 or update, as several update messages that each apply on their own
- * (see update-pieces.ts); a step 2 ends with an empty step 2, so the receiver counts itself
- * synced only once everything arrived. Any y-protocols peer understands the result; anything
- * else (small, not sync, not parsable) is returned as it is.
+ * (see update-pieces.ts), cut one at a time as the channel takes them; a step 2 ends with
+ * an empty step 2, so the receiver counts itself synced only once everything arrived. Any
+ * y-protocols peer understands the result; anything else (small, not sync, not parsable)
+ * is returned as it is.
  */
-export function splitSyncMessage(bytes: Uint8Array): Uint8Array[] {
+export function splitSyncMessage(bytes: Uint8Array): Iterable<Uint8Array> {
 	if (bytes.byteLength <= SPLIT_ABOVE) return [bytes];
+	let type: number;
+	let update: Uint8Array;
 	try {
 		const decoder = decoding.createDecoder(bytes);
 		if (decoding.readVarUint(decoder) !== MESSAGE_SYNC) return [bytes];
-		const type = decoding.readVarUint(decoder);
+		type = decoding.readVarUint(decoder);
 		if (type !== SYNC_STEP_2 && type !== SYNC_UPDATE) return [bytes];
-		const pieces = splitUpdate(decoding.readVarUint8Array(decoder), UPDATE_PIECE_BYTES);
-		if (!pieces || pieces.length < 2) return [bytes];
-		const messages = pieces.map((piece) => syncMessage(SYNC_UPDATE, piece));
-		if (type === SYNC_STEP_2) messages.push(syncMessage(SYNC_STEP_2, EMPTY_UPDATE));
-		return messages;
+		update = decoding.readVarUint8Array(decoder);
 	} catch {
 		return [bytes];
 	}
+	return (function* () {
+		try {
+			for (const piece of cutUpdate(update, UPDATE_PIECE_BYTES)) {
+				yield syncMessage(SYNC_UPDATE, piece);
+			}
+		} catch (e) {
+			if (!(e instanceof MalformedUpdate)) throw e;
+			// Not ours to judge: the message goes as it came (after any pieces already given,
+			// which it repeats harmlessly), and the receiver drops it whole if it must.
+			yield bytes;
+			return;
+		}
+		if (type === SYNC_STEP_2) yield syncMessage(SYNC_STEP_2, EMPTY_UPDATE);
+	})();
 }
 
 function browserRtc(): RtcImplementation | null {
@@ -168,7 +181,8 @@ export class CountryConnection extends ObservableV2<Events> {
 				if (!ok) this.malformed++;
 				return ok;
 			},
-			split: splitSyncMessage
+			split: splitSyncMessage,
+			compress: true
 		});
 		const peerOpts = { wrtc: rtc, config: { iceServers: [] } };
 		const parts: { doc: Y.Doc; part: 'public' | 'citizens' }[] = [

@@ -13,7 +13,7 @@
 import * as encoding from 'lib0/encoding';
 
 /** Thrown for anything that does not parse; callers catch it at the boundary. */
-class Malformed extends Error {}
+export class MalformedUpdate extends Error {}
 
 /** Nested arrays and objects deeper than this are refused (lib0's reader would recurse). */
 const MAX_DEPTH = 256;
@@ -23,7 +23,7 @@ class Cursor {
 	constructor(readonly bytes: Uint8Array) {}
 
 	u8(): number {
-		if (this.pos >= this.bytes.length) throw new Malformed('end');
+		if (this.pos >= this.bytes.length) throw new MalformedUpdate('end');
 		return this.bytes[this.pos++]!;
 	}
 
@@ -35,12 +35,12 @@ class Cursor {
 			num += (r & 0x7f) * mult;
 			if (r < 0x80) return num;
 			mult *= 128;
-			if (num > Number.MAX_SAFE_INTEGER) throw new Malformed('integer');
+			if (num > Number.MAX_SAFE_INTEGER) throw new MalformedUpdate('integer');
 		}
 	}
 
 	skip(n: number): void {
-		if (n > this.bytes.length - this.pos) throw new Malformed('end');
+		if (n > this.bytes.length - this.pos) throw new MalformedUpdate('end');
 		this.pos += n;
 	}
 
@@ -63,7 +63,7 @@ class Cursor {
 
 	/** One value in lib0's `writeAny` encoding, skipped. */
 	skipAny(depth = 0): void {
-		if (depth > MAX_DEPTH) throw new Malformed('depth');
+		if (depth > MAX_DEPTH) throw new MalformedUpdate('depth');
 		const tag = this.u8();
 		switch (tag) {
 			case 127: // undefined
@@ -97,7 +97,7 @@ class Cursor {
 				return;
 			}
 			default:
-				throw new Malformed('any');
+				throw new MalformedUpdate('any');
 		}
 	}
 }
@@ -109,7 +109,7 @@ function checkJson(text: string): void {
 	try {
 		JSON.parse(text);
 	} catch {
-		throw new Malformed('json');
+		throw new MalformedUpdate('json');
 	}
 }
 
@@ -142,7 +142,7 @@ function skipContent(cursor: Cursor, ref: number): number {
 		case 7: {
 			// a shared type; XML elements and hooks carry a name
 			const typeRef = cursor.varUint();
-			if (typeRef > 6) throw new Malformed('type');
+			if (typeRef > 6) throw new MalformedUpdate('type');
 			if (typeRef === 3 || typeRef === 5) cursor.skipVarBytes();
 			return 1;
 		}
@@ -154,11 +154,11 @@ function skipContent(cursor: Cursor, ref: number): number {
 		}
 		case 9: // a subdocument: guid, options (Yjs reads properties of them: an object)
 			cursor.skipVarBytes();
-			if (cursor.bytes[cursor.pos] !== 118) throw new Malformed('doc');
+			if (cursor.bytes[cursor.pos] !== 118) throw new MalformedUpdate('doc');
 			cursor.skipAny();
 			return 1;
 		default:
-			throw new Malformed('content');
+			throw new MalformedUpdate('content');
 	}
 }
 
@@ -181,44 +181,49 @@ function skipStruct(cursor: Cursor): number {
 /** A run of consecutive structs of one client: [start, end) in the update's bytes. */
 type Run = { client: number; clock: number; count: number; start: number; end: number };
 
-/**
- * Walks a whole update; calls `onStruct` after each struct. Returns where the delete set
- * starts and ends. Throws Malformed.
- */
-function walk(
-	cursor: Cursor,
-	onStruct: (client: number, clock: number, start: number, end: number) => void
-): [start: number, end: number] {
+type StructAt = { client: number; clock: number; start: number; end: number };
+
+/** Each struct of an update in turn (one object, updated in place). Throws Malformed. */
+function* structs(cursor: Cursor): Generator<StructAt> {
+	const at: StructAt = { client: 0, clock: 0, start: 0, end: 0 };
 	const clients = cursor.varUint();
 	for (let c = 0; c < clients; c++) {
-		const structs = cursor.varUint();
-		const client = cursor.varUint();
+		const count = cursor.varUint();
+		at.client = cursor.varUint();
 		let clock = cursor.varUint();
-		for (let s = 0; s < structs; s++) {
-			const start = cursor.pos;
+		for (let s = 0; s < count; s++) {
+			at.start = cursor.pos;
 			const length = skipStruct(cursor);
-			onStruct(client, clock, start, cursor.pos);
+			at.end = cursor.pos;
+			at.clock = clock;
+			yield at;
 			clock += length;
-			if (clock > Number.MAX_SAFE_INTEGER) throw new Malformed('clock');
+			if (clock > Number.MAX_SAFE_INTEGER) throw new MalformedUpdate('clock');
 		}
 	}
-	const deleteSet = cursor.pos;
-	const dsClients = cursor.varUint();
-	for (let c = 0; c < dsClients; c++) {
+}
+
+/** The delete set that ends an update; returns where it starts. Throws Malformed. */
+function skipDeleteSet(cursor: Cursor): number {
+	const start = cursor.pos;
+	const clients = cursor.varUint();
+	for (let c = 0; c < clients; c++) {
 		cursor.varUint(); // client
 		const ranges = cursor.varUint();
 		for (let r = 0; r < ranges; r++) cursor.skipTwo(); // clock, length
 	}
-	return [deleteSet, cursor.pos];
+	return start;
 }
 
 /** Whether `update` parses as a Yjs v1 update (structs and delete set), without applying it. */
 export function isWellFormedUpdate(update: Uint8Array): boolean {
 	try {
-		walk(new Cursor(update), () => {});
+		const cursor = new Cursor(update);
+		for (const _ of structs(cursor));
+		skipDeleteSet(cursor);
 		return true;
 	} catch (e) {
-		if (e instanceof Malformed) return false;
+		if (e instanceof MalformedUpdate) return false;
 		throw e;
 	}
 }
@@ -254,39 +259,43 @@ function encodePiece(update: Uint8Array, runs: Run[], deleteSet: Uint8Array): Ui
 
 /**
  * Cuts a Yjs v1 update into updates of about `maxBytes` of structs each (a struct larger
- * than that goes alone), in the order of the original. Applied in that order, each piece
- * integrates at once when the original's structs did not depend on later ones; in any
- * order, Yjs keeps what waits on a missing piece and the result equals the whole update.
- * Returns null when the update does not parse.
+ * than that goes alone), in the order of the original, each cut only when it is asked for:
+ * the first piece can be on its way while the rest of the update is still being walked.
+ * Applied in that order, each piece integrates at once when the original's structs did not
+ * depend on later ones; in any order, Yjs keeps what waits on a missing piece and the
+ * result equals the whole update. Throws MalformedUpdate where the update stops parsing.
+ */
+export function* cutUpdate(update: Uint8Array, maxBytes: number): Generator<Uint8Array> {
+	const cursor = new Cursor(update);
+	let runs: Run[] = [];
+	let bytes = 0;
+	for (const { client, clock, start, end } of structs(cursor)) {
+		if (bytes > 0 && bytes + (end - start) > maxBytes) {
+			yield encodePiece(update, runs, EMPTY_DELETE_SET);
+			runs = [];
+			bytes = 0;
+		}
+		const last = runs.at(-1);
+		if (last && last.client === client && last.end === start) {
+			last.count++;
+			last.end = end;
+		} else {
+			runs.push({ client, clock, count: 1, start, end });
+		}
+		bytes += end - start;
+	}
+	const deleteSet = skipDeleteSet(cursor);
+	yield encodePiece(update, runs, update.subarray(deleteSet, cursor.pos));
+}
+
+/**
+ * `cutUpdate`, all at once. Returns null when the update does not parse.
  */
 export function splitUpdate(update: Uint8Array, maxBytes: number): Uint8Array[] | null {
-	const pieces: Run[][] = [];
-	let current: Run[] = [];
-	let currentBytes = 0;
-	let deleteSet: [number, number];
 	try {
-		deleteSet = walk(new Cursor(update), (client, clock, start, end) => {
-			if (currentBytes > 0 && currentBytes + (end - start) > maxBytes) {
-				pieces.push(current);
-				current = [];
-				currentBytes = 0;
-			}
-			const last = current.at(-1);
-			if (last && last.client === client && last.end === start) {
-				last.count++;
-				last.end = end;
-			} else {
-				current.push({ client, clock, count: 1, start, end });
-			}
-			currentBytes += end - start;
-		});
+		return [...cutUpdate(update, maxBytes)];
 	} catch (e) {
-		if (e instanceof Malformed) return null;
+		if (e instanceof MalformedUpdate) return null;
 		throw e;
 	}
-	pieces.push(current);
-	const lastDeleteSet = update.subarray(...deleteSet);
-	return pieces.map((runs, i) =>
-		encodePiece(update, runs, i === pieces.length - 1 ? lastDeleteSet : EMPTY_DELETE_SET)
-	);
 }
