@@ -1,8 +1,10 @@
 import * as decoding from 'lib0/decoding';
 import * as encoding from 'lib0/encoding';
+import { applyAwarenessUpdate, Awareness } from 'y-protocols/awareness';
 import * as syncProtocol from 'y-protocols/sync';
 import { describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
+import { HELLO } from './chunked-rtc';
 import { isWellFormedMessage, splitSyncMessage, UPDATE_PIECE_BYTES } from './peers';
 
 /** A country-sized public document: `count` entries of about 1 KB, in 64 KiB transactions. */
@@ -124,5 +126,22 @@ describe('isWellFormedMessage', () => {
 		['nothing', new Uint8Array(0), false]
 	])('%s: %s', (_, message, ok) => {
 		expect(isWellFormedMessage(message)).toBe(ok);
+	});
+});
+
+describe('HELLO, to a plain y-webrtc peer', () => {
+	it('reads as an awareness message with no states in it: applied as nothing, no reply', () => {
+		// What y-webrtc's readMessage does with message type 1 (awareness); the rest is ignored.
+		const decoder = decoding.createDecoder(HELLO);
+		expect(decoding.readVarUint(decoder)).toBe(1);
+		const awareness = new Awareness(new Y.Doc());
+		const events: string[] = [];
+		awareness.on('change', () => events.push('change'));
+		awareness.on('update', () => events.push('update'));
+		applyAwarenessUpdate(awareness, decoding.readVarUint8Array(decoder), 'peer');
+		expect(events).toEqual([]);
+		expect([...awareness.getStates().keys()]).toEqual([awareness.clientID]);
+		// And our own filter lets it through as any other non-sync message.
+		expect(isWellFormedMessage(HELLO)).toBe(true);
 	});
 });
