@@ -64,8 +64,14 @@ async function setup() {
 	const emit = (message: unknown) => {
 		for (const listener of [...conn._observers.get('message')!]) listener(message, conn);
 	};
-	/** Wait until the guard has handled everything queued so far. */
-	const settle = () => new Promise((resolve) => setTimeout(resolve, 50));
+	/** Wait until the guard has passed on or dropped `count` messages. */
+	const settle = (count: number) =>
+		vi.waitFor(
+			() => {
+				if (seen.length + drops.length < count) throw new Error('still opening');
+			},
+			{ timeout: 10_000, interval: 5 }
+		);
 	return { key, wrongKey, conn, emit, settle, seen, original, drops };
 }
 
@@ -82,7 +88,7 @@ describe('guardSignaling', () => {
 			}))
 		);
 		for (const m of messages) emit(m);
-		await settle();
+		await settle(4);
 		expect(seen).toEqual(messages);
 		expect(drops).toEqual([]);
 	});
@@ -96,7 +102,7 @@ describe('guardSignaling', () => {
 			const good = { type: 'publish', topic: ROOM, data: await seal(announce('a'), key) };
 			emit({ type: 'publish', topic: ROOM, data: await seal(announce('x'), wrongKey) });
 			emit(good);
-			await settle();
+			await settle(2);
 			expect(seen).toEqual([good]);
 			expect(drops).toEqual([[ROOM, 'undecryptable']]);
 			expect(rejections).toEqual([]);
@@ -118,7 +124,7 @@ describe('guardSignaling', () => {
 	])('drops an encrypted room’s message that is %s, as malformed', async (_, make) => {
 		const { key, emit, settle, seen, drops } = await setup();
 		emit({ type: 'publish', topic: ROOM, data: await make(key) });
-		await settle();
+		await settle(1);
 		expect(seen).toEqual([]);
 		expect(drops).toEqual([[ROOM, 'malformed']]);
 	});
@@ -152,7 +158,7 @@ describe('guardSignaling', () => {
 		guardSignaling(conn, () => {});
 		expect(conn._observers.get('message')!.size).toBe(1);
 		emit({ type: 'publish', topic: ROOM, data: await seal(announce('a'), key) });
-		await settle();
+		await settle(1);
 		expect(original).toHaveBeenCalledTimes(1);
 	});
 });
