@@ -401,6 +401,25 @@ describe('chunkedChannel', () => {
 		expect(digests(received)).toEqual(digests([passes]));
 	});
 
+	it('a handler that throws on one message drops it (counted); the next still arrives', () => {
+		const { sender, receiver, received, deliver, stats } = link();
+		const reads = receiver.onmessage as (event: MessageEvent) => void;
+		receiver.onmessage = (event: MessageEvent) => {
+			if (new Uint8Array(event.data as ArrayBuffer)[0] === 0xee) throw new Error('unreadable');
+			reads(event);
+		};
+		const error = vi.spyOn(console, 'error').mockImplementation(() => {});
+		const unreadable = new Uint8Array([0xee, 1, 2]);
+		const fine = bytes(2 * FRAME_PAYLOAD + 1).fill(1, 0, 1);
+		sender.send(unreadable);
+		sender.send(fine);
+		expect(() => deliver()).not.toThrow();
+		expect(stats.dropped).toBe(1);
+		expect(error).toHaveBeenCalledTimes(1);
+		expect(digests(received)).toEqual(digests([fine]));
+		error.mockRestore();
+	});
+
 	it('drops text and other non-binary messages: they would bypass the filter', () => {
 		const accept = vi.fn<MessageFilter>(() => true);
 		const { into, receiver, received, stats } = link({ accept });

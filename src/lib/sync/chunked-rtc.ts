@@ -326,6 +326,11 @@ export function chunkedChannel(
 		receiving = whole;
 		try {
 			userOnMessage?.({ data } as MessageEvent);
+		} catch (error) {
+			// A message the peer library could not read: in Node an uncaught throw here would end
+			// the process, so it is counted and logged like any other dropped message.
+			stats.dropped++;
+			console.error('data channel message handler failed', error);
 		} finally {
 			receiving = null;
 		}

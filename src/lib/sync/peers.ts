@@ -83,24 +83,60 @@ const SYNC_UPDATE = 2;
 const SPLIT_ABOVE = 512 * 1024;
 export const UPDATE_PIECE_BYTES = 256 * 1024;
 
+const MESSAGE_AWARENESS = 1;
+const MESSAGE_QUERY_AWARENESS = 3;
+
 /**
- * Checks a y-webrtc message before it reaches y-webrtc: a sync message whose update does
- * not parse is dropped here, so a malformed update can never half-apply or throw inside
- * the provider. Other message types pass unchanged.
+ * Checks a y-webrtc message before it reaches y-webrtc, by type: y-webrtc's reader throws on
+ * anything it cannot read, and in Node (the mirror) a throw from a data channel's handler
+ * ends the process. So a sync message must hold a readable state vector or a well-formed
+ * update, an awareness message a readable update whose states are JSON, and any other type
+ * (including 4, which only makes sense over BroadcastChannel) is refused.
  */
 export function isWellFormedMessage(bytes: Uint8Array): boolean {
 	try {
 		const decoder = decoding.createDecoder(bytes);
-		if (decoding.readVarUint(decoder) !== MESSAGE_SYNC) return true;
-		const step = decoding.readVarUint(decoder);
-		if (step === 0) {
-			decoding.readVarUint8Array(decoder); // a state vector: harmless either way
-			return true;
+		switch (decoding.readVarUint(decoder)) {
+			case MESSAGE_SYNC: {
+				const step = decoding.readVarUint(decoder);
+				const payload = decoding.readVarUint8Array(decoder);
+				if (step === 0) return isStateVector(payload);
+				if (step === SYNC_STEP_2 || step === SYNC_UPDATE) return isWellFormedUpdate(payload);
+				return false;
+			}
+			case MESSAGE_AWARENESS:
+				return isAwarenessUpdate(decoding.readVarUint8Array(decoder));
+			case MESSAGE_QUERY_AWARENESS:
+				return true;
+			default:
+				return false;
 		}
-		return isWellFormedUpdate(decoding.readVarUint8Array(decoder));
 	} catch {
 		return false;
 	}
+}
+
+/** A state vector as Y.decodeStateVector reads it: pairs of client id and clock, nothing after. */
+function isStateVector(bytes: Uint8Array): boolean {
+	const decoder = decoding.createDecoder(bytes);
+	const count = decoding.readVarUint(decoder);
+	for (let i = 0; i < count; i++) {
+		decoding.readVarUint(decoder);
+		decoding.readVarUint(decoder);
+	}
+	return !decoding.hasContent(decoder);
+}
+
+/** An awareness update as y-protocols reads it: client id, clock and a JSON state per entry. */
+function isAwarenessUpdate(bytes: Uint8Array): boolean {
+	const decoder = decoding.createDecoder(bytes);
+	const count = decoding.readVarUint(decoder);
+	for (let i = 0; i < count; i++) {
+		decoding.readVarUint(decoder);
+		decoding.readVarUint(decoder);
+		JSON.parse(decoding.readVarString(decoder));
+	}
+	return true;
 }
 
 const syncMessage = (type: number, update: Uint8Array): Uint8Array => {
