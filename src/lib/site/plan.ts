@@ -342,8 +342,19 @@ function postChanges(last: State, country: CountryView, context: Context): Recor
 	if (before === after) return changes;
 	const limit = Math.min(MAX_CHANGES, Math.max(16, after.size * MAX_CHANGE_SHARE));
 	let kept = 0;
-	for (const [id, r] of after) {
-		const was = before.get(id);
+	// Records keep their order from view to view (extendCountry copies the last map and adds
+	// to its end), so walking both in step finds the common start with no lookup by id.
+	const older = before.values();
+	let inStep = true;
+	for (const r of after.values()) {
+		if (inStep) {
+			if (older.next().value === r) {
+				kept++;
+				continue;
+			}
+			inStep = false;
+		}
+		const was = before.get(r.id);
 		if (was === r) {
 			kept++;
 			continue;
@@ -356,8 +367,8 @@ function postChanges(last: State, country: CountryView, context: Context): Recor
 		if (changes.push({ r, present: true }) > limit) return null;
 	}
 	if (kept < before.size) {
-		for (const [id, r] of before) {
-			if (after.has(id)) continue;
+		for (const r of before.values()) {
+			if (after.has(r.id)) continue;
 			if (!isPostish(r) || changes.push({ r, present: false }) > limit) return null;
 		}
 	}
@@ -1077,7 +1088,20 @@ function planOf(state: State, last: State | null): SitePlan {
 		citizens: state.context.citizens.length,
 		records:
 			(state.headRecords.length + state.postRecordFiles + state.tailRecords.length) / 2,
-		htmlFiles: htmlPages + state.entries.length + 1
+		htmlFiles: htmlPages + state.entries.length + 1,
+		// Counted, not listed: listing 30,000 files is what a plan from the last one avoids.
+		files:
+			htmlPages +
+			state.statics.files.length -
+			state.statics.pages.length +
+			state.feed.files.length +
+			state.entries.length +
+			state.headRecords.length +
+			state.postRecordFiles +
+			state.tailRecords.length +
+			state.keyFiles.length +
+			state.chunks.length +
+			state.sitemapTail.files.length
 	};
 	const plan: SitePlan = {
 		get files() {

@@ -150,6 +150,8 @@ export type SiteStats = {
 	records: number;
 	/** HTML files. */
 	htmlFiles: number;
+	/** Files of every kind: `files.length`. */
+	files: number;
 };
 
 export type SiteError = { ok: false; code: 'base_url_invalid' | 'country_empty'; message: string };
