@@ -115,7 +115,8 @@ export function siteContent(
 	}
 	for (const post of posts) for (const r of post.revisions) publishedIds.add(r.id);
 	for (const page of pages.values()) for (const r of page.history) publishedIds.add(r.id);
-	const government = input.government ?? (country.genesis ? siteGovernment(country, options.asOf) : undefined);
+	const government =
+		input.government ?? (country.genesis ? siteGovernment(country, options.asOf) : undefined);
 	// The government page links to the certified results and filters it lists.
 	if (!input.government) for (const id of governmentRecords(country)) publishedIds.add(id);
 	// In the order found (genesis, citizens, posts, pages): deterministic, and no sort of

@@ -712,11 +712,7 @@ const urlOf =
 	};
 
 /** The sitemap's pages part, its index and robots.txt. */
-function sitemapTailOf(
-	make: Maker,
-	pages: readonly PageEntry[],
-	chunks: State['chunks']
-): Segment {
+function sitemapTailOf(make: Maker, pages: readonly PageEntry[], chunks: State['chunks']): Segment {
 	const base = make.context.baseUrl;
 	const s = segmentOf(make);
 	if (base === null) return s.done();
@@ -878,7 +874,10 @@ function planChanges(
 	}
 	let government = last.government;
 	let governmentIds = last.governmentIds;
-	if (!context.givenGovernment && (asOf !== last.asOf || country.government !== last.countryGovernment)) {
+	if (
+		!context.givenGovernment &&
+		(asOf !== last.asOf || country.government !== last.countryGovernment)
+	) {
 		governmentIds = governmentRecords(country);
 		// The records the government page links to are published: a change there is a change
 		// to the record files, planned from scratch.
@@ -915,7 +914,11 @@ function planChanges(
 	let firstMoved = Infinity;
 	const goneFiles: PlannedFile[] = [];
 	const newFiles: PlannedFile[] = [];
-	const edit = <K>(map: Map<K, readonly BlogPost[]>, key: K, change: (list: BlogPost[]) => void) => {
+	const edit = <K>(
+		map: Map<K, readonly BlogPost[]>,
+		key: K,
+		change: (list: BlogPost[]) => void
+	) => {
 		const list = [...(map.get(key) ?? [])];
 		change(list);
 		map.set(key, list);
@@ -929,10 +932,20 @@ function planChanges(
 		firstMoved = Math.min(firstMoved, entries.length - 1 - at);
 		entries.splice(at, 1);
 		authors.add(post.author);
-		edit(byAuthor, post.author, (list) => list.splice(placeOf(list, post, (p) => p), 1));
+		edit(byAuthor, post.author, (list) =>
+			list.splice(
+				placeOf(list, post, (p) => p),
+				1
+			)
+		);
 		for (const tag of post.current.tags) {
 			touchedTags.add(tag);
-			edit(tags, tag, (list) => list.splice(placeOf(list, post, (p) => p), 1));
+			edit(tags, tag, (list) =>
+				list.splice(
+					placeOf(list, post, (p) => p),
+					1
+				)
+			);
 			if (tags.get(tag)!.length === 0) tags.delete(tag);
 		}
 		for (const revision of post.revisions) {
@@ -951,11 +964,23 @@ function planChanges(
 		entries.splice(at, 0, entry);
 		firstMoved = Math.min(firstMoved, entries.length - 1 - at);
 		authors.add(post.author);
-		edit(byAuthor, post.author, (list) => list.splice(placeOf(list, post, (p) => p), 0, post));
+		edit(byAuthor, post.author, (list) =>
+			list.splice(
+				placeOf(list, post, (p) => p),
+				0,
+				post
+			)
+		);
 		for (const tag of post.current.tags) {
 			touchedTags.add(tag);
 			if (!tags.has(tag)) tagsAdded = true;
-			edit(tags, tag, (list) => list.splice(placeOf(list, post, (p) => p), 0, post));
+			edit(tags, tag, (list) =>
+				list.splice(
+					placeOf(list, post, (p) => p),
+					0,
+					post
+				)
+			);
 		}
 		for (const revision of post.revisions) {
 			postByRevision.set(revision.id, post);
@@ -1004,7 +1029,9 @@ function planChanges(
 		tagsIndex = remade(last.tagsIndex, tagsIndexSegment(make, tags))!;
 	}
 	const size = context.sitemapChunk;
-	const fromChunk = Number.isFinite(firstMoved) ? Math.floor(firstMoved / size) : last.chunks.length;
+	const fromChunk = Number.isFinite(firstMoved)
+		? Math.floor(firstMoved / size)
+		: last.chunks.length;
 	const chunks = sitemapChunks(make, entries, last.chunks, fromChunk);
 	for (const c of last.chunks.slice(fromChunk)) goneFiles.push(c.file);
 	for (const c of chunks.slice(fromChunk)) newFiles.push(c.file);
@@ -1023,10 +1050,7 @@ function planChanges(
 		blogs,
 		tagsIndex,
 		tagPages,
-		governmentPage: remade(
-			last.governmentPage,
-			governmentSegment(make, government, publishedIds)
-		)!,
+		governmentPage: remade(last.governmentPage, governmentSegment(make, government, publishedIds))!,
 		feed: remade(last.feed, feedSegment(make, entries))!,
 		chunks,
 		stamp: {}
@@ -1086,8 +1110,7 @@ function planOf(state: State, last: State | null): SitePlan {
 		pages: state.pageCount,
 		tags: state.tags.size,
 		citizens: state.context.citizens.length,
-		records:
-			(state.headRecords.length + state.postRecordFiles + state.tailRecords.length) / 2,
+		records: (state.headRecords.length + state.postRecordFiles + state.tailRecords.length) / 2,
 		htmlFiles: htmlPages + state.entries.length + 1,
 		// Counted, not listed: listing 30,000 files is what a plan from the last one avoids.
 		files:

@@ -158,10 +158,12 @@ export function createPostsIndex(): PostsIndex {
 			index(r, present);
 		}
 		for (const { r } of changes) {
-			if (r.record.kind === 'post') for (const child of children.get(r.id) ?? []) touched.add(child);
+			if (r.record.kind === 'post')
+				for (const child of children.get(r.id) ?? []) touched.add(child);
 		}
 		const roots = new Set<string>();
-		for (const id of touched) if (replacesOf(records.get(id)) !== undefined) roots.add(rootIn(records, id));
+		for (const id of touched)
+			if (replacesOf(records.get(id)) !== undefined) roots.add(rootIn(records, id));
 		// Gone: every post that held a touched revision or a revision now under a touched root.
 		const gone = new Set<BlogPost>();
 		const drop = (id: string) => {
@@ -198,7 +200,8 @@ export function createPostsIndex(): PostsIndex {
 		const changes: RecordChange[] = [];
 		const limit = Math.max(16, Math.floor(Math.max(visible.size, records.size) * REBUILD_SHARE));
 		for (const [id, r] of records) {
-			if (visible.get(id) !== r && changes.push({ r, present: false }) > limit) return reset(visible);
+			if (visible.get(id) !== r && changes.push({ r, present: false }) > limit)
+				return reset(visible);
 		}
 		for (const [id, r] of visible) {
 			if (isPostish(r) && records.get(id) !== r && changes.push({ r, present: true }) > limit) {
@@ -211,7 +214,12 @@ export function createPostsIndex(): PostsIndex {
 			if (list) {
 				const gone = new Set(removed);
 				list = list.filter((post) => !gone.has(post));
-				for (const post of added) list.splice(placeOf(list, post, (p) => p), 0, post);
+				for (const post of added)
+					list.splice(
+						placeOf(list, post, (p) => p),
+						0,
+						post
+					);
 			}
 		}
 		sorted = list ?? [...new Set(postOf.values())].sort(latestFirst);
