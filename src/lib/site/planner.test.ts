@@ -64,7 +64,7 @@ describe('createSitePlanner', () => {
 					previous = incremental;
 				}
 			}),
-			{ seed: 20261203, numRuns: 80 }
+			{ seed: 20261203, numRuns: 40 }
 		);
 		// Steps that only add, edit, retract or drop posts (over half of them, by weight) are
 		// planned from the last plan.
