@@ -17,7 +17,7 @@ import type { BlogPost, WikiPage } from '../model/content';
 import { LATEST_POSTS } from '../model/content';
 import type { Citizen, CountryView } from '../model/country';
 import type { Verified } from '../model/verified';
-import { isShown, isVisible, siteContent } from './content';
+import { hiddenAuthorsOf, isShown, isVisible, siteContent } from './content';
 import { atomFeed, robotsTxt, sitemap, sitemapIndex, sitemapUrl, type SitemapEntry } from './feed';
 import { governmentRecords, recordsAsOf, siteGovernment } from './government';
 import {
@@ -280,14 +280,6 @@ function contextOf(input: SiteInput, baseUrl: string | null, genesisId: string):
 		genesisId,
 		citizens
 	};
-}
-
-/** Hidden authors: the caller's, and always those the leaders banned (R43). */
-function hiddenAuthorsOf(input: SiteInput): ReadonlySet<string> {
-	const banned = input.country.government.banned;
-	if (!input.hiddenAuthors?.size) return banned;
-	if (!banned.size) return input.hiddenAuthors;
-	return new Set([...input.hiddenAuthors, ...banned]);
 }
 
 const sameSet = (a: ReadonlySet<string>, b: ReadonlySet<string>): boolean => {
