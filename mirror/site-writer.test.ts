@@ -243,6 +243,56 @@ describe('createSiteWriter', () => {
 		expect(tree(dir)).toContain(`posts/${second.id}.html`);
 	});
 
+	it('writes a plan from its changes only after writing the plan they are from', async () => {
+		const third = post(ada, 3, ['budget']);
+		const outDir = join(dir, 'out');
+		const planner = createSitePlanner();
+		const writer = createSiteWriter({ outDir, durable: false });
+		const planOf = (...records: Verified[]) => {
+			const result = planner.plan({
+				country: country.derive(...records),
+				baseUrl: 'https://x.example/'
+			});
+			if (!result.ok) throw new Error(result.message);
+			return result.value;
+		};
+		const expectSite = (records: Verified[]) => {
+			const full = renderSite({
+				country: country.derive(...records),
+				baseUrl: 'https://x.example/'
+			});
+			if (!full.ok) throw new Error(full.message);
+			expect(tree(outDir).filter((p) => !p.startsWith('.webocracy-site'))).toEqual(
+				full.value.map((f) => f.path).sort()
+			);
+			for (const f of full.value) {
+				expect(readFileSync(join(outDir, f.path)).equals(Buffer.from(f.content)), f.path).toBe(
+					true
+				);
+			}
+		};
+		await writer.write(planOf(first, second));
+		// Planned from the plan just written: its changes are all the writer looks at.
+		const withThird = planOf(first, second, third);
+		expect(withThird.changes?.files.length).toBeGreaterThan(0);
+		const report = await writer.write(withThird);
+		expect(report.rendered).toBeLessThanOrEqual(withThird.changes!.files.length);
+		expectSite([first, second, third]);
+		// A plan the writer never saw (a fourth post): the next one's changes are from it, so
+		// the writer compares every file instead — the fourth post's page included.
+		const fourth = post(bo, 4, ['news']);
+		planOf(first, second, third, fourth);
+		const retracted = verified(
+			retractionRecord(country.id, { by: ada, at: T0 + 9000, post: first })
+		);
+		const last = planOf(first, second, third, fourth, retracted);
+		expect(last.changes).toBeDefined();
+		expect(last.changes!.files.map((f) => f.path)).not.toContain(`posts/${fourth.id}.html`);
+		const after = await writer.write(last);
+		expect(after.removedPaths).toContain(`posts/${first.id}.html`);
+		expectSite([first, second, third, fourth, retracted]);
+	});
+
 	it('leaves, after any sequence of changes, exactly the files a full render makes', async () => {
 		let run = 0;
 		await fc.assert(

@@ -118,8 +118,16 @@ async function fsyncDirectories(dirs: Iterable<string>): Promise<void> {
 	await Promise.all([...dirs].map((dir) => fsyncDirectory(dir).catch(() => undefined)));
 }
 
-/** Write `bytes` to `file` atomically: temp file in the same directory, fsync, rename. */
-async function writeAtomic(file: string, bytes: Uint8Array, durable: boolean): Promise<void> {
+/**
+ * Write `bytes` to `file` atomically: temp file in the same directory, fsync, rename — the
+ * rename once `before` (the journal's mark) is done.
+ */
+async function writeAtomic(
+	file: string,
+	bytes: Uint8Array,
+	durable: boolean,
+	before: Promise<void> = Promise.resolve()
+): Promise<void> {
 	const dir = dirname(file);
 	const temp = join(dir, `.${randomBytes(6).toString('hex')}${TEMP_SUFFIX}`);
 	const handle = await open(temp, 'w', 0o644);
@@ -133,6 +141,7 @@ async function writeAtomic(file: string, bytes: Uint8Array, durable: boolean): P
 	}
 	await handle.close();
 	try {
+		await before;
 		await rename(temp, file);
 	} catch (error) {
 		await rm(temp, { force: true });
@@ -246,6 +255,8 @@ export function createSiteWriter(options: SiteWriterOptions): SiteWriter {
 	let generation = 0;
 	let journalLines = 0;
 	let queue: Promise<unknown> = Promise.resolve();
+	/** The stamp of the plan the last pass wrote whole, if that pass ended well. */
+	let lastStamp: object | null = null;
 
 	/**
 	 * Only lines that mark files unknown must reach the disk before the pass goes on; a lost
@@ -294,26 +305,44 @@ export function createSiteWriter(options: SiteWriterOptions): SiteWriter {
 		}
 		const pass = ++passes;
 		const changed: PlannedFile[] = [];
-		for (const file of plan.files) {
-			const entry = known.get(file.path);
-			if (entry) entry.seen = pass;
-			if (entry?.key !== file.key) changed.push(file);
+		const removedPaths: string[] = [];
+		// A plan made from the one written last says what differs: the other 30,000 keys need
+		// no comparing. Otherwise every planned file is looked at.
+		const delta = plan.changes && plan.changes.since === lastStamp ? plan.changes : null;
+		lastStamp = null; // until this pass ends well
+		if (delta) {
+			for (const file of delta.files) {
+				const entry = known.get(file.path);
+				if (entry) entry.seen = pass;
+				if (entry?.key !== file.key) changed.push(file);
+			}
+			for (const path of delta.removed) if (known.has(path)) removedPaths.push(path);
+		} else {
+			for (const file of plan.files) {
+				const entry = known.get(file.path);
+				if (entry) entry.seen = pass;
+				if (entry?.key !== file.key) changed.push(file);
+			}
+			for (const [path, entry] of known) if (entry.seen !== pass) removedPaths.push(path);
 		}
 		// Only paths about to be written need checking: the others were written (checked) before.
 		for (const f of changed) checkPath(f.path);
-		const removedPaths: string[] = [];
-		for (const [path, entry] of known) if (entry.seen !== pass) removedPaths.push(path);
 		if (sweep) {
 			removedPaths.push(...(await strayFiles(outDir, new Set(plan.files.map((f) => f.path)))));
 		}
 
-		// Until the pass is over these files may be neither their old nor their new version.
-		if (generation > 0) {
-			await appendJournal(
-				[...changed.map((f) => f.path), ...removedPaths].map((p) => `-\t${p}\n`),
-				true
-			);
-		}
+		// Until the pass is over these files may be neither their old nor their new version:
+		// the journal says so on disk before any of them is renamed (its flush overlaps with
+		// rendering and writing the temporary files).
+		const marked =
+			generation > 0
+				? appendJournal(
+						[...changed.map((f) => f.path), ...removedPaths].map((p) => `-\t${p}\n`),
+						true
+					)
+				: Promise.resolve();
+		// A failed mark is handled once the files wait on it; meanwhile it must not go unheard.
+		marked.catch(() => undefined);
 		for (const f of changed) known.delete(f.path);
 
 		const touchedDirs = new Set<string>();
@@ -333,15 +362,18 @@ export function createSiteWriter(options: SiteWriterOptions): SiteWriter {
 				}
 				const current = await readIfExists(target);
 				if (!current || !current.equals(bytes)) {
-					await writeAtomic(target, bytes, durable);
+					await writeAtomic(target, bytes, durable, marked);
 					writtenPaths.push(file.path);
 					touchedDirs.add(dir);
 				}
 				known!.set(file.path, { key: file.key, seen: pass });
 				settled.push(`+\t${file.path}\t${file.key}\n`);
 			});
+			await marked; // before any file is removed, too
 		} finally {
-			// What was written before a failure is settled too, once its renames are on disk.
+			// What was written before a failure is settled too, once its renames are on disk
+			// (and after the marks, so a replay never reads a file's mark after its key).
+			await marked.catch(() => undefined);
 			if (durable) await fsyncDirectories(touchedDirs);
 			if (generation > 0) await appendJournal(settled, false);
 		}
@@ -374,8 +406,9 @@ export function createSiteWriter(options: SiteWriterOptions): SiteWriter {
 		) {
 			await writeSnapshot();
 		}
+		lastStamp = plan.stamp ?? null;
 		return {
-			files: plan.files.length,
+			files: plan.stats.files,
 			rendered: changed.length,
 			written: writtenPaths.length,
 			removed: removed.length,

@@ -10,6 +10,11 @@ import { governmentRecords, siteGovernment } from './government';
 import type { SiteGovernment, SiteInput } from './types';
 
 export type SiteContent = {
+	/** The records the site may use (no hidden author or record, nothing private). */
+	visible: Map<string, Verified>;
+	/** Authors hidden (the caller's and the banned) and records hidden, as applied. */
+	hiddenAuthors: ReadonlySet<string>;
+	hiddenRecords: ReadonlySet<string>;
 	countryId: string;
 	name: string;
 	parentName: string | null;
@@ -35,48 +40,65 @@ export type SiteContent = {
 };
 
 /** Hidden authors: the caller's, and always those the leaders banned (R43). */
-function hiddenAuthorsOf(input: SiteInput): ReadonlySet<string> {
+export function hiddenAuthorsOf(input: SiteInput): ReadonlySet<string> {
 	const banned = input.country.government.banned;
 	if (!input.hiddenAuthors?.size) return banned;
 	if (!banned.size) return input.hiddenAuthors;
 	return new Set([...input.hiddenAuthors, ...banned]);
 }
 
-/** The records of `country.valid` that the site may use: no hidden author, no hidden record. */
+/** Whether the site may use a valid record: not private, no hidden author, not hidden itself. */
+export function isVisible(
+	r: Verified,
+	hiddenAuthors: ReadonlySet<string>,
+	hiddenRecords: ReadonlySet<string>
+): boolean {
+	// The citizens' area (threads, messages) is never public; invites say nothing to visitors.
+	const kind = r.record.kind;
+	if (kind === 'thread' || kind === 'message' || kind === 'invite') return false;
+	if (kind !== 'genesis' && hiddenAuthors.has(r.record.author)) return false;
+	return !(kind === 'page' && hiddenRecords.has(r.id));
+}
+
+/** Whether a post is shown: its author is a visible citizen and no revision of it is hidden. */
+export const isShown = (
+	post: BlogPost,
+	citizenByKey: ReadonlyMap<string, Citizen>,
+	hiddenRecords: ReadonlySet<string>
+): boolean => citizenByKey.has(post.author) && !post.revisions.some((r) => hiddenRecords.has(r.id));
+
+/** The records of `country.valid` that the site may use. */
 function visibleRecords(
 	input: SiteInput,
-	hiddenAuthors: ReadonlySet<string>
+	hiddenAuthors: ReadonlySet<string>,
+	hiddenRecords: ReadonlySet<string>
 ): Map<string, Verified> {
-	const hiddenRecords = input.hiddenRecords ?? new Set<string>();
 	const out = new Map<string, Verified>();
 	for (const [id, r] of input.country.valid) {
-		// The citizens' area (threads, messages) is never public; invites say nothing to visitors.
-		const kind = r.record.kind;
-		if (kind === 'thread' || kind === 'message' || kind === 'invite') continue;
-		if (kind !== 'genesis' && hiddenAuthors.has(r.record.author)) continue;
-		if (kind === 'page' && hiddenRecords.has(id)) continue;
-		out.set(id, r);
+		if (isVisible(r, hiddenAuthors, hiddenRecords)) out.set(id, r);
 	}
 	return out;
 }
 
 /**
- * `derivePosts` is `postsOf` or what gives the same posts faster (a planner's index that
- * keeps them from one plan to the next, see posts-index.ts).
+ * `derivePosts` is `postsOf` or what gives the same posts (a planner's index that keeps them
+ * for the next plan, see posts-index.ts); `asOf` is `recordsAsOf(input.country)`, if known.
  */
 export function siteContent(
 	input: SiteInput,
-	derivePosts: (visible: ReadonlyMap<string, Verified>) => BlogPost[] = postsOf
+	options: {
+		derivePosts?: (visible: ReadonlyMap<string, Verified>) => BlogPost[];
+		asOf?: number;
+	} = {}
 ): SiteContent {
+	const derivePosts = options.derivePosts ?? postsOf;
 	const { country } = input;
 	const hiddenRecords = input.hiddenRecords ?? new Set<string>();
 	const hiddenAuthors = hiddenAuthorsOf(input);
-	const valid = visibleRecords(input, hiddenAuthors);
+	const valid = visibleRecords(input, hiddenAuthors, hiddenRecords);
 	const citizens = country.citizens.filter((c) => !hiddenAuthors.has(c.fingerprint));
 	const citizenByKey = new Map(citizens.map((c) => [c.fingerprint, c]));
-	const posts = derivePosts(valid).filter(
-		(post) => citizenByKey.has(post.author) && !post.revisions.some((r) => hiddenRecords.has(r.id))
-	);
+	const posts = derivePosts(valid).filter((post) => isShown(post, citizenByKey, hiddenRecords));
 	const postByRevision = new Map<string, BlogPost>();
 	const postsByAuthor = new Map<string, BlogPost[]>(citizens.map((c) => [c.fingerprint, []]));
 	for (const post of posts) {
@@ -93,7 +115,8 @@ export function siteContent(
 	}
 	for (const post of posts) for (const r of post.revisions) publishedIds.add(r.id);
 	for (const page of pages.values()) for (const r of page.history) publishedIds.add(r.id);
-	const government = input.government ?? (country.genesis ? siteGovernment(country) : undefined);
+	const government =
+		input.government ?? (country.genesis ? siteGovernment(country, options.asOf) : undefined);
 	// The government page links to the certified results and filters it lists.
 	if (!input.government) for (const id of governmentRecords(country)) publishedIds.add(id);
 	// In the order found (genesis, citizens, posts, pages): deterministic, and no sort of
@@ -110,6 +133,9 @@ export function siteContent(
 	}
 
 	return {
+		visible: valid,
+		hiddenAuthors,
+		hiddenRecords,
 		countryId: country.id,
 		name: country.name,
 		parentName: country.parentName,

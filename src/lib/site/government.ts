@@ -15,9 +15,9 @@ export function recordsAsOf(country: Pick<CountryView, 'valid'>): number {
 	return newest;
 }
 
-export function siteGovernment(country: CountryView): SiteGovernment {
+/** `asOf`: `recordsAsOf(country)`, when the caller keeps it already (a planner does). */
+export function siteGovernment(country: CountryView, asOf = recordsAsOf(country)): SiteGovernment {
 	const gov = country.government;
-	const asOf = recordsAsOf(country);
 	const now = currentTerm(country, asOf);
 	const since = now.tenure?.from ?? country.genesis?.record.at;
 	const elections: SiteElection[] = [];

@@ -1,26 +1,54 @@
 /**
- * Blog posts kept up to date from one set of visible records to the next, for a planner
- * that plans the same site again after each change. When records arrive or leave, only
- * the posts they belong to are derived again — by the model's own `postsOf`, over just
- * those posts' records — and every other post keeps its object, so that the planner sees
- * at a glance (by identity) that its pages did not change.
+ * Blog posts kept up to date as records arrive and leave, for a planner that plans the same
+ * site again after each change. Only the posts a change touches are derived again — by the
+ * model's own `postsOf`, over just those posts' records — and every other post keeps its
+ * object, so that the planner sees at a glance (by identity) that its pages did not change.
  *
  * A post (all revisions of one first revision) depends only on its revisions and on the
  * retractions naming one of them (docs/records.md, "Content"): that is what is handed to
  * `postsOf` for each post a change touches.
  */
-import { latestPosts, postsOf, type BlogPost } from '../model/content';
+import { postsOf, type BlogPost } from '../model/content';
 import type { Verified } from '../model/verified';
 
 type Records = ReadonlyMap<string, Verified>;
 
+/** A record that arrived (`present`) or left. */
+export type RecordChange = { r: Verified; present: boolean };
+
 export type PostsIndex = {
-	/** `postsOf(visible)`: the same posts in the same order, unchanged ones as the same objects. */
+	/** Start again from these records; returns `postsOf(visible)`. */
+	reset(visible: Records): BlogPost[];
+	/**
+	 * Records arrived or left (those that left first, when one id does both). Returns the posts
+	 * that are gone (as the objects given before) and the posts derived anew, unordered.
+	 */
+	apply(changes: readonly RecordChange[]): { removed: BlogPost[]; added: BlogPost[] };
+	/** `postsOf(visible)`, from the difference with the last call: unchanged posts are the same objects. */
 	posts(visible: Records): BlogPost[];
 };
 
+/** "Latest" order, as the model sorts posts: first publication, newest first, then id descending. */
+export const latestFirst = (a: BlogPost, b: BlogPost): number =>
+	b.publishedAt - a.publishedAt || (a.id < b.id ? 1 : a.id > b.id ? -1 : 0);
+
+/** Where `post` is, or goes, in `list` (sorted by `latestFirst`): a binary search. */
+export function placeOf<T>(list: readonly T[], post: BlogPost, of: (item: T) => BlogPost): number {
+	let lo = 0;
+	let hi = list.length;
+	while (lo < hi) {
+		const mid = (lo + hi) >>> 1;
+		if (latestFirst(of(list[mid]!), post) < 0) lo = mid + 1;
+		else hi = mid;
+	}
+	return lo;
+}
+
 /** Changes touching more records than this share are derived from scratch. */
 const REBUILD_SHARE = 0.125;
+
+export const isPostish = (r: Verified): boolean =>
+	r.record.kind === 'post' || r.record.kind === 'retraction';
 
 const replacesOf = (r: Verified | undefined): string | null | undefined =>
 	r?.record.kind === 'post' ? r.record.body.replaces : undefined;
@@ -51,13 +79,17 @@ function deleteFrom(index: Map<string, Set<string>>, key: string, id: string) {
 }
 
 export function createPostsIndex(): PostsIndex {
-	let last: Records = new Map();
-	let sorted: BlogPost[] = [];
-	const byRoot = new Map<string, BlogPost>();
+	/** The post and retraction records held (other kinds never matter to posts). */
+	const records = new Map<string, Verified>();
+	/** Any revision id of a derived post → the post. */
+	const postOf = new Map<string, BlogPost>();
 	/** Post id → ids of the posts that name it in `replaces`. */
 	const children = new Map<string, Set<string>>();
 	/** Post id → ids of the retractions that name it. */
 	const retractions = new Map<string, Set<string>>();
+	/** For `posts`: the last records given, and the posts sorted (null: to sort again after `apply`). */
+	let last: Records | null = null;
+	let sorted: BlogPost[] | null = [];
 
 	function index(r: Verified, present: boolean) {
 		const { record } = r;
@@ -68,25 +100,35 @@ export function createPostsIndex(): PostsIndex {
 		}
 	}
 
-	function rebuild(visible: Records): BlogPost[] {
-		children.clear();
-		retractions.clear();
-		byRoot.clear();
-		for (const r of visible.values()) index(r, true);
-		sorted = postsOf(visible);
-		for (const post of sorted) byRoot.set(post.id, post);
-		last = visible;
-		return sorted;
+	function keep(post: BlogPost) {
+		for (const revision of post.revisions) postOf.set(revision.id, post);
 	}
 
-	/** Every post record under `root` (itself included) in `visible`. */
-	function members(visible: Records, root: string): string[] {
+	function reset(visible: Records): BlogPost[] {
+		records.clear();
+		postOf.clear();
+		children.clear();
+		retractions.clear();
+		for (const [id, r] of visible) {
+			if (!isPostish(r)) continue;
+			records.set(id, r);
+			index(r, true);
+		}
+		const all = postsOf(records);
+		for (const post of all) keep(post);
+		sorted = all;
+		last = visible;
+		return all;
+	}
+
+	/** Every post record under `root` (itself included). */
+	function members(root: string): string[] {
 		const out: string[] = [];
 		const stack = [root];
 		const seen = new Set<string>();
 		while (stack.length) {
 			const id = stack.pop()!;
-			if (seen.has(id) || replacesOf(visible.get(id)) === undefined) continue;
+			if (seen.has(id) || replacesOf(records.get(id)) === undefined) continue;
 			seen.add(id);
 			out.push(id);
 			for (const child of children.get(id) ?? []) stack.push(child);
@@ -94,75 +136,96 @@ export function createPostsIndex(): PostsIndex {
 		return out;
 	}
 
-	function posts(visible: Records): BlogPost[] {
-		if (visible === last) return sorted;
-		const changed: { r: Verified; present: boolean }[] = [];
-		const limit = Math.max(16, Math.floor(Math.max(visible.size, last.size) * REBUILD_SHARE));
-		for (const [id, r] of visible) {
-			const kind = r.record.kind;
-			if ((kind === 'post' || kind === 'retraction') && last.get(id) !== r) {
-				changed.push({ r, present: true });
-				if (changed.length > limit) return rebuild(visible);
-			}
-		}
-		for (const [id, r] of last) {
-			const kind = r.record.kind;
-			if ((kind === 'post' || kind === 'retraction') && visible.get(id) !== r) {
-				changed.push({ r, present: false });
-				if (changed.length > limit) return rebuild(visible);
-			}
-		}
-		const previous = last;
-		last = visible;
-		if (changed.length === 0) return sorted;
-
-		// The posts a change touches, by their first revision, before and after it.
-		const before = new Set<string>();
-		const after = new Set<string>();
-		const touch = (id: string) => {
-			if (replacesOf(previous.get(id)) !== undefined) before.add(rootIn(previous, id));
-			if (replacesOf(visible.get(id)) !== undefined) after.add(rootIn(visible, id));
-		};
-		for (const { r, present } of changed) {
-			index(r, present);
+	function apply(changes: readonly RecordChange[]) {
+		last = null;
+		sorted = null;
+		// The ids whose post may change: the records themselves, the revisions they edit or
+		// retract, and the posts that edit them (a record leaving splits its chain).
+		const touched = new Set<string>();
+		for (const { r } of changes) {
 			const { record } = r;
-			if (record.kind === 'retraction') touch(record.body.post);
+			if (record.kind === 'retraction') touched.add(record.body.post);
 			else if (record.kind === 'post') {
-				touch(r.id);
-				// Its parent's post gains or loses a revision; posts that replaced it lose their root.
-				if (record.body.replaces !== null) touch(record.body.replaces);
-				for (const child of children.get(r.id) ?? []) touch(child);
+				touched.add(r.id);
+				if (record.body.replaces !== null) touched.add(record.body.replaces);
 			}
 		}
-		// A post that joined another (its parent arrived) is gone under its old first revision.
-		for (const root of after) {
-			for (const id of members(visible, root)) {
-				if (replacesOf(previous.get(id)) !== undefined) before.add(rootIn(previous, id));
+		for (const { r, present } of changes) {
+			if (!isPostish(r)) continue;
+			if (present) records.set(r.id, r);
+			else if (records.get(r.id) === r) records.delete(r.id);
+			else continue;
+			index(r, present);
+		}
+		for (const { r } of changes) {
+			if (r.record.kind === 'post')
+				for (const child of children.get(r.id) ?? []) touched.add(child);
+		}
+		const roots = new Set<string>();
+		for (const id of touched)
+			if (replacesOf(records.get(id)) !== undefined) roots.add(rootIn(records, id));
+		// Gone: every post that held a touched revision or a revision now under a touched root.
+		const gone = new Set<BlogPost>();
+		const drop = (id: string) => {
+			const post = postOf.get(id);
+			if (post) gone.add(post);
+		};
+		for (const id of touched) drop(id);
+		const memberLists = [...roots].map(members);
+		for (const list of memberLists) for (const id of list) drop(id);
+		for (const post of gone) {
+			for (const revision of post.revisions) {
+				if (postOf.get(revision.id) === post) postOf.delete(revision.id);
 			}
 		}
-		for (const root of before) byRoot.delete(root);
-		const derived: BlogPost[] = [];
-		for (const root of after) {
-			const records = new Map<string, Verified>();
-			for (const id of members(visible, root)) {
-				records.set(id, visible.get(id)!);
+		const added: BlogPost[] = [];
+		for (const list of memberLists) {
+			const subset = new Map<string, Verified>();
+			for (const id of list) {
+				subset.set(id, records.get(id)!);
 				for (const retraction of retractions.get(id) ?? []) {
-					const r = visible.get(retraction);
-					if (r) records.set(retraction, r);
+					subset.set(retraction, records.get(retraction)!);
 				}
 			}
-			for (const post of postsOf(records)) {
-				byRoot.set(post.id, post);
-				derived.push(post);
+			for (const post of postsOf(subset)) {
+				keep(post);
+				added.push(post);
 			}
 		}
-		// Still sorted but for the new ones: the sort only merges them in.
-		sorted = latestPosts(
-			[...sorted.filter((p) => byRoot.get(p.id) === p && !after.has(p.id)), ...derived],
-			Infinity
-		);
+		return { removed: [...gone], added };
+	}
+
+	function posts(visible: Records): BlogPost[] {
+		if (visible === last && sorted) return sorted;
+		const changes: RecordChange[] = [];
+		const limit = Math.max(16, Math.floor(Math.max(visible.size, records.size) * REBUILD_SHARE));
+		for (const [id, r] of records) {
+			if (visible.get(id) !== r && changes.push({ r, present: false }) > limit)
+				return reset(visible);
+		}
+		for (const [id, r] of visible) {
+			if (isPostish(r) && records.get(id) !== r && changes.push({ r, present: true }) > limit) {
+				return reset(visible);
+			}
+		}
+		let list = sorted;
+		if (changes.length) {
+			const { removed, added } = apply(changes);
+			if (list) {
+				const gone = new Set(removed);
+				list = list.filter((post) => !gone.has(post));
+				for (const post of added)
+					list.splice(
+						placeOf(list, post, (p) => p),
+						0,
+						post
+					);
+			}
+		}
+		sorted = list ?? [...new Set(postOf.values())].sort(latestFirst);
+		last = visible;
 		return sorted;
 	}
 
-	return { posts };
+	return { reset, apply, posts };
 }

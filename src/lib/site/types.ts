@@ -124,9 +124,21 @@ export type PlannedFile = {
 
 export type SitePlan = {
 	/** Every file of the site, each path once, in an order that depends on the input alone. */
-	files: PlannedFile[];
+	readonly files: PlannedFile[];
 	/** Counts, for logs and /health. */
 	stats: SiteStats;
+	/** This plan's identity, for a later plan's `changes.since`. */
+	stamp?: object;
+	/**
+	 * What differs from the plan whose `stamp` is `since` (a planner's previous plan): files
+	 * that are new or whose key changed, and paths no longer in the site. A writer that wrote
+	 * that plan needs to look at nothing else.
+	 */
+	changes?: {
+		since: object;
+		files: readonly PlannedFile[];
+		removed: readonly string[];
+	};
 };
 
 export type SiteStats = {
@@ -138,6 +150,8 @@ export type SiteStats = {
 	records: number;
 	/** HTML files. */
 	htmlFiles: number;
+	/** Files of every kind: `files.length`. */
+	files: number;
 };
 
 export type SiteError = { ok: false; code: 'base_url_invalid' | 'country_empty'; message: string };
