@@ -7,7 +7,13 @@ import { bytesToHex } from '@noble/hashes/utils.js';
 import { sha256Hex } from '../model/hash';
 import { base64ToBytes } from './base64';
 import { verifyFast, webCrypto, type FastCrypto } from './fast-signature';
-import { checkFacts, keyFactsOf, type KeyFacts } from './key-facts';
+import {
+	checkFacts,
+	keyFactsOf,
+	MAX_SELF_SIGNATURES,
+	selfSignatureCount,
+	type KeyFacts
+} from './key-facts';
 import { Lru } from './lru';
 import { loadOpenpgp, type OpenPGPModule } from './openpgp';
 import {
@@ -126,6 +132,9 @@ export function createVerifyCore(options: VerifyCoreOptions = {}): VerifyCore {
 		if (known) return known;
 		const entry = parsedKey(openpgp, name, armored).then(
 			async (key): Promise<KeyEntry> => {
+				if (selfSignatureCount(key) > MAX_SELF_SIGNATURES) {
+					return { error: `it carries more than ${MAX_SELF_SIGNATURES} self-signatures` };
+				}
 				let facts: KeyFacts | null = null;
 				try {
 					facts = await keyFactsOf(key);
