@@ -536,13 +536,17 @@ describe('parseEntry never throws (properties)', () => {
 		)
 	);
 	/** Near the size limit: ASCII, or 3 UTF-8 bytes per unit (within it in units, not bytes). */
-	const bigText = fc
-		.tuple(fc.constantFrom('a', '€', 'e\u0301'), fc.integer({ min: -2, max: 2 }))
-		.map(([unit, delta]) => {
+	const bigTexts = ['a', '€'].flatMap((unit) =>
+		[-2, 0, 2].map((delta) => {
 			const units = Math.floor(MAX_RECORD_BYTES / (unit === 'a' ? 1 : 3)) - 60 + delta;
-			const record = { ...citizen, body: { ...citizen.body, name: unit.repeat(units) } };
-			return canonicalText(record).ok ? (canonicalText(record) as { value: string }).value : '';
-		});
+			const text = canonicalText({
+				...citizen,
+				body: { ...citizen.body, name: unit.repeat(units) }
+			});
+			return text.ok ? text.value : '';
+		})
+	);
+	const bigText = fc.constantFrom(...bigTexts);
 	const codes: ReasonCode[] = [
 		'entry_malformed',
 		'record_too_large',
@@ -576,7 +580,7 @@ describe('parseEntry never throws (properties)', () => {
 		it(`says exactly what it said before its cheaper parse and hash (seed ${seed})`, () => {
 			// Records whose id is their text's hash, so the checks after the id are reached too.
 			const hashed = fc
-				.oneof(recordText, bigText)
+				.oneof({ arbitrary: recordText, weight: 19 }, { arbitrary: bigText, weight: 1 })
 				.map((text) => [sha256HexPortable(text), { record: text, signature: FAKE_SIGNATURE }]);
 			fc.assert(
 				fc.property(fc.oneof(fc.tuple(id, entry), hashed), ([key, value]) => {
@@ -584,7 +588,7 @@ describe('parseEntry never throws (properties)', () => {
 						referenceParseEntry(key as string, value)
 					);
 				}),
-				{ seed, numRuns: 2000 }
+				{ seed, numRuns: 600 }
 			);
 		});
 
