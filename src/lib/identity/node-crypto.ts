@@ -17,8 +17,8 @@ const SPKI_PREFIX = Uint8Array.from([
 	0x30, 0x2a, 0x30, 0x05, 0x06, 0x03, 0x2b, 0x65, 0x70, 0x03, 0x21, 0x00
 ]);
 
-export const nodeCrypto: FastCrypto<KeyObject> = {
-	importKey(point) {
+export const nodeCrypto = {
+	importKey(point: Uint8Array): KeyObject | null {
 		if (point.length !== 32) return null;
 		const der = new Uint8Array(SPKI_PREFIX.length + 32);
 		der.set(SPKI_PREFIX);
@@ -29,19 +29,19 @@ export const nodeCrypto: FastCrypto<KeyObject> = {
 			return null;
 		}
 	},
-	digest(hash, parts) {
+	digest(hash: HashId, parts: readonly Uint8Array[]): Uint8Array {
 		const name = HASH_NAMES[hash];
 		if (!name) throw new Error(`no hash ${hash}`);
 		const state = createHash(name);
 		for (const part of parts) state.update(part);
 		return state.digest();
 	},
-	verify(key, signature, message) {
+	verify(key: KeyObject, signature: Uint8Array, message: Uint8Array): Promise<boolean> {
 		return new Promise((resolve, reject) => {
 			// null: Ed25519 takes no separate digest (it hashes the message itself).
-			verify(null, message, key, signature, (error, good) =>
+			verify(null, message, key, signature, (error: Error | null, good: boolean) =>
 				error ? reject(error) : resolve(good)
 			);
 		});
 	}
-};
+} satisfies FastCrypto<KeyObject>;
