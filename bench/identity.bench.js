@@ -54,6 +54,20 @@ function throughput(where, r) {
 			baselineName: VERIFY,
 			note: fast(r.fastChecks.inline)
 		},
+		...(r.verify.backend
+			? [
+					{
+						metric: `verify, ${where} inline, node:crypto`,
+						unit: '/s',
+						ours: r.verify.backend.perSecond,
+						baseline: r.verify.baseline.perSecond,
+						baselineName: VERIFY,
+						note:
+							'the verifier as the mirror and the command line make it: hashes by node:crypto, ' +
+							`Ed25519 on libuv's pool (node-crypto.ts); ${fast(r.fastChecks.backend)}`
+					}
+				]
+			: []),
 		{
 			metric: `cached re-verify, ${where}`,
 			unit: '/s',

@@ -111,7 +111,7 @@ export default {
 				baselineName: 'markdown-it: the same bodies into a minimal page, no verification',
 				targets: [{ on: 'ours', op: '<=', value: 5000 }],
 				note:
-					`${runs}: verifyEntries with a cold inline verifier (${r.signatureChecks.toLocaleString('en-US')} signatures checked), ` +
+					`${runs}: verifyEntries with a cold inline verifier on node:crypto, as the mirror makes it (${r.signatureChecks.toLocaleString('en-US')} signatures checked), ` +
 					`deriveCountry, planSite, every file rendered in memory. Parts: verify+derive ${median(r.verifyMs).toFixed(0)} ms, ` +
 					`derive again ${median(r.deriveMs).toFixed(0)} ms, plan ${median(r.planMs).toFixed(0)} ms, render ${median(r.renderMs).toFixed(0)} ms`
 			},

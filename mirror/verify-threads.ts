@@ -12,6 +12,7 @@ import { availableParallelism } from 'node:os';
 import { isMainThread, parentPort, Worker, workerData } from 'node:worker_threads';
 import { createVerifier, type Verifier } from '../src/lib/identity';
 import type { WorkerLike } from '../src/lib/identity/pool';
+import { nodeCrypto } from '../src/lib/identity/node-crypto';
 import { createVerifyCore, handleRequest } from '../src/lib/identity/verify-core';
 
 /** Marks a thread started by `threadWorker` (any other worker of the process is left alone). */
@@ -19,7 +20,7 @@ const ROLE = 'webocracy-verify-thread';
 
 if (!isMainThread && parentPort && (workerData as { role?: unknown } | null)?.role === ROLE) {
 	const port = parentPort;
-	const core = createVerifyCore();
+	const core = createVerifyCore({ crypto: nodeCrypto });
 	port.on('message', (data: unknown) => {
 		// Loaded only when asked, as verify.ts loads it: the known-good record to warm up with.
 		const warm = (data as { warmUp?: unknown } | null)?.warmUp
@@ -70,5 +71,10 @@ export function threadWorker(): WorkerLike {
 /** A verifier whose big batches run on up to two threads (this machine's cores, at most 2). */
 export function createThreadVerifier(options: { threads?: number } = {}): Verifier {
 	const threads = options.threads ?? Math.max(1, Math.min(2, availableParallelism()));
-	return createVerifier({ useWorkers: true, createWorker: threadWorker, poolSize: threads });
+	return createVerifier({
+		useWorkers: true,
+		createWorker: threadWorker,
+		poolSize: threads,
+		crypto: nodeCrypto
+	});
 }

@@ -4,6 +4,7 @@
  * (verifyEntries), exactly as the app's import preview does.
  */
 import { createVerifier, type Verifier } from '../src/lib/identity';
+import { nodeCrypto } from '../src/lib/identity/node-crypto';
 import type { CountryView, Verified } from '../src/lib/model';
 import {
 	entriesOfUpdate,
@@ -27,9 +28,13 @@ export type World = {
 	invalid: DiagnosticEntry[];
 };
 
-/** One verifier per process: inline (no workers in Node), with its memory cache. */
+/**
+ * One verifier per process: inline (no workers in Node), with its memory cache, its hashes
+ * and Ed25519 checks by node:crypto.
+ */
 let shared: Verifier | null = null;
-export const nodeVerifier = (): Verifier => (shared ??= createVerifier({ useWorkers: false }));
+export const nodeVerifier = (): Verifier =>
+	(shared ??= createVerifier({ useWorkers: false, crypto: nodeCrypto }));
 
 export async function readWorld(path: string): Promise<World> {
 	const bytes = await readInput(path, 'a state file', MAX_FILE_BYTES);

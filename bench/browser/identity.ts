@@ -13,6 +13,7 @@ import {
 	type Verifier,
 	type VerifyItem
 } from '../../src/lib/identity';
+import type { FastCrypto } from '../../src/lib/identity/fast-signature';
 import { makeCitizen, parseEntry, sha256Hex } from '../../src/lib/model';
 
 export type Rate = { count: number; ms: number; perSecond: number };
@@ -41,6 +42,11 @@ export type IdentityOptions = {
 	pool: boolean;
 	/** Also measure the main thread while `probeRecords` records verify (browser only). */
 	probe: boolean;
+	/**
+	 * Also measure an inline verifier on this backend (Node: node:crypto, as the mirror and
+	 * the command line verify), beside the default WebCrypto one.
+	 */
+	crypto?: FastCrypto;
 };
 
 export type IdentityResult = {
@@ -49,7 +55,7 @@ export type IdentityResult = {
 	signatureChars: number;
 	signed: number;
 	sign: { ours: Rate; baseline: Rate };
-	verify: { inline: Rate; pool: Rate | null; baseline: Rate };
+	verify: { inline: Rate; pool: Rate | null; backend: Rate | null; baseline: Rate };
 	cached: Rate;
 	/**
 	 * Single new records of a known key through `verify()`, one at a time, on the verifier
@@ -64,7 +70,11 @@ export type IdentityResult = {
 		messages: number;
 	} | null;
 	/** Signature checks by the fast path / all signature checks (inline and pool verifiers). */
-	fastChecks: { inline: [number, number]; pool: [number, number] | null };
+	fastChecks: {
+		inline: [number, number];
+		pool: [number, number] | null;
+		backend: [number, number] | null;
+	};
 	poolColdStartMs: number | null;
 	responsiveness: {
 		records: number;
@@ -237,11 +247,20 @@ export async function runIdentity(options: IdentityOptions): Promise<IdentityRes
 
 	const inline = createVerifier({ useWorkers: false });
 	const pool = options.pool ? createVerifier({ useWorkers: true }) : null;
+	const backend = options.crypto
+		? createVerifier({ useWorkers: false, crypto: options.crypto })
+		: null;
 	// Warm-up: openpgp loaded, the key parsed; for the pool, workers started and loaded.
 	await verifyAllOk(
 		inline,
 		warm.map((s) => s.item)
 	);
+	if (backend) {
+		await verifyAllOk(
+			backend,
+			warm.map((s) => s.item)
+		);
+	}
 	await baselineVerify(warm);
 	let poolColdStartMs: number | null = null;
 	if (pool) {
@@ -255,7 +274,7 @@ export async function runIdentity(options: IdentityOptions): Promise<IdentityRes
 	}
 
 	type Variant = {
-		name: 'baseline' | 'inline' | 'pool';
+		name: 'baseline' | 'inline' | 'pool' | 'backend';
 		run: (b: readonly Signed[]) => Promise<void>;
 	};
 	const variants: Variant[] = [
@@ -278,10 +297,20 @@ export async function runIdentity(options: IdentityOptions): Promise<IdentityRes
 					b.map((s) => s.item)
 				)
 		});
+	if (backend)
+		variants.push({
+			name: 'backend',
+			run: (b) =>
+				verifyAllOk(
+					backend,
+					b.map((s) => s.item)
+				)
+		});
 	const verifyRates: Record<Variant['name'], Rate> = {
 		baseline: rate(0, 0),
 		inline: rate(0, 0),
-		pool: rate(0, 0)
+		pool: rate(0, 0),
+		backend: rate(0, 0)
 	};
 	const verifyStart = performance.now();
 	for (let round = 0; round * perRound < measured.length; round++) {
@@ -349,9 +378,14 @@ export async function runIdentity(options: IdentityOptions): Promise<IdentityRes
 		v.stats().fastChecks,
 		v.stats().signatureChecks
 	];
-	const fastChecks = { inline: share(inline), pool: pool ? share(pool) : null };
+	const fastChecks = {
+		inline: share(inline),
+		pool: pool ? share(pool) : null,
+		backend: backend ? share(backend) : null
+	};
 	inline.destroy();
 	pool?.destroy();
+	backend?.destroy();
 
 	let responsiveness: IdentityResult['responsiveness'] = null;
 	if (options.probe) {
@@ -400,6 +434,7 @@ export async function runIdentity(options: IdentityOptions): Promise<IdentityRes
 		verify: {
 			inline: verifyRates.inline,
 			pool: pool ? verifyRates.pool : null,
+			backend: backend ? verifyRates.backend : null,
 			baseline: verifyRates.baseline
 		},
 		cached,

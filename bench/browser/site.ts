@@ -9,6 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createSiteWriter } from '../../mirror/site-writer';
 import { createThreadVerifier } from '../../mirror/verify-threads';
+import { nodeCrypto } from '../../src/lib/identity/node-crypto';
 import {
 	createVerifier,
 	generateIdentity,
@@ -229,10 +230,11 @@ export async function runSite(options: {
 		result.baselineMs.push(performance.now() - t0);
 		void pages;
 
-		// Ours: verifyEntries parses, checks every signature (a cold verifier) and derives.
+		// Ours: verifyEntries parses, checks every signature (a cold verifier on node:crypto, as the
+		// mirror makes it) and derives.
 		const cpu0 = process.cpuUsage();
 		t0 = performance.now();
-		const verifier = createVerifier({ useWorkers: false });
+		const verifier = createVerifier({ useWorkers: false, crypto: nodeCrypto });
 		const verdict = await verifyEntries({ countryId: country.country, entries, verifier });
 		if (verdict.invalid.length) throw new Error(`${verdict.invalid.length} records invalid`);
 		const t1 = performance.now();
@@ -301,7 +303,7 @@ export async function runSite(options: {
 			const before = deriveCountry(country.country, held.values());
 			await writer.write(check(planner.plan({ country: before, baseUrl: options.baseUrl })));
 
-			const verifier = createVerifier({ useWorkers: false });
+			const verifier = createVerifier({ useWorkers: false, crypto: nodeCrypto });
 			const cpu0 = process.cpuUsage();
 			t0 = performance.now();
 			const parsed = parseEntry(country.newPost.id, country.newPost.entry);

@@ -7,14 +7,17 @@
  * (null) or gives openpgp.verify's verdict (date: null). Shapes that must take the fast
  * path are asserted to, so the builder itself is checked against openpgp.
  */
-import { createHash } from 'node:crypto';
+import { createHash, type KeyObject } from 'node:crypto';
 import fc from 'fast-check';
 import * as openpgp from 'openpgp';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { importPoint, verifyFast, type FastVerdict } from './fast-signature';
+import { nodeCrypto } from './node-crypto';
 import { fixtureKey, passphrases } from './fixtures';
 import { openpgpVerdict } from './fixtures/openpgp-verdict';
-import { keyFactsOf, type KeyFacts } from './key-facts';
+import { bytesToBase64 } from './base64';
+import { keyFactsOf, MAX_FACT_CHECKS, MAX_SELF_SIGNATURES, type KeyFacts } from './key-facts';
+import { createVerifyCore } from './verify-core';
 
 const SEED = 20_261_204;
 const HASH_NAMES: Record<number, string> = {
@@ -33,6 +36,8 @@ type Signer = {
 	armored: string;
 	facts: KeyFacts;
 	cryptoKey: CryptoKey;
+	/** The same key for the node:crypto backend (node-crypto.ts). */
+	nodeKey: KeyObject;
 	signKey: CryptoKey;
 	created: number;
 	fingerprint: Uint8Array;
@@ -68,6 +73,7 @@ async function signerOf(name: string, privateKey: openpgp.PrivateKey, armored: s
 	const facts = await keyFactsOf(await openpgp.readKey({ armoredKey: armored }));
 	if (!facts) throw new Error(`${name}: no facts`);
 	const cryptoKey = (await importPoint(facts.point)) as CryptoKey;
+	const nodeKey = nodeCrypto.importKey(facts.point) as KeyObject;
 	// reason: openpgp's .d.ts does not declare a key packet's private parameters.
 	const { seed } = (privateKey.keyPacket as unknown as { privateParams: { seed: Uint8Array } })
 		.privateParams;
@@ -78,6 +84,7 @@ async function signerOf(name: string, privateKey: openpgp.PrivateKey, armored: s
 		armored,
 		facts,
 		cryptoKey,
+		nodeKey,
 		signKey,
 		created: Math.floor(privateKey.getCreationTime().getTime() / 1000),
 		fingerprint: hexBytes(facts.fingerprint),
@@ -183,8 +190,15 @@ async function craft(c: Craft): Promise<Uint8Array> {
 const openpgpSays = (s: Signer, signature: Uint8Array) =>
 	openpgpVerdict(s.armored, DATA, signature);
 
-const fastSays = (s: Signer, signature: Uint8Array): Promise<FastVerdict> =>
-	verifyFast(s.facts, s.cryptoKey, DATA, signature);
+/** The fast path's verdict, the same with WebCrypto and with node:crypto. */
+async function fastSays(s: Signer, signature: Uint8Array): Promise<FastVerdict> {
+	const [web, node] = await Promise.all([
+		verifyFast(s.facts, s.cryptoKey, DATA, signature),
+		verifyFast(s.facts, s.nodeKey, DATA, signature, nodeCrypto)
+	]);
+	expect(node, 'the node:crypto backend').toEqual(web);
+	return web;
+}
 
 /** The fast path declines or agrees with openpgp; returns both for further checks. */
 async function agree(s: Signer, signature: Uint8Array) {
@@ -467,4 +481,93 @@ describe('key facts against openpgp over a key’s history', () => {
 		expect(judged).toContain(true);
 		expect(judged).toContain(false);
 	}, 60_000);
+});
+
+describe('hostile key material: the work per key is bounded', () => {
+	/**
+	 * Alice's key with `count` more copies of her self-certification, each broken in its last
+	 * signature byte (so openpgp checks it in full and finds it false); `spread`: each copy
+	 * also claims another creation time (its digest then fails at once, but the time counts).
+	 */
+	async function withBrokenSelfSignatures(count: number, spread: boolean): Promise<string> {
+		const key = await openpgp.readKey({ armoredKey: fixtureKey('alice', 'public') });
+		const user = key.users[0] as openpgp.User;
+		const original = user.selfCertifications[0] as openpgp.SignaturePacket;
+		for (let i = 0; i < count; i++) {
+			const body = original.write();
+			body[body.length - 1] = (body[body.length - 1] as number) ^ 0x01;
+			if (spread) {
+				// The creation time subpacket (length 5, type 2, maybe critical) in the hashed area.
+				const at = body.findIndex(
+					(b, j) => j > 5 && b === 5 && (body[j + 1] as number) % 128 === 2
+				);
+				expect(at).toBeGreaterThan(5);
+				body.set(be(alice.created + 1000 + i, 4), at + 2);
+			}
+			const copy = new openpgp.SignaturePacket();
+			copy.read(body);
+			user.selfCertifications.push(copy);
+		}
+		return key.armor();
+	}
+
+	/** Ed25519 checks through WebCrypto (openpgp's own, and ours) while `work` runs. */
+	async function checksDuring<T>(work: () => Promise<T>): Promise<{ value: T; checks: number }> {
+		const subtle = globalThis.crypto.subtle;
+		const original = subtle.verify;
+		let checks = 0;
+		subtle.verify = function (this: SubtleCrypto, ...args: Parameters<SubtleCrypto['verify']>) {
+			checks++;
+			return original.apply(this, args);
+		} as SubtleCrypto['verify'];
+		try {
+			return { value: await work(), checks };
+		} finally {
+			subtle.verify = original;
+		}
+	}
+
+	const job = (armored: string, signature: Uint8Array) => ({
+		id: createHash('sha256').update(DATA).digest('hex'),
+		text: new TextDecoder().decode(DATA),
+		signature: bytesToBase64(signature),
+		publicKey: armored,
+		author: alice.facts.fingerprint,
+		checkSignature: true
+	});
+
+	it('a key with more than 64 self-signatures is refused before any is checked', async () => {
+		const armored = await withBrokenSelfSignatures(100, false);
+		const signature = await craft({ signer: alice, hashed: usual(alice) });
+		const { value, checks } = await checksDuring(() =>
+			createVerifyCore().verifyBatch([job(armored, signature)])
+		);
+		expect(value[0]).toMatchObject({ code: 'key_mismatch', fingerprint: null });
+		expect(value[0]?.message).toContain(`more than ${MAX_SELF_SIGNATURES} self-signatures`);
+		expect(checks).toBe(0);
+	});
+
+	it('broken self-signatures within the budget: facts in bounded checks, openpgp’s verdicts', async () => {
+		const armored = await withBrokenSelfSignatures(40, false);
+		const key = await openpgp.readKey({ armoredKey: armored });
+		const { value: facts, checks } = await checksDuring(() => keyFactsOf(key));
+		expect(facts).not.toBeNull();
+		expect(checks).toBeGreaterThan(40); // each broken one was checked at least once
+		expect(checks).toBeLessThanOrEqual(MAX_FACT_CHECKS);
+		const signer = { ...alice, armored, facts: facts as KeyFacts };
+		const good = await craft({ signer, hashed: usual(signer) });
+		const { fast, reference } = await agree(signer, good);
+		expect([fast?.valid, reference]).toEqual([true, true]);
+	});
+
+	it('too many times × self-signatures: the fast path declines, openpgp judges', async () => {
+		const armored = await withBrokenSelfSignatures(30, true);
+		const key = await openpgp.readKey({ armoredKey: armored });
+		const { value: facts, checks } = await checksDuring(() => keyFactsOf(key));
+		expect(facts).toBeNull();
+		expect(checks).toBe(0);
+		const signature = await craft({ signer: alice, hashed: usual(alice) });
+		const [outcome] = await createVerifyCore().verifyBatch([job(armored, signature)]);
+		expect(outcome?.code === null).toBe(await openpgpVerdict(armored, DATA, signature));
+	});
 });

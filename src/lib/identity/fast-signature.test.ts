@@ -5,12 +5,14 @@
  * openpgp.verify's verdict; and the whole core (fast path + fallback) always does.
  * Seeds are pinned so a failure replays.
  */
+import type { KeyObject } from 'node:crypto';
 import fc from 'fast-check';
 import * as openpgp from 'openpgp';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { sha256Hex } from '../model/hash';
 import { bytesToBase64 } from './base64';
 import { importPoint, verifyFast, type FastVerdict } from './fast-signature';
+import { nodeCrypto } from './node-crypto';
 import { fixtureKey, passphrases } from './fixtures';
 import { openpgpVerdict } from './fixtures/openpgp-verdict';
 import { keyFactsOf, maySign, type KeyFacts } from './key-facts';
@@ -27,6 +29,8 @@ type Signer = {
 	publicArmored: string;
 	facts: KeyFacts | null;
 	cryptoKey: CryptoKey | null;
+	/** The same key for the node:crypto backend (node-crypto.ts). */
+	nodeKey: KeyObject | null;
 };
 
 let signers: Signer[];
@@ -36,7 +40,8 @@ async function signer(name: string, privateKey: openpgp.PrivateKey, publicArmore
 	const armored = publicArmored ?? privateKey.toPublic().armor();
 	const facts = await keyFactsOf(await openpgp.readKey({ armoredKey: armored }));
 	const cryptoKey = facts ? await importPoint(facts.point) : null;
-	return { name, privateKey, publicArmored: armored, facts, cryptoKey };
+	const nodeKey = facts ? nodeCrypto.importKey(facts.point) : null;
+	return { name, privateKey, publicArmored: armored, facts, cryptoKey, nodeKey };
 }
 
 async function fixture(name: 'alice' | 'bob' | 'carol' | 'erin'): Promise<Signer> {
@@ -137,26 +142,40 @@ async function makeSignature(by: Signer, data: Uint8Array, o: Options): Promise<
 const openpgpSays = (by: Signer, data: Uint8Array, signature: Uint8Array) =>
 	openpgpVerdict(by.publicArmored, data, signature);
 
+/** The fast path's verdict, the same with WebCrypto and with node:crypto. */
 async function fastSays(by: Signer, data: Uint8Array, signature: Uint8Array): Promise<FastVerdict> {
-	if (!by.facts || !by.cryptoKey) return null;
-	return verifyFast(by.facts, by.cryptoKey, data, signature);
+	if (!by.facts || !by.cryptoKey || !by.nodeKey) return null;
+	const [web, node] = await Promise.all([
+		verifyFast(by.facts, by.cryptoKey, data, signature),
+		verifyFast(by.facts, by.nodeKey, data, signature, nodeCrypto)
+	]);
+	expect(node, 'the node:crypto backend').toEqual(web);
+	return web;
 }
 
 let core: VerifyCore;
-/** The whole core's verdict (fast path or fallback), as a verifier would get it. */
+let nodeCore: VerifyCore;
+/**
+ * The whole core's verdict (fast path or fallback), as a verifier would get it: the same
+ * outcome with either backend.
+ */
 async function coreSays(by: Signer, text: string, signature: Uint8Array): Promise<boolean> {
 	core ??= createVerifyCore();
+	nodeCore ??= createVerifyCore({ crypto: nodeCrypto });
 	const fingerprint = by.facts?.fingerprint ?? by.privateKey.getFingerprint();
-	const [outcome] = await core.verifyBatch([
-		{
-			id: sha256Hex(text),
-			text,
-			signature: bytesToBase64(signature),
-			publicKey: by.publicArmored,
-			author: fingerprint,
-			checkSignature: true
-		}
+	const job = {
+		id: sha256Hex(text),
+		text,
+		signature: bytesToBase64(signature),
+		publicKey: by.publicArmored,
+		author: fingerprint,
+		checkSignature: true
+	};
+	const [[outcome], [nodeOutcome]] = await Promise.all([
+		core.verifyBatch([job]),
+		nodeCore.verifyBatch([job])
 	]);
+	expect(nodeOutcome, 'the core on node:crypto').toEqual(outcome);
 	if (outcome?.code === 'key_mismatch') throw new Error(outcome.message);
 	return outcome?.code === null;
 }

@@ -17,7 +17,7 @@ export type FastVerdict = { valid: true } | { valid: false; reason: string } | n
 
 /** RFC 9580 Table 23: v6 salt size per hash (8: SHA-256, 9: SHA-384, 10: SHA-512). */
 const SALT = { 8: 16, 9: 24, 10: 32 } as const;
-type HashId = keyof typeof SALT;
+export type HashId = keyof typeof SALT;
 
 const SUB_CREATED = 2;
 const SUB_SIGNATURE_EXPIRY = 3;
@@ -191,6 +191,21 @@ function signatureValue(fields: Uint8Array, algorithm: number): Uint8Array<Array
 const DIGEST_NAMES = { 8: 'SHA-256', 9: 'SHA-384', 10: 'SHA-512' } as const;
 
 /**
+ * What the fast path needs of a crypto library. WebCrypto by default (`webCrypto`); Node
+ * entry points pass node:crypto's synchronous calls (node-crypto.ts), which cost a fraction
+ * of a WebCrypto promise per call. Any call may throw or reject: the fast path then declines
+ * and openpgp judges. `K` is whatever the library verifies with.
+ */
+export type FastCrypto<K = unknown> = {
+	/** The verifying key for a raw Ed25519 point, or null where the library has no Ed25519. */
+	importKey(point: Uint8Array): Promise<K | null> | K | null;
+	/** The digest of the parts, one after the other. */
+	digest(hash: HashId, parts: readonly Uint8Array[]): Promise<Uint8Array> | Uint8Array;
+	/** Whether `signature` (R || S) is the key's Ed25519 signature of `message`. */
+	verify(key: K, signature: Uint8Array, message: Uint8Array): Promise<boolean> | boolean;
+};
+
+/**
  * A digest by WebCrypto where it has one (native, and off this thread in browsers: a JS hash
  * of a 1 KB record cost as much as a third of the signature check), else SHA-256 by noble.
  * No JS SHA-384/512: bundled beside the SHA-256 the model uses, they would weigh on the
@@ -206,18 +221,17 @@ export async function digest(hash: HashId, bytes: Uint8Array): Promise<Uint8Arra
 	}
 }
 
-/** The digest the packet's EdDSA signature is over. */
-export function packetDigest(packet: Packet, data: Uint8Array): Promise<Uint8Array<ArrayBuffer>> {
-	const { salt, hashed } = packet;
-	const all = new Uint8Array(salt.length + data.length + hashed.length + 6);
-	all.set(salt);
-	all.set(data, salt.length);
-	all.set(hashed, salt.length + data.length);
-	const trailer = salt.length + data.length + hashed.length;
-	all[trailer] = packet.version;
-	all[trailer + 1] = 0xff;
-	new DataView(all.buffer).setUint32(trailer + 2, hashed.length);
-	return digest(packet.hash, all);
+function concat(parts: readonly Uint8Array[]): Uint8Array {
+	if (parts.length === 1) return parts[0] as Uint8Array;
+	let size = 0;
+	for (const part of parts) size += part.length;
+	const all = new Uint8Array(size);
+	let at = 0;
+	for (const part of parts) {
+		all.set(part, at);
+		at += part.length;
+	}
+	return all;
 }
 
 /** The key for WebCrypto, or null where WebCrypto has no Ed25519 (openpgp then uses its own code). */
@@ -230,21 +244,46 @@ export async function importPoint(point: Uint8Array): Promise<CryptoKey | null> 
 	}
 }
 
+/** The browser's (and the default) backend. */
+export const webCrypto: FastCrypto<CryptoKey> = {
+	importKey: importPoint,
+	digest: (hash, parts) => digest(hash, concat(parts)),
+	verify: (key, signature, message) =>
+		crypto.subtle.verify(
+			'Ed25519',
+			key,
+			signature as Uint8Array<ArrayBuffer>,
+			message as Uint8Array<ArrayBuffer>
+		)
+};
+
+/** The parts whose digest the packet's EdDSA signature is over, in order. */
+export function packetParts(packet: Packet, data: Uint8Array): Uint8Array[] {
+	const { salt, hashed } = packet;
+	const trailer = new Uint8Array(6);
+	trailer[0] = packet.version;
+	trailer[1] = 0xff;
+	new DataView(trailer.buffer).setUint32(2, hashed.length);
+	return salt.length > 0 ? [salt, data, hashed, trailer] : [data, hashed, trailer];
+}
+
 /**
  * openpgp.verify's verdict on `signature` (the bytes of one binary signature) over `data`,
  * for a key with these facts, or null when this path does not judge this signature.
+ * `key` is what `backend.importKey` made of the facts' point.
  */
-export async function verifyFast(
+export async function verifyFast<K>(
 	facts: KeyFacts,
-	key: CryptoKey,
+	key: K,
 	data: Uint8Array,
-	signature: Uint8Array
+	signature: Uint8Array,
+	backend: FastCrypto<K> = webCrypto as FastCrypto<unknown> as FastCrypto<K>
 ): Promise<FastVerdict> {
 	const packet = readPacket(signature, facts);
 	if (!packet) return null;
-	let hashed: Uint8Array<ArrayBuffer>;
+	let hashed: Uint8Array;
 	try {
-		hashed = await packetDigest(packet, data);
+		hashed = await backend.digest(packet.hash, packetParts(packet, data));
 	} catch {
 		return null; // no digest here: openpgp judges it
 	}
@@ -253,11 +292,11 @@ export async function verifyFast(
 	}
 	let good: boolean;
 	try {
-		good = await crypto.subtle.verify('Ed25519', key, packet.signature, hashed);
+		good = await backend.verify(key, packet.signature, hashed);
 	} catch {
 		return null;
 	}
-	if (!good) return { valid: false, reason: 'Signature verification failed' };
+	if (good !== true) return { valid: false, reason: 'Signature verification failed' };
 	if (!maySign(facts, packet.created)) {
 		return { valid: false, reason: 'the key could not sign at the signature’s creation time' };
 	}

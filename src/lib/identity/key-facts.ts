@@ -34,6 +34,18 @@ export type KeyFacts = {
 
 /** A hostile key with thousands of signatures must not cost thousands of checks. */
 const MAX_TIMES = 64;
+/**
+ * openpgp checks a key's self-signatures again at every question (it remembers only those
+ * that verified), so facts cost up to (times asked × self-signatures) signature checks, each
+ * about 0.15 ms. Past this budget the fast path declines the key (openpgp judges its records).
+ */
+export const MAX_FACT_CHECKS = 512;
+/**
+ * Keys carrying more self-signatures than this are refused outright (verify-core.ts): openpgp
+ * would check every invalid one again for each record of the key. Keys made by the app carry
+ * 2; a GnuPG key gains one or two at each renewal.
+ */
+export const MAX_SELF_SIGNATURES = 64;
 
 type SignatureTimes = {
 	created: Date | null;
@@ -53,6 +65,20 @@ async function maySignAt(key: PublicKey, seconds: number): Promise<boolean> {
 	} catch {
 		return false;
 	}
+}
+
+/** Self-signatures openpgp may check when asked whether the key can sign (embedded ones too). */
+export function selfSignatureCount(key: PublicKey): number {
+	const count = (signatures: readonly SignatureTimes[] | undefined) => {
+		let n = 0;
+		for (const signature of signatures ?? []) n += signature.embeddedSignature ? 2 : 1;
+		return n;
+	};
+	// reason: openpgp's Key has `directSignatures` at runtime; its .d.ts does not declare it.
+	let n = count((key as unknown as { directSignatures?: SignatureTimes[] }).directSignatures);
+	for (const user of key.users) n += count(user.selfCertifications);
+	for (const subkey of key.subkeys) n += count(subkey.bindingSignatures);
+	return n;
 }
 
 /** Every time (in seconds) at which a check inside getSigningKey can change its answer. */
@@ -110,7 +136,7 @@ export async function keyFactsOf(key: PublicKey): Promise<KeyFacts | null> {
 	const point = rawPoint(packet.algorithm, packet.publicParams);
 	if (!point) return null;
 	const times = criticalTimes(key);
-	if (!times) return null;
+	if (!times || times.length * selfSignatureCount(key) > MAX_FACT_CHECKS) return null;
 	const spans: number[] = [];
 	for (let i = 0; i < times.length; i++) {
 		if (!(await maySignAt(key, times[i] as number))) continue;

@@ -6,8 +6,14 @@ import type { PublicKey } from 'openpgp';
 import { bytesToHex } from '@noble/hashes/utils.js';
 import { sha256Hex } from '../model/hash';
 import { base64ToBytes } from './base64';
-import { digest, importPoint, verifyFast } from './fast-signature';
-import { checkFacts, keyFactsOf, type KeyFacts } from './key-facts';
+import { verifyFast, webCrypto, type FastCrypto } from './fast-signature';
+import {
+	checkFacts,
+	keyFactsOf,
+	MAX_SELF_SIGNATURES,
+	selfSignatureCount,
+	type KeyFacts
+} from './key-facts';
 import { Lru } from './lru';
 import { loadOpenpgp, type OpenPGPModule } from './openpgp';
 import {
@@ -48,7 +54,7 @@ const DEFAULT_MAX_PARSED = 256;
 
 /** What a key's first reading tells: its fingerprint, and facts if the fast path takes it. */
 type KeyEntry =
-	| { fingerprint: string; facts: KeyFacts | null; cryptoKey: Promise<CryptoKey | null> | null }
+	| { fingerprint: string; facts: KeyFacts | null; cryptoKey: Promise<unknown> | null }
 	| { error: string };
 
 const messageOf = (error: unknown): string =>
@@ -69,17 +75,46 @@ export type VerifyCore = {
 	readonly keyCount: number;
 };
 
-export function createVerifyCore(
-	options: { maxKeys?: number; maxParsedKeys?: number } = {}
-): VerifyCore {
+export type VerifyCoreOptions = {
+	maxKeys?: number;
+	maxParsedKeys?: number;
+	/**
+	 * Hashing and Ed25519 for the fast path and the id check: WebCrypto by default. Node entry
+	 * points pass node-crypto.ts (synchronous node:crypto), never imported by the app.
+	 */
+	crypto?: FastCrypto;
+};
+
+export function createVerifyCore(options: VerifyCoreOptions = {}): VerifyCore {
+	const backend = options.crypto ?? (webCrypto as FastCrypto);
 	// Promises, so a batch full of one author's records reads that key once.
 	const keys = new Lru<string, Promise<KeyEntry>>(options.maxKeys ?? DEFAULT_MAX_KEYS);
 	const parsedKeys = new Lru<string, Promise<PublicKey>>(
 		options.maxParsedKeys ?? DEFAULT_MAX_PARSED
 	);
-	/** WebCrypto keys for facts handed in with jobs (the main thread's, from a worker). */
-	const givenKeys = new WeakMap<KeyFacts, Promise<CryptoKey | null>>();
+	/** Backend keys for facts handed in with jobs (the main thread's, from a worker). */
+	const givenKeys = new WeakMap<KeyFacts, Promise<unknown>>();
 	const encoder = new TextEncoder();
+
+	/** A key the backend verifies with, or null (then openpgp judges); never rejects. */
+	async function importKey(point: Uint8Array): Promise<unknown> {
+		try {
+			return (await backend.importKey(point)) ?? null;
+		} catch {
+			return null;
+		}
+	}
+
+	async function idMatches(data: Uint8Array, id: string): Promise<boolean> {
+		let hash: Uint8Array;
+		try {
+			hash = await backend.digest(8, [data]);
+		} catch {
+			// The id cannot be checked here: the default backend hashes with noble as a last resort.
+			hash = await webCrypto.digest(8, [data]);
+		}
+		return bytesToHex(hash) === id;
+	}
 
 	function parsedKey(openpgp: OpenPGPModule, name: string, armored: string) {
 		let parsed = parsedKeys.get(name);
@@ -97,6 +132,9 @@ export function createVerifyCore(
 		if (known) return known;
 		const entry = parsedKey(openpgp, name, armored).then(
 			async (key): Promise<KeyEntry> => {
+				if (selfSignatureCount(key) > MAX_SELF_SIGNATURES) {
+					return { error: `it carries more than ${MAX_SELF_SIGNATURES} self-signatures` };
+				}
 				let facts: KeyFacts | null = null;
 				try {
 					facts = await keyFactsOf(key);
@@ -106,7 +144,7 @@ export function createVerifyCore(
 				return {
 					fingerprint: key.getFingerprint(),
 					facts,
-					cryptoKey: facts ? importPoint(facts.point) : null
+					cryptoKey: facts ? importKey(facts.point) : null
 				};
 			},
 			(error: unknown): KeyEntry => ({ error: messageOf(error) })
@@ -120,7 +158,7 @@ export function createVerifyCore(
 		if (!facts || !job.facts) return null;
 		let cryptoKey = givenKeys.get(job.facts);
 		if (!cryptoKey) {
-			cryptoKey = importPoint(facts.point);
+			cryptoKey = importKey(facts.point);
 			givenKeys.set(job.facts, cryptoKey);
 		}
 		return { fingerprint: facts.fingerprint, facts, cryptoKey };
@@ -205,7 +243,7 @@ export function createVerifyCore(
 				return outcome(fingerprint, 'record_malformed', 'record does not match its id');
 			}
 			const data = encoder.encode(job.text);
-			if (bytesToHex(await digest(8, data)) !== job.id) {
+			if (!(await idMatches(data, job.id))) {
 				return outcome(fingerprint, 'record_malformed', 'record does not match its id');
 			}
 			if (!job.checkSignature) return outcome(fingerprint, null);
@@ -213,7 +251,7 @@ export function createVerifyCore(
 			if (!bytes) return outcome(fingerprint, 'signature_invalid', 'signature is not base64', true);
 			const cryptoKey = facts && (await entry.cryptoKey);
 			if (facts && cryptoKey) {
-				const verdict = await verifyFast(facts, cryptoKey, data, bytes);
+				const verdict = await verifyFast(facts, cryptoKey, data, bytes, backend);
 				if (verdict) {
 					result.fast.push(index);
 					return verdict.valid

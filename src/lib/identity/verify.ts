@@ -18,6 +18,7 @@ import { unsafeAssumeVerified, type Verified } from '../model/verified';
 import { checkFacts, type KeyFacts } from './key-facts';
 import { Lru } from './lru';
 import { createPool, type VerifyPool, type WorkerLike } from './pool';
+import type { FastCrypto } from './fast-signature';
 import type { VerifyCore } from './verify-core';
 import { DEFAULT_MAX_KEYS, type BatchResult, type VerifyJob } from './verify-protocol';
 
@@ -102,6 +103,11 @@ export type VerifierOptions = {
 	 * used forgotten first (default 65,536: a country of tens of thousands of authors).
 	 */
 	keyEntries?: number;
+	/**
+	 * Crypto for inline checks (not the workers'): WebCrypto by default; Node entry points
+	 * pass `nodeCrypto` from node-crypto.ts (synchronous node:crypto, never in the app).
+	 */
+	crypto?: FastCrypto;
 };
 
 /** How long live positives wait to be stored together: off the path to the view. */
@@ -203,7 +209,7 @@ export function createVerifier(options: VerifierOptions = {}): Verifier {
 
 	const inlineCore = () =>
 		(inline ??= import('./verify-core').then(({ createVerifyCore }) =>
-			createVerifyCore({ maxKeys })
+			createVerifyCore({ maxKeys, crypto: options.crypto })
 		));
 
 	const runInline = async (jobs: readonly VerifyJob[]) => {

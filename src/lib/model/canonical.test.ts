@@ -1,8 +1,15 @@
 import { readFileSync } from 'node:fs';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { canonicalBytes, canonicalText, parseCanonical, utf8 } from './canonical';
+import {
+	canonicalBytes,
+	canonicalText,
+	parseCanonical,
+	utf8,
+	type CanonicalValue
+} from './canonical';
 import { sha256Hex } from './hash';
+import { err, ok } from './result';
 
 type Vector = { name: string; value: unknown; canonical: string; sha256: string };
 type Rejected = { name: string; path: string; json?: string; special?: string };
@@ -347,5 +354,129 @@ describe('canonical encoding properties', () => {
 				{ seed, numRuns: NUM_RUNS }
 			);
 		});
+	});
+});
+
+/** parseCanonical as it was before its cheaper route: parse, re-encode, compare. */
+function slowParseCanonical(text: string): ReturnType<typeof parseCanonical> {
+	let value: unknown;
+	try {
+		value = JSON.parse(text);
+	} catch {
+		return err('not_json', 'not valid JSON');
+	}
+	const again = canonicalText(value);
+	if (!again.ok) return again;
+	if (again.value !== text) return err('not_canonical', 'not in canonical form');
+	return ok(value as CanonicalValue);
+}
+
+/** Strings anything may hold: unnormalised, with lone surrogates, escapes' raw material. */
+const anyString = fc.oneof(
+	fc.string({ unit: 'binary', maxLength: 10 }),
+	fc.string({ unit: fc.oneof(trickyUnits, fc.constantFrom('\ud800', '\udfff', 'e\u0301')) })
+);
+
+const { value: hostileValue } = fc.letrec<{
+	value: unknown;
+	array: unknown[];
+	object: Record<string, unknown>;
+}>((tie) => ({
+	value: fc.oneof(
+		{ depthSize: 'small', withCrossShrink: true },
+		fc.constant(null),
+		fc.boolean(),
+		fc.integer({ min: -1000, max: 1000 }),
+		fc.constantFrom(-0, 2 ** 53, -(2 ** 53), 2 ** 53 - 1, 1e21, 0.5, -1.5, 1e-7),
+		fc.double(),
+		anyString,
+		tie('array'),
+		tie('object')
+	),
+	array: fc.array(tie('value'), { maxLength: 5 }),
+	object: fc.dictionary(
+		fc.oneof(anyString, fc.constantFrom('1', '10', '9', '4294967295', 'a', 'A', '__proto__')),
+		tie('value'),
+		{ maxKeys: 6, noNullPrototype: true }
+	)
+}));
+
+/** Texts a peer could send: near-canonical and not, edited, nested to the depth limit. */
+const hostileText = fc.oneof(
+	canonicalValue.map((value) => {
+		const text = canonicalText(value);
+		return text.ok ? text.value : '';
+	}),
+	fc
+		.tuple(hostileValue, fc.integer())
+		.map(([value, order]) =>
+			serialise(value, (keys) => (order % 3 === 0 ? [...keys].sort() : permute(keys, order)))
+		),
+	hostileValue.map((value) => JSON.stringify(value) ?? 'null'),
+	fc
+		.tuple(canonicalValue, fc.nat(), fc.nat(), fc.constantFrom('', ' ', '"', '\\u0041', '}', ',1'))
+		.map(([value, at, cut, insert]) => {
+			const text = canonicalText(value);
+			const t = text.ok ? text.value : '';
+			const i = at % (t.length + 1);
+			return t.slice(0, i) + insert + t.slice(i + (cut % 3));
+		}),
+	fc.constantFrom(
+		'-0',
+		'0',
+		'1e3',
+		'1.0',
+		'9007199254740992',
+		'9007199254740993',
+		'{"a":1,"a":1}',
+		'{"a":1,"a":2}',
+		'{"10":1,"9":2}',
+		'{"9":1,"10":2}',
+		'"\\u0041"',
+		'"\\/"',
+		'"\\ud800"',
+		'"\\uD800"',
+		'"\\u00e9"',
+		'"e\u0301"',
+		'"\u00e9"',
+		'{"\\ud800":1}',
+		'{"e\u0301":1}'
+	),
+	fc
+		.tuple(fc.integer({ min: 28, max: 36 }), fc.boolean(), fc.boolean())
+		.map(([n, arrays, full]) => {
+			const inner = full ? (arrays ? '[1]' : '{"a":1}') : arrays ? '[]' : '{}';
+			return arrays
+				? '['.repeat(n) + inner + ']'.repeat(n)
+				: '{"a":'.repeat(n) + inner + '}'.repeat(n);
+		})
+);
+
+describe('parseCanonical: its cheaper route says exactly what the encoder says', () => {
+	forEachSeed((seed) => {
+		it(`same result as parse, re-encode and compare, for hostile texts (seed ${seed})`, () => {
+			let accepted = 0;
+			fc.assert(
+				fc.property(hostileText, (text) => {
+					const result = parseCanonical(text);
+					expect(result).toEqual(slowParseCanonical(text));
+					if (result.ok) accepted++;
+				}),
+				{ seed, numRuns: NUM_RUNS * 10 }
+			);
+			// The generators reach both verdicts, so the comparison means something.
+			expect(accepted).toBeGreaterThan(NUM_RUNS);
+		});
+	});
+
+	it.each([
+		['array-index keys, canonical', '{"10":1,"9":2}'],
+		['33 nested empty arrays', '['.repeat(33) + ']'.repeat(33)],
+		['a key at depth 33', '{"a":'.repeat(32) + '{"b":1}' + '}'.repeat(32)],
+		['a lone surrogate', '"\\ud800"'],
+		['-0', '-0'],
+		['2^53', '9007199254740992']
+	])('%s: as the encoder says', (_name, text) => {
+		expect(parseCanonical(text)).toEqual(slowParseCanonical(text));
 	});
 });

@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { canonicalText } from './canonical';
-import { sha256Hex } from './hash';
+import { sha256Hex, sha256HexPortable } from './hash';
 import {
 	checkRecord,
 	cleanText,
@@ -11,9 +11,11 @@ import {
 	MAX_RECORD_BYTES,
 	MAX_SIGNATURE_CHARS,
 	parseEntry,
-	type AnyRecord
+	type AnyRecord,
+	type ParsedRecord,
+	type SignedEntry
 } from './record';
-import type { ReasonCode } from './result';
+import { err, ok, type ReasonCode, type Result } from './result';
 import {
 	citizenRecord,
 	entryOf,
@@ -466,6 +468,44 @@ describe('cleanText', () => {
 	});
 });
 
+/** parseEntry as it was before its cheaper route: the encoder's re-encoding, noble's hash. */
+function referenceParseEntry(id: string, entry: unknown): Result<ParsedRecord> {
+	if (typeof entry !== 'object' || entry === null) {
+		return err('entry_malformed', 'entry is not an object');
+	}
+	const { record: text, signature } = entry as Partial<Record<keyof SignedEntry, unknown>>;
+	if (typeof text !== 'string' || typeof signature !== 'string') {
+		return err('entry_malformed', 'entry needs a record text and a signature');
+	}
+	if (text.length > MAX_RECORD_BYTES) return err('record_too_large', 'record is too large');
+	const base64 = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=|[A-Za-z0-9+/]{4})$/;
+	if (signature.length > MAX_SIGNATURE_CHARS || !base64.test(signature)) {
+		return err('entry_malformed', 'signature is not base64', 'signature');
+	}
+	let value: unknown;
+	try {
+		value = JSON.parse(text);
+	} catch {
+		return err('record_malformed', 'record is not JSON');
+	}
+	const again = canonicalText(value);
+	if (!again.ok) {
+		return err('record_not_canonical', `record is not canonical: ${again.message}`, again.path);
+	}
+	if (again.value !== text) {
+		return err('record_not_canonical', 'record is not canonical: not in canonical form', '');
+	}
+	if (new TextEncoder().encode(text).length > MAX_RECORD_BYTES) {
+		return err('record_too_large', 'record is too large');
+	}
+	if (sha256HexPortable(text) !== id) {
+		return err('record_malformed', 'record does not match its id', 'id');
+	}
+	const record = checkRecord(value);
+	if (!record.ok) return record;
+	return ok({ id, text, signature, record: record.value });
+}
+
 describe('parseEntry never throws (properties)', () => {
 	const SEEDS = [0x5eed];
 	const validTexts = [genesis, citizen, invite].map((r) => entryOf(r).entry.record);
@@ -495,6 +535,18 @@ describe('parseEntry never throws (properties)', () => {
 			{ requiredKeys: [] }
 		)
 	);
+	/** Near the size limit: ASCII, or 3 UTF-8 bytes per unit (within it in units, not bytes). */
+	const bigTexts = ['a', '€'].flatMap((unit) =>
+		[-2, 0, 2].map((delta) => {
+			const units = Math.floor(MAX_RECORD_BYTES / (unit === 'a' ? 1 : 3)) - 60 + delta;
+			const text = canonicalText({
+				...citizen,
+				body: { ...citizen.body, name: unit.repeat(units) }
+			});
+			return text.ok ? text.value : '';
+		})
+	);
+	const bigText = fc.constantFrom(...bigTexts);
 	const codes: ReasonCode[] = [
 		'entry_malformed',
 		'record_too_large',
@@ -522,6 +574,21 @@ describe('parseEntry never throws (properties)', () => {
 					}
 				}),
 				{ seed, numRuns: 1000 }
+			);
+		});
+
+		it(`says exactly what it said before its cheaper parse and hash (seed ${seed})`, () => {
+			// Records whose id is their text's hash, so the checks after the id are reached too.
+			const hashed = fc
+				.oneof({ arbitrary: recordText, weight: 19 }, { arbitrary: bigText, weight: 1 })
+				.map((text) => [sha256HexPortable(text), { record: text, signature: FAKE_SIGNATURE }]);
+			fc.assert(
+				fc.property(fc.oneof(fc.tuple(id, entry), hashed), ([key, value]) => {
+					expect(parseEntry(key as string, value)).toEqual(
+						referenceParseEntry(key as string, value)
+					);
+				}),
+				{ seed, numRuns: 600 }
 			);
 		});
 

@@ -3,7 +3,7 @@
  * A record is immutable; its id is the SHA-256 of its canonical bytes.
  */
 import * as v from 'valibot';
-import { canonicalText, parseCanonical } from './canonical';
+import { canonicalText, parseCanonical, utf8 } from './canonical';
 import { sha256Hex, HEX64 } from './hash';
 import { err, ok, type Result } from './result';
 import { check, fingerprint, timestamp } from './schema';
@@ -154,10 +154,10 @@ export function parseEntry(id: string, entry: unknown): Result<ParsedRecord> {
 			: err('record_not_canonical', `record is not canonical: ${value.message}`, value.path);
 	}
 	// Byte length matters for the wire limit; text.length is UTF-16 units, a lower bound.
-	if (new TextEncoder().encode(text).length > MAX_RECORD_BYTES) {
-		return err('record_too_large', 'record is too large');
-	}
-	const actualId = sha256Hex(text);
+	// The same bytes are then hashed for the id.
+	const bytes = utf8(text);
+	if (bytes.length > MAX_RECORD_BYTES) return err('record_too_large', 'record is too large');
+	const actualId = sha256Hex(bytes);
 	if (actualId !== id) return err('record_malformed', 'record does not match its id', 'id');
 	const record = checkRecord(value.value);
 	if (!record.ok) return record;
