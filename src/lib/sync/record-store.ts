@@ -45,8 +45,18 @@ export type RecordJudge = {
 
 export type RecordStatus =
 	| { status: 'valid' }
-	| { status: 'pending'; message: string }
+	| {
+			status: 'pending';
+			message: string;
+			/**
+			 * Why: `checking`, its key is here and its turn will come (a large load is checked in
+			 * chunks); `no_key`, no record held here carries its author's key yet.
+			 */
+			reason: PendingReason;
+	  }
 	| { status: 'invalid'; code: ReasonCode; message: string };
+
+export type PendingReason = 'checking' | 'no_key';
 
 export type DiagnosticEntry = {
 	id: string;
@@ -59,6 +69,11 @@ export type StoreSnapshot = {
 	country: CountryView;
 	diagnostics: DiagnosticEntry[];
 	healed: number;
+	/**
+	 * Entries the record map held when the snapshot was taken. Those not in `diagnostics` yet
+	 * have not been read: they are still to be parsed and checked.
+	 */
+	held: number;
 	/** A view emitted halfway through a large batch: more held records are still being checked. */
 	partial?: boolean;
 };
@@ -195,7 +210,12 @@ export class RecordStore extends ObservableV2<Events> {
 		this.map = options.records;
 		this.verifier = options.verifier;
 		this.judge = options.judge ?? null;
-		this.current = { country: deriveCountry(this.countryId, []), diagnostics: [], healed: 0 };
+		this.current = {
+			country: deriveCountry(this.countryId, []),
+			diagnostics: [],
+			healed: 0,
+			held: 0
+		};
 		this.observer = (event, tx) => {
 			if (tx.origin === this) return; // our own healing writes
 			for (const key of event.keysChanged) this.dirty.add(key);
@@ -553,7 +573,15 @@ export class RecordStore extends ObservableV2<Events> {
 					: deriveCountry(this.countryId, this.verified.values());
 		this.verifiedChanged = false;
 		this.addedSinceView = [];
-		this.current = snapshotOf(country, this.healed, [...this.parsed.values()], [...this.failed]);
+		const keys = this.knownKeys();
+		this.current = snapshotOf({
+			country,
+			healed: this.healed,
+			held: this.map.size,
+			keys,
+			parsed: [...this.parsed.values()],
+			failed: [...this.failed]
+		});
 		if (!settled) this.current.partial = true;
 		let rejected: Map<string, Rejection> | null = null;
 		for (const [id, waiting] of this.waiters) {
@@ -562,7 +590,12 @@ export class RecordStore extends ObservableV2<Events> {
 			// record held was checked first (see process).
 			if (!settled && !(parsed && FOUNDATIONAL_KINDS.has(parsed.record.kind))) continue;
 			const entry = parsed
-				? diagnose(parsed, country, (rejected ??= rejectedById(country)), this.failed.get(id))
+				? diagnose(parsed, {
+						country,
+						rejected: (rejected ??= rejectedById(country)),
+						keys,
+						failed: this.failed.get(id)
+					})
 				: this.failed.get(id);
 			if (!entry || entry.status === 'pending') continue;
 			this.waiters.delete(id);
@@ -577,41 +610,58 @@ const MAX_EXTEND = 256;
 
 const rejectedById = (country: CountryView) => new Map(country.rejected.map((r) => [r.id, r]));
 
+/** What a snapshot's diagnostics are read from. */
+type Judged = {
+	country: CountryView;
+	rejected: ReadonlyMap<string, Rejection>;
+	/** Author → key when the snapshot was taken: a pending record with one waits its turn. */
+	keys: ReadonlyMap<string, string>;
+	failed: DiagnosticEntry | undefined;
+};
+
+const PENDING_MESSAGE: Record<PendingReason, string> = {
+	checking: 'not checked yet: its author’s key is here, and its turn will come',
+	no_key: 'the author’s key is not here yet'
+};
+
 /** A parsed record's line in the diagnostics. */
-function diagnose(
-	parsed: ParsedRecord,
-	country: CountryView,
-	rejected: ReadonlyMap<string, Rejection>,
-	failedEntry: DiagnosticEntry | undefined
-): DiagnosticEntry {
+function diagnose(parsed: ParsedRecord, judged: Judged): DiagnosticEntry {
 	const base = describeRecord(parsed);
-	if (country.valid.has(parsed.id)) return { ...base, status: 'valid' };
-	const rejection = rejected.get(parsed.id);
+	if (judged.country.valid.has(parsed.id)) return { ...base, status: 'valid' };
+	const rejection = judged.rejected.get(parsed.id);
 	if (rejection) {
 		return { ...base, status: 'invalid', code: rejection.code, message: rejection.message };
 	}
-	return failedEntry ?? { ...base, status: 'pending', message: 'the author’s key is not here yet' };
+	if (judged.failed) return judged.failed;
+	const reason: PendingReason = signingKeyFor(parsed, judged.keys) ? 'checking' : 'no_key';
+	return { ...base, status: 'pending', reason, message: PENDING_MESSAGE[reason] };
 }
 
 /**
  * A snapshot whose diagnostics (every record and its status, sorted) are built when first
  * read, from what was held when it was taken: most changes are never looked at that way.
  */
-function snapshotOf(
-	country: CountryView,
-	healed: number,
-	parsed: readonly ParsedRecord[],
-	failed: readonly [string, DiagnosticEntry][]
-): StoreSnapshot {
+function snapshotOf(options: {
+	country: CountryView;
+	healed: number;
+	held: number;
+	keys: ReadonlyMap<string, string>;
+	parsed: readonly ParsedRecord[];
+	failed: readonly [string, DiagnosticEntry][];
+}): StoreSnapshot {
+	const { country, healed, held, keys, parsed, failed } = options;
 	let diagnostics: DiagnosticEntry[] | null = null;
 	return {
 		country,
 		healed,
+		held,
 		get diagnostics() {
 			if (diagnostics) return diagnostics;
 			const rejected = rejectedById(country);
 			const failedById = new Map(failed);
-			const list = parsed.map((p) => diagnose(p, country, rejected, failedById.get(p.id)));
+			const list = parsed.map((p) =>
+				diagnose(p, { country, rejected, keys, failed: failedById.get(p.id) })
+			);
 			const parsedIds = new Set(parsed.map((p) => p.id));
 			for (const [id, entry] of failed) if (!parsedIds.has(id)) list.push(entry);
 			list.sort((a, b) => (a.at ?? 0) - (b.at ?? 0) || (a.id < b.id ? -1 : 1));
