@@ -53,7 +53,10 @@ export type Trace = {
 	cacheLookupMs: number;
 	/** Long tasks on the main thread (their summed duration). */
 	longTaskMs: number;
-	/** Every verifyMany of the join: [start (ms since rooms joined), duration, records]. */
+	/**
+	 * Every verifier call (verifyMany, checkEntries) of the join: [start (ms since rooms
+	 * joined), duration, records].
+	 */
 	calls: [number, number, number][];
 };
 
@@ -110,20 +113,23 @@ export async function join(options: {
 				})
 			: null;
 	tasks?.observe({ type: 'longtask' });
+	/** A verifier call, timed as one of `calls`. */
+	async function traced<T>(items: number, call: () => Promise<T>): Promise<T> {
+		const span: [number, number, number] = [performance.now(), Infinity, items];
+		calls.push(span);
+		try {
+			return await call();
+		} finally {
+			span[1] = performance.now();
+		}
+	}
 	const store = new RecordStore({
 		countryId: options.countryId,
 		records: docs.records,
 		verifier: {
 			warmUp: () => verifier.warmUp(),
-			async verifyMany(items) {
-				const span: [number, number, number] = [performance.now(), Infinity, items.length];
-				calls.push(span);
-				try {
-					return await verifier.verifyMany(items);
-				} finally {
-					span[1] = performance.now();
-				}
-			}
+			verifyMany: (items) => traced(items.length, () => verifier.verifyMany(items)),
+			checkEntries: (items) => traced(items.length, () => verifier.checkEntries(items))
 		}
 	});
 	const times: JoinTimes = {

@@ -5,7 +5,13 @@
  */
 import { describe, expect, it } from 'vitest';
 import { createPool, type WorkerLike } from './pool';
-import type { VerifyJob, VerifyOutcome, WorkerRequest } from './verify-core';
+import type {
+	EntryJob,
+	EntryOutcome,
+	VerifyJob,
+	VerifyOutcome,
+	WorkerRequest
+} from './verify-core';
 
 /** Answers each request with one outcome per job, naming the job's id and key. */
 class HeldWorker implements WorkerLike {
@@ -24,6 +30,14 @@ class HeldWorker implements WorkerLike {
 	answer(): boolean {
 		const request = this.waiting.shift();
 		if (!request) return false;
+		if (request.entries) {
+			const outcomes = request.entries.map((entry) => ({
+				parsed: { ok: true, record: { title: entry.record } },
+				outcome: { fingerprint: request.keys[entry.key], code: null, message: '', checked: true }
+			}));
+			this.onmessage?.({ data: { seq: request.seq, outcomes } } as MessageEvent);
+			return true;
+		}
 		const outcomes = request.jobs.map((job): VerifyOutcome => ({
 			fingerprint: request.keys[job.key] ?? null,
 			code: null,
@@ -63,11 +77,28 @@ const fallback = async (jobs: readonly VerifyJob[]): Promise<VerifyOutcome[]> =>
 		checked: true
 	}));
 
+const entry = (i: number, key: string): EntryJob => ({
+	id: `record-${i}`,
+	record: `text ${i}`,
+	signature: `signature ${i}`,
+	author: `author of ${key}`,
+	publicKey: key,
+	checkSignature: true
+});
+
+/** Inline entry checking, marked like `fallback`. */
+const entryFallback = async (jobs: readonly EntryJob[]): Promise<EntryOutcome[]> =>
+	jobs.map((j) => ({
+		parsed: { ok: true, record: { title: `inline ${j.record}` } as never },
+		outcome: null
+	}));
+
 function pool(size: number, options: { chunkSize?: number; maxInFlight?: number } = {}) {
 	const workers: HeldWorker[] = [];
 	const made = createPool({
 		size,
 		fallback,
+		entryFallback,
 		...options,
 		create: () => {
 			const worker = new HeldWorker();
@@ -163,6 +194,28 @@ describe('the verify pool', () => {
 			'inline record-3',
 			'inline record-4'
 		]);
+	});
+
+	it('sends entries to parse in bounded messages, keys once, and the lost ones to the fallback', async () => {
+		const { pool: p, workers, drain } = pool(2, { chunkSize: 10, maxInFlight: 1 });
+		const keys = ['alice key', 'bob key'];
+		const jobs = Array.from({ length: 40 }, (_, i) => entry(i, keys[i % 2]!));
+		const running = p.runEntries(jobs);
+		// One chunk per worker posted, the rest queued.
+		expect(p.posted).toBe(2);
+		const [request] = workers[0]!.received;
+		expect(request!.jobs).toEqual([]);
+		expect(request!.keys).toEqual(keys);
+		expect(request!.entries!.every((e) => !('publicKey' in e) && !('facts' in e))).toBe(true);
+		expect(request!.entries!.map((e) => e.key)).toEqual(jobs.slice(0, 10).map((_, i) => i % 2));
+		workers[1]!.crash();
+		await drain();
+		const outcomes = await running;
+		const titles = outcomes.map((o) => (o.parsed.ok ? (o.parsed.record as never)['title'] : null));
+		expect(titles).toEqual(
+			jobs.map((j, i) => (i >= 10 && i < 20 ? `inline ${j.record}` : j.record))
+		);
+		expect(outcomes[0]!.outcome?.fingerprint).toBe('alice key');
 	});
 
 	it('warms up the first worker, resolves when it has answered, then warms the next', async () => {

@@ -8,10 +8,14 @@
  * in one long main-thread task, and a worker that is slower today simply takes fewer.
  */
 import {
+	packEntryRequest,
 	packRequest,
 	type BatchResult,
+	type EntryJob,
+	type EntryOutcome,
 	type VerifyJob,
 	type VerifyOutcome,
+	type EntryWorkerResponse,
 	type WorkerRequest,
 	type WorkerResponse
 } from './verify-protocol';
@@ -26,6 +30,8 @@ export interface WorkerLike {
 
 export type VerifyPool = {
 	run(jobs: readonly VerifyJob[]): Promise<VerifyOutcome[]>;
+	/** The same for entries to parse and verify (check-entries.ts). */
+	runEntries(jobs: readonly EntryJob[]): Promise<EntryOutcome[]>;
 	/** Start the workers now and warm the first up (see warmUp below); resolves when ready. */
 	warmUp(): Promise<void>;
 	/** Workers started and not failed. */
@@ -37,9 +43,14 @@ export type VerifyPool = {
 	destroy(): void;
 };
 
+/** What the pool needs of a job: its key, for onResponse's facts. */
+type Job = { publicKey: string };
+
 type Chunk = {
-	jobs: VerifyJob[];
-	resolve: (outcomes: VerifyOutcome[]) => void;
+	jobs: readonly Job[];
+	/** The message for this chunk, under a sequence number. */
+	pack: (seq: number) => WorkerRequest;
+	resolve: (outcomes: unknown[]) => void;
 	reject: (error: Error) => void;
 };
 
@@ -55,8 +66,10 @@ export function createPool(options: {
 	size: number;
 	create: () => WorkerLike;
 	fallback: (jobs: readonly VerifyJob[]) => Promise<VerifyOutcome[]>;
+	/** Checks entries where no worker can (inline); required for runEntries. */
+	entryFallback?: (jobs: readonly EntryJob[]) => Promise<EntryOutcome[]>;
 	/** Told each answer with its chunk's jobs (which checks were fast, facts of keys read). */
-	onResponse?: (jobs: readonly VerifyJob[], extras: Partial<Omit<BatchResult, 'outcomes'>>) => void;
+	onResponse?: (jobs: readonly Job[], extras: Partial<Omit<BatchResult, 'outcomes'>>) => void;
 	chunkSize?: number;
 	/**
 	 * Batches are not cut below this many jobs per chunk (default 16, about 10 ms of work):
@@ -105,7 +118,7 @@ export function createPool(options: {
 			}
 			const slot: Slot = { worker, load: 0, pending: new Map(), dead: false };
 			worker.onmessage = (event) => {
-				const response = event.data as WorkerResponse;
+				const response = event.data as WorkerResponse | EntryWorkerResponse;
 				const chunk = slot.pending.get(response?.seq);
 				if (!chunk) return;
 				slot.pending.delete(response.seq);
@@ -168,34 +181,54 @@ export function createPool(options: {
 			const slot = freeSlot();
 			if (!slot) return;
 			const chunk = queue.shift() as Chunk;
-			post(slot, chunk, packRequest(seq++, chunk.jobs));
+			post(slot, chunk, chunk.pack(seq++));
 		}
 	}
 
-	function send(jobs: VerifyJob[]): Promise<VerifyOutcome[]> {
+	function send<J extends Job, O>(
+		jobs: J[],
+		pack: (seq: number, jobs: readonly J[]) => WorkerRequest
+	): Promise<O[]> {
 		if (!started && !destroyed) start();
-		return new Promise<VerifyOutcome[]>((resolve, reject) => {
-			queue.push({ jobs, resolve, reject });
+		return new Promise<O[]>((resolve, reject) => {
+			queue.push({
+				jobs,
+				pack: (n) => pack(n, jobs),
+				resolve: resolve as (outcomes: unknown[]) => void,
+				reject
+			});
 			pump();
 		});
 	}
 
-	async function run(jobs: readonly VerifyJob[]): Promise<VerifyOutcome[]> {
+	async function runWith<J extends Job, O>(
+		jobs: readonly J[],
+		pack: (seq: number, jobs: readonly J[]) => WorkerRequest,
+		inline: (jobs: readonly J[]) => Promise<O[]>
+	): Promise<O[]> {
 		if (jobs.length === 0) return [];
 		// Batches split across workers (but not into tiny chunks); big ones in bounded messages.
 		const even = Math.ceil(jobs.length / Math.max(1, size));
 		const per = Math.max(1, Math.min(chunkSize, Math.max(minChunk, even)));
-		const chunks: VerifyJob[][] = [];
+		const chunks: J[][] = [];
 		for (let i = 0; i < jobs.length; i += per) chunks.push(jobs.slice(i, i + per));
 		const results = await Promise.all(
 			chunks.map((chunk) =>
-				send(chunk).then(
-					(outcomes) => (outcomes.length === chunk.length ? outcomes : fallback(chunk)),
-					() => fallback(chunk)
+				send<J, O>(chunk, pack).then(
+					(outcomes) => (outcomes.length === chunk.length ? outcomes : inline(chunk)),
+					() => inline(chunk)
 				)
 			)
 		);
 		return results.flat();
+	}
+
+	const run = (jobs: readonly VerifyJob[]) => runWith(jobs, packRequest, fallback);
+
+	function runEntries(jobs: readonly EntryJob[]): Promise<EntryOutcome[]> {
+		const inline = options.entryFallback;
+		if (!inline) return Promise.reject(new Error('no entry fallback'));
+		return runWith(jobs, packEntryRequest, inline);
 	}
 
 	let warming: Promise<void> | null = null;
@@ -224,16 +257,14 @@ export function createPool(options: {
 				void warmInTurn(waiting.slice(i + 1));
 			};
 			// Not queued behind chunks (it copies nothing), but in flight while it lasts.
-			post(
-				slot,
-				{ jobs: [], resolve: next, reject: next },
-				{ seq: seq++, keys: [], jobs: [], warmUp: true }
-			);
+			const request: WorkerRequest = { seq: seq++, keys: [], jobs: [], warmUp: true };
+			post(slot, { jobs: [], pack: () => request, resolve: next, reject: next }, request);
 		});
 	}
 
 	return {
 		run,
+		runEntries,
 		warmUp,
 		get alive() {
 			return slots.filter((s) => !s.dead).length;

@@ -186,6 +186,41 @@ describe('createVerifiedCacheStore', () => {
 		other.close();
 	});
 
+	it('stores a batch as one row, and still reads rows of one key each (older versions)', async () => {
+		const name = freshName();
+		const cache = createVerifiedCacheStore(name);
+		await cache.addMany(['only']); // creates the database
+		// A row as versions before batches wrote them: the key itself, the time as its value.
+		const raw = await new Promise<IDBDatabase>((resolve, reject) => {
+			const request = indexedDB.open(name);
+			request.onsuccess = () => resolve(request.result);
+			request.onerror = () => reject(request.error);
+		});
+		const rows = () =>
+			new Promise<number>((resolve) => {
+				const request = raw.transaction('verified').objectStore('verified').count();
+				request.onsuccess = () => resolve(request.result);
+			});
+		await new Promise<void>((resolve) => {
+			const tx = raw.transaction('verified', 'readwrite');
+			tx.objectStore('verified').put(1_763_900_000_000, 'old key');
+			tx.oncomplete = () => resolve();
+		});
+		const many = Array.from({ length: 500 }, (_, i) => `batch key ${i}`);
+		await cache.addMany(many);
+		expect(await rows()).toBe(3);
+		const fresh = createVerifiedCacheStore(name);
+		expect(await fresh.hasMany(['old key', 'only', ...many, 'missing'])).toEqual([
+			true,
+			true,
+			...many.map(() => true),
+			false
+		]);
+		raw.close();
+		cache.close();
+		fresh.close();
+	});
+
 	it('rejects (so the verifier counts a miss) when IndexedDB is unavailable', async () => {
 		const saved = globalThis.indexedDB;
 		delete (globalThis as { indexedDB?: IDBFactory }).indexedDB;

@@ -12,7 +12,7 @@
  * Misses go to a pool of module Web Workers in the browser, or run inline where there
  * are no workers (Node, Vitest, old browsers) with the same code.
  */
-import type { ParsedRecord } from '../model/record';
+import type { ParsedRecord, SignedEntry } from '../model/record';
 import { err, ok, type Err, type Result } from '../model/result';
 import { unsafeAssumeVerified, type Verified } from '../model/verified';
 import { checkFacts, type KeyFacts } from './key-facts';
@@ -20,7 +20,14 @@ import { Lru } from './lru';
 import { createPool, type VerifyPool, type WorkerLike } from './pool';
 import type { FastCrypto } from './fast-signature';
 import type { VerifyCore } from './verify-core';
-import { DEFAULT_MAX_KEYS, type BatchResult, type VerifyJob } from './verify-protocol';
+import {
+	DEFAULT_MAX_KEYS,
+	type BatchResult,
+	type EntryJob,
+	type EntryOutcome,
+	type VerifyJob,
+	type VerifyOutcome
+} from './verify-protocol';
 
 /** Remembers positive results across sessions. Implemented on IndexedDB in store.ts. */
 export type PersistentVerifiedCache = {
@@ -30,6 +37,18 @@ export type PersistentVerifiedCache = {
 };
 
 export type VerifyItem = { parsed: ParsedRecord; publicKey: string };
+
+/**
+ * A stored entry not parsed yet, with the author its text claims and that author's key
+ * (see Verifier.checkEntries).
+ */
+export type EntryItem = { id: string; entry: SignedEntry; author: string; publicKey: string };
+
+/**
+ * What parseEntry says of an entry, and, when it parsed as a record of `author` signed with
+ * the key given (not a genesis or citizen record), its verdict; null: not judged here.
+ */
+export type EntryVerdict = { parsed: Result<ParsedRecord>; verified: Result<Verified> | null };
 
 export type VerifierStats = {
 	/** Records asked about, through verify and verifyMany. */
@@ -65,6 +84,12 @@ export type Verifier = {
 	verify(parsed: ParsedRecord, publicKey: string): Promise<Result<Verified>>;
 	/** One result per item, in order. Misses travel to the workers in a few large messages. */
 	verifyMany(items: readonly VerifyItem[]): Promise<Result<Verified>[]>;
+	/**
+	 * Parse and verify entries where the checking runs (a worker): one result per item, in
+	 * order, each as parseEntry and verifyMany would have said. For a large sync, so the page
+	 * neither parses nor hashes what a worker parses and hashes anyway.
+	 */
+	checkEntries(items: readonly EntryItem[]): Promise<EntryVerdict[]>;
 	stats(): VerifierStats;
 	/**
 	 * Get ready for the first record: start the workers and have the first check a built-in
@@ -109,6 +134,12 @@ export type VerifierOptions = {
 	 */
 	crypto?: FastCrypto;
 };
+
+/**
+ * Entries parsed inline at most, whatever their signatures: about a millisecond of parsing,
+ * less than the round trip to a worker.
+ */
+const ENTRIES_INLINE_MAX = 16;
 
 /** How long live positives wait to be stored together: off the path to the view. */
 const CACHE_WRITE_DELAY_MS = 250;
@@ -194,7 +225,10 @@ export function createVerifier(options: VerifierOptions = {}): Verifier {
 	let saveTimer: ReturnType<typeof setTimeout> | null = null;
 
 	/** What a batch's checker (inline or a worker) tells besides the outcomes. */
-	function absorb(jobs: readonly VerifyJob[], result: Partial<Omit<BatchResult, 'outcomes'>>) {
+	function absorb(
+		jobs: readonly { publicKey: string }[],
+		result: Partial<Omit<BatchResult, 'outcomes'>>
+	) {
 		if (Array.isArray(result.fast)) counts.fastChecks += result.fast.length;
 		if (typeof result.ms === 'number' && result.ms >= 0 && result.ms < Infinity) {
 			counts.workerMs += result.ms;
@@ -218,22 +252,47 @@ export function createVerifier(options: VerifierOptions = {}): Verifier {
 		return result.outcomes;
 	};
 
+	let inlineEntries: Promise<typeof import('./check-entries').checkEntries> | null = null;
+	const runEntriesInline = async (jobs: readonly EntryJob[]) => {
+		inlineEntries ??= import('./check-entries').then(({ checkEntries }) => checkEntries);
+		const [check, core] = await Promise.all([inlineEntries, inlineCore()]);
+		const result = await check(core, jobs);
+		absorb(jobs, result);
+		return result.outcomes;
+	};
+
 	function getPool(): VerifyPool {
 		if (!pool) {
 			const hardware = typeof navigator !== 'undefined' ? navigator.hardwareConcurrency : 1;
 			const size = options.poolSize ?? Math.max(1, Math.min(2, hardware || 1));
-			pool = createPool({ size, create, fallback: runInline, onResponse: absorb });
+			pool = createPool({
+				size,
+				create,
+				fallback: runInline,
+				entryFallback: runEntriesInline,
+				onResponse: absorb
+			});
 		}
 		return pool;
 	}
 
-	function runJobs(jobs: readonly VerifyJob[]) {
-		if (!useWorkers || destroyed) return runInline(jobs);
+	/** Few signatures to check, or no workers: here, sooner than a round trip to a worker. */
+	function inlineFor(jobs: readonly { checkSignature: boolean }[]): boolean {
+		if (!useWorkers || destroyed) return true;
 		let checks = 0;
 		for (const job of jobs) if (job.checkSignature) checks++;
-		if (checks <= inlineMax) return runInline(jobs);
-		return getPool().run(jobs);
+		return checks <= inlineMax;
 	}
+
+	const runJobs = (jobs: readonly VerifyJob[]) =>
+		inlineFor(jobs) ? runInline(jobs) : getPool().run(jobs);
+
+	// Parsing and hashing are work too: many entries go to the workers even when the
+	// persistent cache spares their signature checks (a country loading from this device).
+	const runEntryJobs = (jobs: readonly EntryJob[]) =>
+		!useWorkers || destroyed || (inlineFor(jobs) && jobs.length <= ENTRIES_INLINE_MAX)
+			? runEntriesInline(jobs)
+			: getPool().runEntries(jobs);
 
 	function save(keys: readonly string[]) {
 		if (!cache || keys.length === 0) return;
@@ -298,22 +357,12 @@ export function createVerifier(options: VerifierOptions = {}): Verifier {
 	}
 
 	async function slow(items: readonly VerifyItem[]): Promise<Result<Verified>[]> {
-		let vouched: boolean[] = items.map(() => false);
 		const persistentKeys = cache
 			? items.map(({ parsed }) =>
 					verifiedCacheKey(parsed.id, parsed.record.author, parsed.signature)
 				)
 			: [];
-		// Live writes arrive a few at a time and are always new: asking the persistent cache
-		// would only add an IndexedDB round trip to every message. Loads come in batches.
-		if (cache && items.length >= persistentLookupMin) {
-			try {
-				const answer = await cache.hasMany(persistentKeys);
-				if (Array.isArray(answer) && answer.length === items.length) vouched = answer;
-			} catch {
-				counts.cacheErrors++;
-			}
-		}
+		const vouched = cache ? await vouchedFor(persistentKeys) : [];
 		const jobs: VerifyJob[] = items.map(({ parsed, publicKey }, i) => ({
 			id: parsed.id,
 			text: parsed.text,
@@ -325,41 +374,139 @@ export function createVerifier(options: VerifierOptions = {}): Verifier {
 		}));
 		const outcomes = await runJobs(jobs);
 		const fresh: string[] = [];
-		const results = items.map(({ parsed, publicKey }, i): Result<Verified> => {
-			const outcome = outcomes[i];
-			if (!outcome) return err('signature_invalid', 'no verification result');
-			if (outcome.checked) counts.signatureChecks++;
-			if (outcome.fingerprint !== null || outcome.code === 'key_mismatch') {
-				const before = known.peek(publicKey);
-				if (before?.fingerprint !== outcome.fingerprint) {
-					known.set(publicKey, { fingerprint: outcome.fingerprint, facts: null });
-				}
-			}
-			if (outcome.code === null) {
-				store(parsed, true);
-				if (outcome.checked) {
-					const key = persistentKeys[i];
-					if (key) fresh.push(key);
-				} else counts.persistentHits++;
-				return ok(unsafeAssumeVerified(parsed));
-			}
-			const failure = err(outcome.code, outcome.message);
-			// Deterministic for (id, author, signature) once the key is the author's.
-			if (outcome.code === 'signature_invalid' && outcome.fingerprint === parsed.record.author) {
-				store(parsed, failure);
-			}
-			return failure;
-		});
-		if (cache && fresh.length > 0) {
-			// Not awaited: the answer is known; remembering it must not delay the view.
-			if (items.length >= persistentLookupMin) save(fresh);
-			else {
-				// A live record: not even the start of an IndexedDB write before the view.
-				unsaved.push(...fresh);
-				saveTimer ??= setTimeout(flushUnsaved, CACHE_WRITE_DELAY_MS);
+		const results = items.map(({ parsed, publicKey }, i) =>
+			settle(parsed, publicKey, outcomes[i], persistentKeys[i], fresh)
+		);
+		saveFresh(fresh, items.length);
+		return results;
+	}
+
+	/**
+	 * The result of one checked item, with what it teaches (the key's fingerprint, the memory
+	 * cache); the key of a fresh positive for the persistent cache goes to `fresh`.
+	 */
+	function settle(
+		parsed: ParsedRecord,
+		publicKey: string,
+		outcome: VerifyOutcome | undefined,
+		persistentKey: string | undefined,
+		fresh: string[]
+	): Result<Verified> {
+		if (!outcome) return err('signature_invalid', 'no verification result');
+		if (outcome.checked) counts.signatureChecks++;
+		if (outcome.fingerprint !== null || outcome.code === 'key_mismatch') {
+			const before = known.peek(publicKey);
+			if (before?.fingerprint !== outcome.fingerprint) {
+				known.set(publicKey, { fingerprint: outcome.fingerprint, facts: null });
 			}
 		}
-		return results;
+		if (outcome.code === null) {
+			store(parsed, true);
+			if (outcome.checked) {
+				if (persistentKey) fresh.push(persistentKey);
+			} else counts.persistentHits++;
+			return ok(unsafeAssumeVerified(parsed));
+		}
+		const failure = err(outcome.code, outcome.message);
+		// Deterministic for (id, author, signature) once the key is the author's.
+		if (outcome.code === 'signature_invalid' && outcome.fingerprint === parsed.record.author) {
+			store(parsed, failure);
+		}
+		return failure;
+	}
+
+	/** Remember fresh positives: at once after a large batch, a moment later after a live one. */
+	function saveFresh(fresh: string[], batchSize: number) {
+		if (!cache || fresh.length === 0) return;
+		// Not awaited: the answer is known; remembering it must not delay the view.
+		if (batchSize >= persistentLookupMin) save(fresh);
+		else {
+			// A live record: not even the start of an IndexedDB write before the view.
+			unsaved.push(...fresh);
+			saveTimer ??= setTimeout(flushUnsaved, CACHE_WRITE_DELAY_MS);
+		}
+	}
+
+	/** Which of these keys the persistent cache vouches for (none for a small batch). */
+	async function vouchedFor(keys: readonly string[]): Promise<boolean[]> {
+		// Live writes arrive a few at a time and are always new: asking the persistent cache
+		// would only add an IndexedDB round trip to every message. Loads come in batches.
+		if (cache && keys.length >= persistentLookupMin) {
+			try {
+				const answer = await cache.hasMany(keys);
+				if (Array.isArray(answer) && answer.length === keys.length) return answer;
+			} catch {
+				counts.cacheErrors++;
+			}
+		}
+		return keys.map(() => false);
+	}
+
+	async function checkEntries(items: readonly EntryItem[]): Promise<EntryVerdict[]> {
+		const usable = (item: EntryItem) =>
+			typeof item?.id === 'string' &&
+			typeof item.author === 'string' &&
+			typeof item.publicKey === 'string' &&
+			typeof item.entry?.record === 'string' &&
+			typeof item.entry.signature === 'string';
+		const jobs: EntryJob[] = [];
+		const at: number[] = [];
+		const persistentKeys: string[] = [];
+		items.forEach((item, i) => {
+			if (!usable(item)) return;
+			at.push(i);
+			persistentKeys.push(verifiedCacheKey(item.id, item.author, item.entry.signature));
+			jobs.push({
+				id: item.id,
+				record: item.entry.record,
+				signature: item.entry.signature,
+				author: item.author,
+				publicKey: item.publicKey,
+				checkSignature: true,
+				facts: known.peek(item.publicKey)?.facts ?? undefined
+			});
+		});
+		const vouched = cache ? await vouchedFor(persistentKeys) : [];
+		jobs.forEach((job, j) => (job.checkSignature = vouched[j] !== true));
+		let outcomes: EntryOutcome[];
+		try {
+			outcomes = await runEntryJobs(jobs);
+		} catch (error) {
+			// Nothing below should throw; if it does, no record passes unchecked.
+			const message = `could not be checked: ${error instanceof Error ? error.message : error}`;
+			outcomes = jobs.map(() => ({ parsed: err('entry_malformed', message), outcome: null }));
+		}
+		const verdicts: EntryVerdict[] = items.map(() => ({
+			parsed: err('entry_malformed', 'entry needs a record text and a signature'),
+			verified: null
+		}));
+		const fresh: string[] = [];
+		at.forEach((index, j) => {
+			const item = items[index] as EntryItem;
+			const answer = outcomes[j];
+			const said = answer?.parsed;
+			if (!said || (said.ok && typeof said.record !== 'object')) {
+				verdicts[index] = { parsed: err('entry_malformed', 'no result'), verified: null };
+				return;
+			}
+			if (!said.ok) {
+				verdicts[index] = { parsed: said, verified: null };
+				return;
+			}
+			const parsed: ParsedRecord = {
+				id: item.id,
+				text: item.entry.record,
+				signature: item.entry.signature,
+				record: said.record
+			};
+			const verified = answer.outcome
+				? settle(parsed, item.publicKey, answer.outcome, persistentKeys[j], fresh)
+				: null;
+			if (verified && !verified.ok) counts.rejected++;
+			verdicts[index] = { parsed: ok(parsed), verified };
+		});
+		saveFresh(fresh, jobs.length);
+		return verdicts;
 	}
 
 	async function resolveAll(items: readonly VerifyItem[]): Promise<Result<Verified>[]> {
@@ -414,6 +561,11 @@ export function createVerifier(options: VerifierOptions = {}): Verifier {
 			if (!Array.isArray(items)) return [];
 			counts.requests += items.length;
 			return resolveAll(items);
+		},
+		async checkEntries(items) {
+			if (!Array.isArray(items)) return [];
+			counts.requests += items.length;
+			return checkEntries(items);
 		},
 		stats() {
 			return {

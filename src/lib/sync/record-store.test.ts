@@ -778,6 +778,116 @@ describe('(g) a large batch shows the country early', () => {
 		expect(summary(last)).toEqual(summary(await fromScratch(Y.encodeStateAsUpdate(doc))));
 	});
 
+	it('keeps the verifier busy with three chunks at once, and hands it posts unparsed', async () => {
+		const doc = new Y.Doc();
+		const records = doc.getMap<unknown>(RECORDS_MAP);
+		const forged = await forge(
+			bob,
+			makePost({
+				country: land.country,
+				author: alice.key.fingerprint,
+				at: T0 + 60,
+				title: 'Also not by alice',
+				body: 'forged'
+			})
+		);
+		doc.transact(() => {
+			for (const { id, entry } of [...posts, forged, ...land.all]) records.set(id, { ...entry });
+		});
+		const real = createVerifier({ useWorkers: false });
+		let inFlight = 0;
+		let most = 0;
+		const parsedHere: string[] = [];
+		const unparsed: string[] = [];
+		/** Each call answered a few tasks later, as a worker would: calls can overlap. */
+		async function held<T>(call: () => Promise<T>): Promise<T> {
+			most = Math.max(most, ++inFlight);
+			try {
+				const result = await call();
+				for (let i = 0; i < 3; i++) await new Promise((r) => setTimeout(r, 0));
+				return result;
+			} finally {
+				inFlight--;
+			}
+		}
+		const store = new RecordStore({
+			countryId: land.country,
+			records,
+			verifier: {
+				verifyMany: (items) => {
+					parsedHere.push(...items.map((i) => i.parsed.record.kind));
+					return held(() => real.verifyMany(items));
+				},
+				checkEntries: (items) => {
+					unparsed.push(...items.map((i) => i.id));
+					return held(() => real.checkEntries(items));
+				}
+			}
+		});
+		await store.settled();
+		expect(most).toBe(3);
+		// Only the records that reveal keys were parsed on this thread.
+		expect(new Set(parsedHere)).toEqual(new Set(['genesis', 'citizen', 'invite']));
+		const others = [...posts, forged, ...land.all].filter(
+			(r) => !['genesis', 'citizen', 'invite'].includes(recordOf(r).kind)
+		);
+		expect(unparsed.sort()).toEqual(ids(others));
+		expect(store.snapshot.country.valid.size).toBe(records.size - 1);
+		expect(store.statusOf(forged.id)).toMatchObject({
+			status: 'invalid',
+			code: 'signature_invalid'
+		});
+		expect(summary(store.snapshot)).toEqual(summary(await fromScratch(Y.encodeStateAsUpdate(doc))));
+	});
+
+	it('says why a record is pending, and how many entries are held', async () => {
+		const doc = new Y.Doc();
+		const records = doc.getMap<unknown>(RECORDS_MAP);
+		const stranger = await sign(
+			carol,
+			makePost({
+				country: land.country,
+				author: carol.key.fingerprint,
+				at: T0 + 70,
+				title: 'By someone not a citizen here',
+				body: 'no key for me'
+			})
+		);
+		doc.transact(() => {
+			for (const { id, entry } of [...posts, stranger, ...land.all]) {
+				records.set(id, { ...entry });
+			}
+		});
+		const store = new RecordStore({
+			countryId: land.country,
+			records,
+			verifier: createVerifier({ useWorkers: false })
+		});
+		await new Promise<void>((resolve) => store.once('change', () => resolve()));
+		const partial = store.snapshot;
+		expect(partial.partial).toBe(true);
+		expect(partial.held).toBe(records.size);
+		const reasons = new Map(
+			partial.diagnostics.map((d) => [d.id, d.status === 'pending' ? d.reason : d.status])
+		);
+		expect([undefined, 'no_key']).toContain(reasons.get(stranger.id));
+		const waiting = posts.filter((p) => reasons.get(p.id) === 'checking');
+		const unread = posts.filter((p) => !reasons.has(p.id));
+		// Halfway: alice's posts are read and waiting their turn, or not read yet, never keyless.
+		expect(waiting.length + unread.length).toBeGreaterThan(0);
+		expect(posts.every((p) => [undefined, 'checking', 'valid'].includes(reasons.get(p.id)))).toBe(
+			true
+		);
+		await store.settled();
+		const done = store.snapshot;
+		expect(done.held).toBe(records.size);
+		expect(done.diagnostics).toHaveLength(records.size);
+		expect(done.diagnostics.find((d) => d.id === stranger.id)).toMatchObject({
+			status: 'pending',
+			reason: 'no_key'
+		});
+	});
+
 	it('answers a citizen record published during a long load before the load ends', async () => {
 		const doc = new Y.Doc();
 		const records = doc.getMap<unknown>(RECORDS_MAP);

@@ -19,9 +19,15 @@ import {
 	type SignedEntry,
 	type Verified
 } from '../model';
+import type { EntryItem, EntryVerdict } from '../identity/verify';
 
 export type RecordVerifier = {
 	verifyMany(items: { parsed: ParsedRecord; publicKey: string }[]): Promise<Result<Verified>[]>;
+	/**
+	 * If present, entries whose author's key is known are handed over unparsed: parsed and
+	 * verified where the checking runs (Verifier.checkEntries), not on this thread.
+	 */
+	checkEntries?(items: EntryItem[]): Promise<EntryVerdict[]>;
 	/** If present, called when a store opens: get ready before the first record arrives. */
 	warmUp?(): unknown;
 };
@@ -39,8 +45,18 @@ export type RecordJudge = {
 
 export type RecordStatus =
 	| { status: 'valid' }
-	| { status: 'pending'; message: string }
+	| {
+			status: 'pending';
+			message: string;
+			/**
+			 * Why: `checking`, its key is here and its turn will come (a large load is checked in
+			 * chunks); `no_key`, no record held here carries its author's key yet.
+			 */
+			reason: PendingReason;
+	  }
 	| { status: 'invalid'; code: ReasonCode; message: string };
+
+export type PendingReason = 'checking' | 'no_key';
 
 export type DiagnosticEntry = {
 	id: string;
@@ -53,17 +69,26 @@ export type StoreSnapshot = {
 	country: CountryView;
 	diagnostics: DiagnosticEntry[];
 	healed: number;
+	/**
+	 * Entries the record map held when the snapshot was taken. Those not in `diagnostics` yet
+	 * have not been read: they are still to be parsed and checked.
+	 */
+	held: number;
 	/** A view emitted halfway through a large batch: more held records are still being checked. */
 	partial?: boolean;
 };
 
 type Events = { change: (snapshot: StoreSnapshot) => void };
 
-/** One batch of ids as read: entries to put back, and contested signatures to settle. */
+/**
+ * One batch of ids as read: entries to put back, contested signatures to settle, and new
+ * entries to parse and verify together (their author's key is known).
+ */
 type Read = {
 	ids: readonly string[];
 	toHeal: Verified[];
 	contested: { parsed: ParsedRecord; publicKey: string; mine: Verified }[];
+	toCheck: EntryItem[];
 };
 
 /** Transactions stay far below y-webrtc's 256 KiB message limit (STACK.md, gotcha 1). */
@@ -88,6 +113,11 @@ export const LOCAL_ORIGIN = Symbol('webocracy-local-write');
 const LOAD_CHUNK = 500;
 /** While a large batch is checked, the view is brought up to date about this often. */
 const PROGRESS_MS = 1000;
+/**
+ * Chunks of a large batch being checked at once: the workers always have the next one
+ * queued (each takes its share of a chunk), instead of idling while this thread reads it.
+ */
+const CHUNKS_IN_FLIGHT = 3;
 
 /** Let the browser run other tasks (render, input) before going on; not throttled like timers. */
 function yieldToBrowser(): Promise<void> {
@@ -119,6 +149,21 @@ const looksFoundational = (value: unknown): boolean => {
 const NO_KEYS: ReadonlyMap<string, string> = new Map();
 /** Genesis and citizen records carry their author's key: verifying one may reveal a key. */
 const carriesKey = (parsed: ParsedRecord) => signingKeyFor(parsed, NO_KEYS) !== null;
+
+/**
+ * The author a stored entry's text names, read without parsing it: canonical JSON sorts the
+ * keys, so a record starts with its `at` and then its `author`. Only a hint, to pick the key
+ * a worker checks the record with: the worker parses it and judges it only if the parsed
+ * record names this author.
+ */
+const CLAIMED_AUTHOR = /^\{"at":[-+.0-9eE]{1,32},"author":"([0-9a-f]{40}|[0-9a-f]{64})"/;
+
+/** The entry as a worker takes it, when it has the shape of one (two strings). */
+function storedEntry(value: unknown): SignedEntry | null {
+	if (typeof value !== 'object' || value === null) return null;
+	const { record, signature } = value as Partial<Record<keyof SignedEntry, unknown>>;
+	return typeof record === 'string' && typeof signature === 'string' ? { record, signature } : null;
+}
 
 const sameEntry = (a: unknown, b: ParsedRecord): boolean =>
 	typeof a === 'object' &&
@@ -165,7 +210,12 @@ export class RecordStore extends ObservableV2<Events> {
 		this.map = options.records;
 		this.verifier = options.verifier;
 		this.judge = options.judge ?? null;
-		this.current = { country: deriveCountry(this.countryId, []), diagnostics: [], healed: 0 };
+		this.current = {
+			country: deriveCountry(this.countryId, []),
+			diagnostics: [],
+			healed: 0,
+			held: 0
+		};
 		this.observer = (event, tx) => {
 			if (tx.origin === this) return; // our own healing writes
 			for (const key of event.keysChanged) this.dirty.add(key);
@@ -282,6 +332,20 @@ export class RecordStore extends ObservableV2<Events> {
 		}
 	}
 
+	/** A parsed record's verdict: valid, or failed with the reason. */
+	private judged(parsed: ParsedRecord, result: Result<Verified>): void {
+		if (result.ok) this.accept(result.value);
+		else {
+			this.unchecked.delete(parsed.id);
+			this.failed.set(parsed.id, {
+				...describeRecord(parsed),
+				status: 'invalid',
+				code: result.code,
+				message: result.message
+			});
+		}
+	}
+
 	private schedule(): void {
 		if (this.scheduled) return;
 		this.scheduled = true;
@@ -313,14 +377,14 @@ export class RecordStore extends ObservableV2<Events> {
 		for (const id of ids) (looksFoundational(this.map.get(id)) ? first : rest).push(id);
 		const chunks = [first];
 		for (let i = 0; i < rest.length; i += LOAD_CHUNK) chunks.push(rest.slice(i, i + LOAD_CHUNK));
-		// Pipelined: while the workers check one chunk, this thread parses the next. The first
-		// chunk reveals keys, and is checked whole before anything else.
+		// Pipelined: several chunks are checked at once, so the workers never wait for this
+		// thread to hand them the next. The first chunk reveals keys, and is checked whole
+		// before anything else.
 		await this.check(chunks[0]!);
 		let shownAt = -Infinity;
-		let checking: Promise<void> = Promise.resolve();
+		const checking: Promise<void>[] = [];
 		for (const chunk of chunks.slice(1)) {
-			const read = this.read(chunk);
-			await checking;
+			if (checking.length >= CHUNKS_IN_FLIGHT) await checking.shift();
 			// A citizen joining (or an invite) during a long load is answered now, not after it.
 			const urgent = [...this.dirty].filter((id) => looksFoundational(this.map.get(id)));
 			for (const id of urgent) this.dirty.delete(id);
@@ -329,10 +393,10 @@ export class RecordStore extends ObservableV2<Events> {
 				this.recompute(false);
 				shownAt = performance.now();
 			}
-			checking = this.verifyRead(read);
+			checking.push(this.verifyRead(this.read(chunk)));
 			await yieldToBrowser();
 		}
-		await checking;
+		await Promise.all(checking);
 		this.recompute(true);
 	}
 
@@ -345,6 +409,7 @@ export class RecordStore extends ObservableV2<Events> {
 	private read(ids: readonly string[], valueOf = (id: string) => this.map.get(id)): Read {
 		const toHeal: Verified[] = [];
 		const contested: { parsed: ParsedRecord; publicKey: string; mine: Verified }[] = [];
+		const toCheck: EntryItem[] = [];
 		for (const id of ids) {
 			const value = valueOf(id);
 			const mine = this.verified.get(id);
@@ -367,17 +432,55 @@ export class RecordStore extends ObservableV2<Events> {
 			this.parsed.delete(id);
 			this.unchecked.delete(id);
 			if (value === undefined) continue;
+			const item = this.verifier.checkEntries ? this.checkable(id, value) : null;
+			if (item) {
+				toCheck.push(item);
+				continue;
+			}
 			const parsed = parseEntry(id, value);
 			if (parsed.ok) {
 				this.parsed.set(id, parsed.value);
 				this.unchecked.add(id);
 			} else this.failed.set(id, describeUnparsed(id, value, parsed.code, parsed.message));
 		}
-		return { ids, toHeal, contested };
+		return { ids, toHeal, contested, toCheck };
+	}
+
+	/**
+	 * The entry as the verifier's checkEntries takes it, if its claimed author's key is known.
+	 * Not genesis, citizen or invite records: few, and they reveal the keys all else needs.
+	 */
+	private checkable(id: string, value: unknown): EntryItem | null {
+		const entry = storedEntry(value);
+		const author = entry && !looksFoundational(entry) && CLAIMED_AUTHOR.exec(entry.record)?.[1];
+		const publicKey = author ? this.knownKeys().get(author) : undefined;
+		return entry && author && publicKey ? { id, entry, author, publicKey } : null;
+	}
+
+	/** Take the verdicts of entries parsed and verified together (see checkable). */
+	private async checkRead(items: EntryItem[]): Promise<void> {
+		const verdicts = await this.verifier.checkEntries!(items);
+		items.forEach(({ id, entry }, i) => {
+			const verdict = verdicts[i];
+			if (!verdict) {
+				this.failed.set(id, describeUnparsed(id, entry, 'entry_malformed', 'no verdict'));
+				return;
+			}
+			if (!verdict.parsed.ok) {
+				const { code, message } = verdict.parsed;
+				this.failed.set(id, describeUnparsed(id, entry, code, message));
+				return;
+			}
+			const parsed = verdict.parsed.value;
+			this.parsed.set(id, parsed);
+			this.unchecked.add(id);
+			// No verdict: not this author's record after all; verifyPending judges it.
+			if (verdict.verified) this.judged(parsed, verdict.verified);
+		});
 	}
 
 	/** Settle contested entries, heal, and verify the new records of one read. */
-	private async verifyRead({ ids, toHeal, contested }: Read): Promise<void> {
+	private async verifyRead({ ids, toHeal, contested, toCheck }: Read): Promise<void> {
 		if (contested.length) {
 			const results = await this.verifier.verifyMany(contested);
 			results.forEach((result, i) => {
@@ -389,6 +492,7 @@ export class RecordStore extends ObservableV2<Events> {
 			});
 		}
 		if (toHeal.length) this.heal(toHeal);
+		if (toCheck.length) await this.checkRead(toCheck);
 		await this.verifyPending(ids);
 	}
 
@@ -443,19 +547,7 @@ export class RecordStore extends ObservableV2<Events> {
 			}
 			if (!items.length) return;
 			const results = await this.verifier.verifyMany(items);
-			results.forEach((result, i) => {
-				const { parsed } = items[i]!;
-				if (result.ok) this.accept(result.value);
-				else {
-					this.unchecked.delete(parsed.id);
-					this.failed.set(parsed.id, {
-						...describeRecord(parsed),
-						status: 'invalid',
-						code: result.code,
-						message: result.message
-					});
-				}
-			});
+			results.forEach((result, i) => this.judged(items[i]!.parsed, result));
 			// No record that carries a key was added: what still waits for one keeps waiting.
 			if (this.keys === keys) return;
 			candidates = this.unchecked;
@@ -481,7 +573,15 @@ export class RecordStore extends ObservableV2<Events> {
 					: deriveCountry(this.countryId, this.verified.values());
 		this.verifiedChanged = false;
 		this.addedSinceView = [];
-		this.current = snapshotOf(country, this.healed, [...this.parsed.values()], [...this.failed]);
+		const keys = this.knownKeys();
+		this.current = snapshotOf({
+			country,
+			healed: this.healed,
+			held: this.map.size,
+			keys,
+			parsed: [...this.parsed.values()],
+			failed: [...this.failed]
+		});
 		if (!settled) this.current.partial = true;
 		let rejected: Map<string, Rejection> | null = null;
 		for (const [id, waiting] of this.waiters) {
@@ -490,7 +590,12 @@ export class RecordStore extends ObservableV2<Events> {
 			// record held was checked first (see process).
 			if (!settled && !(parsed && FOUNDATIONAL_KINDS.has(parsed.record.kind))) continue;
 			const entry = parsed
-				? diagnose(parsed, country, (rejected ??= rejectedById(country)), this.failed.get(id))
+				? diagnose(parsed, {
+						country,
+						rejected: (rejected ??= rejectedById(country)),
+						keys,
+						failed: this.failed.get(id)
+					})
 				: this.failed.get(id);
 			if (!entry || entry.status === 'pending') continue;
 			this.waiters.delete(id);
@@ -505,41 +610,58 @@ const MAX_EXTEND = 256;
 
 const rejectedById = (country: CountryView) => new Map(country.rejected.map((r) => [r.id, r]));
 
+/** What a snapshot's diagnostics are read from. */
+type Judged = {
+	country: CountryView;
+	rejected: ReadonlyMap<string, Rejection>;
+	/** Author → key when the snapshot was taken: a pending record with one waits its turn. */
+	keys: ReadonlyMap<string, string>;
+	failed: DiagnosticEntry | undefined;
+};
+
+const PENDING_MESSAGE: Record<PendingReason, string> = {
+	checking: 'not checked yet: its author’s key is here, and its turn will come',
+	no_key: 'the author’s key is not here yet'
+};
+
 /** A parsed record's line in the diagnostics. */
-function diagnose(
-	parsed: ParsedRecord,
-	country: CountryView,
-	rejected: ReadonlyMap<string, Rejection>,
-	failedEntry: DiagnosticEntry | undefined
-): DiagnosticEntry {
+function diagnose(parsed: ParsedRecord, judged: Judged): DiagnosticEntry {
 	const base = describeRecord(parsed);
-	if (country.valid.has(parsed.id)) return { ...base, status: 'valid' };
-	const rejection = rejected.get(parsed.id);
+	if (judged.country.valid.has(parsed.id)) return { ...base, status: 'valid' };
+	const rejection = judged.rejected.get(parsed.id);
 	if (rejection) {
 		return { ...base, status: 'invalid', code: rejection.code, message: rejection.message };
 	}
-	return failedEntry ?? { ...base, status: 'pending', message: 'the author’s key is not here yet' };
+	if (judged.failed) return judged.failed;
+	const reason: PendingReason = signingKeyFor(parsed, judged.keys) ? 'checking' : 'no_key';
+	return { ...base, status: 'pending', reason, message: PENDING_MESSAGE[reason] };
 }
 
 /**
  * A snapshot whose diagnostics (every record and its status, sorted) are built when first
  * read, from what was held when it was taken: most changes are never looked at that way.
  */
-function snapshotOf(
-	country: CountryView,
-	healed: number,
-	parsed: readonly ParsedRecord[],
-	failed: readonly [string, DiagnosticEntry][]
-): StoreSnapshot {
+function snapshotOf(options: {
+	country: CountryView;
+	healed: number;
+	held: number;
+	keys: ReadonlyMap<string, string>;
+	parsed: readonly ParsedRecord[];
+	failed: readonly [string, DiagnosticEntry][];
+}): StoreSnapshot {
+	const { country, healed, held, keys, parsed, failed } = options;
 	let diagnostics: DiagnosticEntry[] | null = null;
 	return {
 		country,
 		healed,
+		held,
 		get diagnostics() {
 			if (diagnostics) return diagnostics;
 			const rejected = rejectedById(country);
 			const failedById = new Map(failed);
-			const list = parsed.map((p) => diagnose(p, country, rejected, failedById.get(p.id)));
+			const list = parsed.map((p) =>
+				diagnose(p, { country, rejected, keys, failed: failedById.get(p.id) })
+			);
 			const parsedIds = new Set(parsed.map((p) => p.id));
 			for (const [id, entry] of failed) if (!parsedIds.has(id)) list.push(entry);
 			list.sort((a, b) => (a.at ?? 0) - (b.at ?? 0) || (a.id < b.id ? -1 : 1));

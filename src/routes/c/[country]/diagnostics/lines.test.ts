@@ -56,6 +56,17 @@ describe('diagnosticLines', () => {
 		);
 	});
 
+	it('takes the store’s reason when it gives one, and counts what is held but not read yet', () => {
+		const said = [
+			{ ...entry('4', 'post', 'F', 'pending'), reason: 'no_key' }, // key known, yet no_key
+			{ ...entry('8', 'post', 'U', 'pending'), reason: 'checking' } // unknown, yet checking
+		] as DiagnosticEntry[];
+		const { lines, unread } = diagnosticLines({ country, diagnostics: said, held: 5 }, true);
+		expect(lines.map((l) => l.shown)).toEqual(['waiting', 'checking']);
+		expect(unread).toBe(3);
+		expect(diagnosticLines({ country, diagnostics: said, held: 1 }, true).unread).toBe(0);
+	});
+
 	it('nothing held: all zero', () => {
 		expect(diagnosticLines({ country, diagnostics: [] }, true).counts).toEqual({
 			valid: 0,

@@ -29,9 +29,10 @@ export const CHECKING_MESSAGE = 'not checked yet: this device is still checking 
  * still pending waits for a key.
  */
 export function diagnosticLines(
-	snapshot: Pick<CountryState['snapshot'], 'country' | 'diagnostics'>,
+	snapshot: Pick<CountryState['snapshot'], 'country' | 'diagnostics'> &
+		Partial<Pick<CountryState['snapshot'], 'held'>>,
 	loading: boolean
-): { lines: Line[]; counts: Record<Shown, number> } {
+): { lines: Line[]; counts: Record<Shown, number>; unread: number } {
 	const counts: Record<Shown, number> = { valid: 0, invalid: 0, checking: 0, waiting: 0 };
 	let keyed: Set<string> | null = null;
 	const keyKnown = (entry: DiagnosticEntry) => {
@@ -53,10 +54,14 @@ export function diagnosticLines(
 				time: timeOf(entry.at)
 			};
 		}
-		const shown: Shown = loading && keyKnown(entry) ? 'checking' : 'waiting';
+		// The store says why when it can; a snapshot that does not is read from what it shows.
+		const checking = entry.reason ? entry.reason === 'checking' : keyKnown(entry);
+		const shown: Shown = loading && checking ? 'checking' : 'waiting';
 		counts[shown] += 1;
 		const message = shown === 'checking' ? CHECKING_MESSAGE : entry.message;
 		return { entry, shown, message, time: timeOf(entry.at) };
 	});
-	return { lines, counts };
+	// Held but not read yet (a large load reads in chunks): no line says so, the count does.
+	const unread = Math.max(0, (snapshot.held ?? 0) - snapshot.diagnostics.length);
+	return { lines, counts, unread };
 }

@@ -1,0 +1,85 @@
+/**
+ * Parse and verify stored entries in one step, where the checking runs (a worker, or inline):
+ * the page hands over the entries as they sit in the map and gets back each one's parsed
+ * record and verdict, so parsing a large sync costs the page nothing. Loaded on demand, like
+ * verify-core.ts.
+ */
+import { signingKeyFor } from '../model/country';
+import { parseEntry } from '../model/record';
+import type { VerifyCore } from './verify-core';
+import type {
+	EntryBatchResult,
+	EntryJob,
+	EntryOutcome,
+	VerifyJob,
+	WireEntryJob,
+	EntryWorkerResponse,
+	WorkerRequest
+} from './verify-protocol';
+
+/**
+ * Parse each entry as parseEntry does (its checks, its errors), then verify those that name
+ * the job's author and are signed with that author's key (not genesis or citizen records,
+ * which carry a key of their own: the caller judges which key they need). Never throws.
+ */
+export async function checkEntries(
+	core: VerifyCore,
+	entries: readonly EntryJob[]
+): Promise<EntryBatchResult> {
+	const outcomes: EntryOutcome[] = [];
+	const jobs: VerifyJob[] = [];
+	/** For each job, the entry it came from. */
+	const from: number[] = [];
+	entries.forEach((entry, i) => {
+		const { id, record, signature, author, publicKey } = (entry ?? {}) as Partial<EntryJob>;
+		const parsed = parseEntry(typeof id === 'string' ? id : '', { record, signature });
+		if (!parsed.ok) {
+			outcomes.push({ parsed, outcome: null });
+			return;
+		}
+		outcomes.push({ parsed: { ok: true, record: parsed.value.record }, outcome: null });
+		const signer =
+			typeof author === 'string' && typeof publicKey === 'string'
+				? signingKeyFor(parsed.value, new Map([[author, publicKey]]))
+				: null;
+		if (parsed.value.record.author !== author || signer !== publicKey) return;
+		from.push(i);
+		jobs.push({
+			id: parsed.value.id,
+			text: parsed.value.text,
+			signature: parsed.value.signature,
+			publicKey,
+			author,
+			checkSignature: entry.checkSignature !== false,
+			facts: entry.facts
+		});
+	});
+	const result = await core.verifyDetailed(jobs);
+	result.outcomes.forEach((outcome, j) => {
+		(outcomes[from[j]!] as EntryOutcome).outcome = outcome;
+	});
+	return {
+		outcomes,
+		fast: result.fast.map((j) => from[j]!),
+		facts: result.facts.map(([j, facts]) => [from[j]!, facts])
+	};
+}
+
+/** A worker's answer to an `entries` request. */
+export async function handleEntryRequest(
+	core: VerifyCore,
+	request: WorkerRequest
+): Promise<EntryWorkerResponse> {
+	const { seq, keys, entries } = request;
+	if (typeof seq !== 'number' || !Array.isArray(keys) || !Array.isArray(entries)) {
+		return { seq: typeof seq === 'number' ? seq : -1, error: 'malformed request' };
+	}
+	const start = performance.now();
+	const unpacked = entries.map((entry) => {
+		const { key, ...rest } = (entry ?? {}) as Partial<WireEntryJob>;
+		const publicKey = Number.isInteger(key) ? keys[key as number] : undefined;
+		return { ...rest, publicKey } as EntryJob;
+	});
+	const result = await checkEntries(core, unpacked);
+	return { seq, ...result, ms: performance.now() - start };
+}
