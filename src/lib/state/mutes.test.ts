@@ -47,6 +47,23 @@ describe('MutedAuthors: personal filters kept on this device', () => {
 		expect(new MutedAuthors(other).list).toEqual([]);
 	});
 
+	it('keeps each identity’s list apart on one device', () => {
+		vi.stubGlobal('localStorage', memoryStorage());
+		new MutedAuthors(country, cy).mute(dee);
+		expect(new MutedAuthors(country, dee).list).toEqual([]);
+		expect(new MutedAuthors(country, cy).list).toEqual([dee]);
+	});
+
+	it('a list saved before lists were per identity goes, once, to the first identity', () => {
+		const storage = memoryStorage();
+		vi.stubGlobal('localStorage', storage);
+		new MutedAuthors(country).mute(dee);
+		expect(new MutedAuthors(country, cy).list).toEqual([dee]);
+		expect(new MutedAuthors(country, dee).list).toEqual([]);
+		expect(new MutedAuthors(country, cy).list).toEqual([dee]);
+		expect([...storage.items.keys()]).toEqual([new MutedAuthors(country, cy).key]);
+	});
+
 	it('builds on what another tab stored meanwhile', () => {
 		vi.stubGlobal('localStorage', memoryStorage());
 		const here = new MutedAuthors(country);
