@@ -107,3 +107,38 @@ test('muting: empty lists say why, reply counts leave muted replies out, mutes a
 	await ada.goto(`/c/${countryId}/government`);
 	await expect(ada.getByTestId('muted-list')).toContainText('Bob');
 });
+
+test('a newcomer on a phone: forms fit the screen, a wrong link says so and leads on, the closing time reads as a date', async ({
+	newPerson
+}) => {
+	const ada = await newPerson();
+	await ada.setViewportSize({ width: 375, height: 800 });
+	await ada.goto('/identity');
+	await expect(ada.getByRole('heading', { name: 'Import a key' })).toBeVisible();
+	// Nothing is wider than the screen (a file input used to push the import form out).
+	const overflow = () =>
+		ada.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+	expect(await overflow()).toBe(0);
+
+	await createIdentity(ada, 'Ada');
+	const countryId = await foundCountry(ada, 'Phonia');
+	await openSection(ada, 'Government');
+	const open = ada.getByRole('form', { name: 'Open an election' });
+	await open.getByLabel('Voting closes in (minutes)').fill('1440');
+	const tomorrow = await ada.evaluate(() => new Date(Date.now() + 86_400_000).toLocaleDateString());
+	await expect(open.getByTestId('closes-at')).toContainText(tomorrow);
+
+	// A cut-short post link, inside the country: the tabs and a way back stay.
+	await ada.goto(`/c/${countryId}/posts/12345`);
+	await expect(ada).toHaveTitle('Nothing here · Webocracy');
+	await expect(ada.getByRole('heading', { level: 1 })).toHaveText('Nothing here');
+	await expect(ada.getByTestId('error-message')).toContainText('That is not a post id.');
+	await expect(ada.getByRole('navigation', { name: 'Country' })).toBeVisible();
+	await ada.getByRole('link', { name: 'Back to the front page' }).click();
+	await expect(ada.getByTestId('country-name')).toHaveText('Phonia');
+	// A link to no country at all.
+	await ada.goto('/c/not-a-country');
+	await expect(ada.getByTestId('error-message')).toContainText('That is not a country id.');
+	await ada.getByRole('link', { name: 'Your countries' }).click();
+	await expect(ada.getByRole('link', { name: 'Phonia' })).toBeVisible();
+});

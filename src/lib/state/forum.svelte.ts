@@ -34,57 +34,12 @@ import { randomToken } from './random';
 
 export { DRAFT_ID, DRAFT_LIMITS, type DraftField, type DraftInfo } from '../sync';
 
-/** A thread as one person sees it: `messages` and `lastAt` count only the replies shown. */
-export type SeenThread = ForumThread & {
-	/** Replies left out because their authors are muted by this person. */
-	hiddenMessages: number;
-};
-
-type Reply = { author: string; at: number };
-
-/** Each thread's replies (author and time), in one pass over the valid records. */
-function repliesByThread(view: CountryView): ReadonlyMap<string, readonly Reply[]> {
-	// eslint-disable-next-line svelte/prefer-svelte-reactivity -- reason: built here and returned whole, never mutated after
-	const byThread = new Map<string, Reply[]>();
-	for (const { record } of view.valid.values()) {
-		if (record.kind !== 'message') continue;
-		const list = byThread.get(record.body.thread);
-		const reply = { author: record.author, at: record.at };
-		if (list) list.push(reply);
-		else byThread.set(record.body.thread, [reply]);
-	}
-	return byThread;
-}
-
-/**
- * `threads` with their counts and last activity as a person who muted `muted` sees them, so
- * the list agrees with the thread page (which leaves those replies out).
- */
-export function threadsSeen(
-	threads: readonly ForumThread[],
-	replies: ReadonlyMap<string, readonly Reply[]>,
-	muted: ReadonlySet<string>
-): SeenThread[] {
-	return threads.map((thread) => {
-		if (!muted.size) return { ...thread, hiddenMessages: 0 };
-		let shown = 0;
-		let lastAt = thread.at;
-		for (const reply of replies.get(thread.id) ?? []) {
-			if (muted.has(reply.author)) continue;
-			shown += 1;
-			lastAt = Math.max(lastAt, reply.at);
-		}
-		return { ...thread, messages: shown, lastAt, hiddenMessages: thread.messages - shown };
-	});
-}
-
 export class ForumState {
 	snapshot = $state.raw<StoreSnapshot>()!;
 	drafts = $state.raw<DraftInfo[]>([]);
 	/** Bumped on every change to the drafts, so single-draft reads stay reactive. */
 	private draftsVersion = $state(0);
 	readonly threads: ForumThread[] = $derived(threadsOf(this.snapshot.country));
-	private readonly replies = $derived(repliesByThread(this.snapshot.country));
 	private readonly offDrafts: () => void;
 
 	constructor(private readonly area: CitizensArea) {
@@ -95,11 +50,6 @@ export class ForumState {
 			this.drafts = area.drafts.list();
 			this.draftsVersion++;
 		});
-	}
-
-	/** The threads as someone who muted `muted` sees them (counts without muted replies). */
-	threadsSeenBy(muted: ReadonlySet<string>): SeenThread[] {
-		return threadsSeen(this.threads, this.replies, muted);
 	}
 
 	thread(id: string): ForumThread | null {

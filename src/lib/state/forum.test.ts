@@ -7,46 +7,7 @@ import { createVerifier } from '../identity';
 import { err, makeThread, ok, parseEntry } from '../model';
 import { CitizensArea, openCountryDocs, RecordStore } from '../sync';
 import { sign, signedCountry, signer, T0 } from '../sync/fixtures/country';
-import { ForumState, humanMessage, PendingAction, threadsSeen } from './forum.svelte';
-
-describe('threadsSeen: reply counts as a person with mutes sees them', () => {
-	const [ada, bob] = ['ad'.repeat(20), 'b0'.repeat(20)];
-	const thread = {
-		id: 't1',
-		author: ada,
-		at: 10,
-		title: 'Meet',
-		body: '',
-		messages: 3,
-		lastAt: 40
-	};
-	const replies = new Map([
-		[
-			't1',
-			[
-				{ author: ada, at: 20 },
-				{ author: bob, at: 30 },
-				{ author: bob, at: 40 }
-			]
-		]
-	]);
-
-	it('with nobody muted, every reply counts and none is hidden', () => {
-		expect(threadsSeen([thread], replies, new Set())).toEqual([{ ...thread, hiddenMessages: 0 }]);
-	});
-
-	it('muted replies count apart, and the last activity is the last reply shown', () => {
-		expect(threadsSeen([thread], replies, new Set([bob]))).toEqual([
-			{ ...thread, messages: 1, lastAt: 20, hiddenMessages: 2 }
-		]);
-	});
-
-	it('a thread whose every reply is muted shows when it was opened', () => {
-		expect(threadsSeen([{ ...thread, author: bob }], replies, new Set([ada, bob]))).toEqual([
-			{ ...thread, author: bob, messages: 0, lastAt: 10, hiddenMessages: 3 }
-		]);
-	});
-});
+import { ForumState, humanMessage, PendingAction } from './forum.svelte';
 
 describe('humanMessage', () => {
 	it.each([

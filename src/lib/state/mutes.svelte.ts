@@ -6,9 +6,10 @@
  */
 import { on } from 'svelte/events';
 import { createSubscriber } from 'svelte/reactivity';
-import type { BlogPost } from '../model';
+import type { BlogPost, CountryView, ForumThread } from '../model';
 import { parseMuted, splitMuted, withMuted, withoutMuted } from '../model/mutes';
 import type { CountryState } from './country.svelte';
+import type { ForumState } from './forum.svelte';
 import { postsIn } from './posts';
 
 const KEY_PREFIX = 'webocracy/muted/';
@@ -157,3 +158,65 @@ export const postsSeenIn = (
 /** The posts this person sees (see postsSeenIn). */
 export const visiblePostsIn = (country: CountryState, mutes: MutedAuthors): readonly BlogPost[] =>
 	postsSeenIn(country, mutes).shown;
+
+/** A thread as one person sees it: `messages` and `lastAt` count only the replies shown. */
+export type SeenThread = ForumThread & {
+	/** Replies left out because their authors are muted by this person. */
+	hiddenMessages: number;
+};
+
+type Reply = { author: string; at: number };
+
+/** Each thread's replies (author and time), in one pass over the valid records. */
+function repliesByThread(view: CountryView): ReadonlyMap<string, readonly Reply[]> {
+	// eslint-disable-next-line svelte/prefer-svelte-reactivity -- reason: built here and returned whole, never mutated after
+	const byThread = new Map<string, Reply[]>();
+	for (const { record } of view.valid.values()) {
+		if (record.kind !== 'message') continue;
+		const list = byThread.get(record.body.thread);
+		const reply = { author: record.author, at: record.at };
+		if (list) list.push(reply);
+		else byThread.set(record.body.thread, [reply]);
+	}
+	return byThread;
+}
+
+/**
+ * `threads` with their reply counts and last activity as a person who muted `muted` sees
+ * them, so the list agrees with the thread page (which leaves those replies out).
+ */
+export function threadsSeen(
+	threads: readonly ForumThread[],
+	replies: ReadonlyMap<string, readonly Reply[]>,
+	muted: ReadonlySet<string>
+): SeenThread[] {
+	return threads.map((thread) => {
+		if (!muted.size) return { ...thread, hiddenMessages: 0 };
+		let shown = 0;
+		let lastAt = thread.at;
+		for (const reply of replies.get(thread.id) ?? []) {
+			if (muted.has(reply.author)) continue;
+			shown += 1;
+			lastAt = Math.max(lastAt, reply.at);
+		}
+		return { ...thread, messages: shown, lastAt, hiddenMessages: thread.messages - shown };
+	});
+}
+
+const NO_REPLIES: ReadonlyMap<string, readonly Reply[]> = new Map();
+
+/** One index of replies per view of the citizens' area (views are replaced whole). */
+const repliesOf = new WeakMap<CountryView, ReadonlyMap<string, readonly Reply[]>>();
+
+/** The citizens' area's threads as this person sees them (see threadsSeen). */
+export function threadsSeenIn(forum: ForumState, mutes: MutedAuthors): SeenThread[] {
+	const muted = mutes.muted;
+	if (!muted.size) return threadsSeen(forum.threads, NO_REPLIES, muted);
+	const view = forum.snapshot.country;
+	let replies = repliesOf.get(view);
+	if (!replies) {
+		replies = repliesByThread(view);
+		repliesOf.set(view, replies);
+	}
+	return threadsSeen(forum.threads, replies, muted);
+}
