@@ -127,6 +127,21 @@ test('a newcomer on a phone: forms fit the screen, a wrong link says so and lead
 	await open.getByLabel('Voting closes in (minutes)').fill('1440');
 	const tomorrow = await ada.evaluate(() => new Date(Date.now() + 86_400_000).toLocaleDateString());
 	await expect(open.getByTestId('closes-at')).toContainText(tomorrow);
+	// Once term 1's result is certified, the form proposes term 2, not the settled term 1.
+	await expect(open.getByLabel('For term')).toHaveValue('1');
+	await open.getByLabel('Voting closes in (minutes)').fill('0.2');
+	await open.getByRole('button', { name: 'Open the election now' }).click();
+	const election = ada.getByTestId('election');
+	const stand = ada.getByRole('form', { name: 'Stand in this election' });
+	await stand.getByLabel('Your statement to the voters').fill('Steady.');
+	await stand.getByRole('button', { name: 'Stand as a candidate' }).click();
+	const vote = ada.getByRole('form', { name: 'Vote' });
+	await vote.getByLabel('Ada').check();
+	await vote.getByRole('button', { name: 'Cast my ballot' }).click();
+	await expect(election).toHaveAttribute('data-phase', 'counting', { timeout: 30_000 });
+	await ada.getByRole('button', { name: /Certify the result/ }).click();
+	await expect(election).toHaveAttribute('data-phase', 'certified');
+	await expect(open.getByLabel('For term')).toHaveValue('2');
 
 	// A cut-short post link, inside the country: the tabs and a way back stay.
 	await ada.goto(`/c/${countryId}/posts/12345`);
