@@ -13,6 +13,7 @@ import {
 	joinAsNewcomer,
 	navigate,
 	openSection,
+	PASSPHRASE,
 	test
 } from './fixtures';
 
@@ -156,4 +157,17 @@ test('a newcomer on a phone: forms fit the screen, a wrong link says so and lead
 	await expect(ada.getByTestId('error-message')).toContainText('That is not a country id.');
 	await ada.getByRole('link', { name: 'Your countries' }).click();
 	await expect(ada.getByRole('link', { name: 'Phonia' })).toBeVisible();
+
+	// A mistyped passphrase (the full loads above locked the key): said plainly, ready to retype.
+	await ada.goto(`/c/${countryId}/forum`);
+	const unlockForm = ada.getByRole('form', { name: 'Unlock identity' });
+	await unlockForm.getByLabel('Passphrase').fill('not my passphrase');
+	await unlockForm.getByRole('button', { name: 'Unlock' }).click();
+	await expect(unlockForm.getByRole('alert')).toHaveText(
+		'That passphrase does not unlock this identity. Check it (and Caps Lock) and try again.'
+	);
+	await expect(unlockForm.getByLabel('Passphrase')).toBeFocused();
+	await ada.keyboard.type(PASSPHRASE);
+	await ada.keyboard.press('Enter');
+	await expect(ada.getByTestId('identity-badge')).toContainText('unlocked');
 });
