@@ -2,7 +2,9 @@
  * Unsent drafts kept on this device only, so what someone is writing survives a reload, a
  * closed tab or a crash. They go to this browser's localStorage and never into a shared
  * document: an unpublished text is nobody else's business. localStorage because it is
- * synchronous: the last keystrokes are still written while the page is being hidden.
+ * synchronous: the last keystrokes are still written while the page is being hidden. Each
+ * identity on the device keeps its own: one person's unsent text is never offered to another
+ * to publish under their name.
  */
 
 import type { PostDraft } from '../model/post-draft';
@@ -75,6 +77,8 @@ function defaultStorage(): Storage | null {
  */
 export class LocalDraft<T> {
 	readonly key: string;
+	/** Where drafts were kept before they were per identity: adopted once, then removed. */
+	private readonly legacyKey: string | null;
 	/** The kept draft the editor opened with, until discarded. */
 	restored = $state.raw<KeptDraft<T> | null>(null);
 	/** The latest save failed (storage full or blocked): the text is only in this tab. */
@@ -91,6 +95,8 @@ export class LocalDraft<T> {
 	constructor(options: {
 		/** The country the text is for. */
 		country: string;
+		/** Who is writing (the active identity's fingerprint); null: nobody has one yet. */
+		author: string | null;
 		/** What is being written, e.g. `post:new`, `post:<id>`, `page:<slug>`. */
 		target: string;
 		/** What the editor starts from: a draft equal to it holds nothing to keep. */
@@ -99,7 +105,11 @@ export class LocalDraft<T> {
 		storage?: Storage | null;
 		delayMs?: number;
 	}) {
-		this.key = `${PREFIX}${options.country}:${options.target}`;
+		const legacy = `${PREFIX}${options.country}:${options.target}`;
+		this.key = options.author
+			? `${PREFIX}${options.country}:${options.author}:${options.target}`
+			: legacy;
+		this.legacyKey = options.author ? legacy : null;
 		this.pristine = JSON.stringify(options.pristine);
 		this.written = this.pristine;
 		this.parse = options.parse;
@@ -111,7 +121,7 @@ export class LocalDraft<T> {
 	restore(): KeptDraft<T> | null {
 		let kept: KeptDraft<T> | null = null;
 		try {
-			const text = this.storage?.getItem(this.key);
+			const text = this.keptText();
 			const stored = text ? (JSON.parse(text) as Partial<Stored> | null) : null;
 			const value = stored?.v === 1 ? this.parse(stored.value) : null;
 			const savedAt = stored?.savedAt;
@@ -124,6 +134,24 @@ export class LocalDraft<T> {
 		this.restored = kept;
 		if (kept) this.written = JSON.stringify(kept.value);
 		return kept;
+	}
+
+	/**
+	 * A draft kept before drafts were per identity becomes the first writer's who opens this
+	 * editor, and leaves the shared key: nothing typed is lost, and no one else is offered it.
+	 */
+	private keptText(): string | null {
+		const own = this.storage?.getItem(this.key) ?? null;
+		if (own !== null || !this.storage || !this.legacyKey) return own;
+		const legacy = this.storage.getItem(this.legacyKey);
+		if (legacy === null) return null;
+		try {
+			this.storage.setItem(this.key, legacy);
+			this.storage.removeItem(this.legacyKey);
+		} catch {
+			// Storage full: the draft is still restored from where it is.
+		}
+		return legacy;
 	}
 
 	/** The editor's text changed: keep it shortly (at once when the page hides). */

@@ -23,8 +23,15 @@ function memoryStorage(options: { full?: boolean } = {}): Storage & { data: Map<
 const EMPTY = { title: '', body: '', tags: '' };
 const typed = { title: 'Harbour', body: 'The harbour is open.', tags: 'news' };
 
-const draftIn = (storage: Storage | null, target = 'post:new', pristine = EMPTY) =>
-	new LocalDraft({ country: 'c1', target, pristine, parse: parsePostDraft, storage });
+const ADA = 'ad'.repeat(20);
+const BOB = 'b0'.repeat(20);
+
+const draftIn = (
+	storage: Storage | null,
+	target = 'post:new',
+	pristine = EMPTY,
+	author: string | null = ADA
+) => new LocalDraft({ country: 'c1', author, target, pristine, parse: parsePostDraft, storage });
 
 describe('LocalDraft', () => {
 	afterEach(() => vi.useRealTimers());
@@ -58,6 +65,7 @@ describe('LocalDraft', () => {
 		expect(
 			new LocalDraft({
 				country: 'c2',
+				author: ADA,
 				target: 'post:abc',
 				pristine: EMPTY,
 				parse: parsePostDraft,
@@ -65,6 +73,26 @@ describe('LocalDraft', () => {
 			}).restore()
 		).toBeNull();
 		expect(draftIn(storage, 'post:abc').restore()?.value).toEqual(typed);
+	});
+
+	it('is per identity: another identity on the device is not offered the draft', () => {
+		const storage = memoryStorage();
+		const ada = draftIn(storage);
+		ada.update(typed);
+		ada.flush();
+		expect(draftIn(storage, 'post:new', EMPTY, BOB).restore()).toBeNull();
+		expect(draftIn(storage).restore()?.value).toEqual(typed);
+	});
+
+	it('a draft kept before drafts were per identity goes, once, to the first identity', () => {
+		const storage = memoryStorage();
+		const before = draftIn(storage, 'post:new', EMPTY, null);
+		before.update(typed);
+		before.flush();
+		expect(draftIn(storage).restore()?.value).toEqual(typed);
+		expect(draftIn(storage, 'post:new', EMPTY, BOB).restore()).toBeNull();
+		expect(draftIn(storage).restore()?.value).toEqual(typed);
+		expect(storage.data.size).toBe(1);
 	});
 
 	it('keeps nothing when the text is back where the editor started', () => {

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { MutedAuthors } from './mutes.svelte';
+import { MutedAuthors, threadsSeen } from './mutes.svelte';
 
 const country = 'ee'.repeat(32);
 const other = 'ff'.repeat(32);
@@ -47,6 +47,23 @@ describe('MutedAuthors: personal filters kept on this device', () => {
 		expect(new MutedAuthors(other).list).toEqual([]);
 	});
 
+	it('keeps each identity’s list apart on one device', () => {
+		vi.stubGlobal('localStorage', memoryStorage());
+		new MutedAuthors(country, cy).mute(dee);
+		expect(new MutedAuthors(country, dee).list).toEqual([]);
+		expect(new MutedAuthors(country, cy).list).toEqual([dee]);
+	});
+
+	it('a list saved before lists were per identity goes, once, to the first identity', () => {
+		const storage = memoryStorage();
+		vi.stubGlobal('localStorage', storage);
+		new MutedAuthors(country).mute(dee);
+		expect(new MutedAuthors(country, cy).list).toEqual([dee]);
+		expect(new MutedAuthors(country, dee).list).toEqual([]);
+		expect(new MutedAuthors(country, cy).list).toEqual([dee]);
+		expect([...storage.items.keys()]).toEqual([new MutedAuthors(country, cy).key]);
+	});
+
 	it('builds on what another tab stored meanwhile', () => {
 		vi.stubGlobal('localStorage', memoryStorage());
 		const here = new MutedAuthors(country);
@@ -77,5 +94,44 @@ describe('MutedAuthors: personal filters kept on this device', () => {
 		mutes.mute(cy);
 		mutes.mute(dee);
 		expect(mutes.list).toEqual([cy, dee]);
+	});
+});
+
+describe('threadsSeen: reply counts as a person with mutes sees them', () => {
+	const [ada, bob] = ['ad'.repeat(20), 'b0'.repeat(20)];
+	const thread = {
+		id: 't1',
+		author: ada,
+		at: 10,
+		title: 'Meet',
+		body: '',
+		messages: 3,
+		lastAt: 40
+	};
+	const replies = new Map([
+		[
+			't1',
+			[
+				{ author: ada, at: 20 },
+				{ author: bob, at: 30 },
+				{ author: bob, at: 40 }
+			]
+		]
+	]);
+
+	it('with nobody muted, every reply counts and none is hidden', () => {
+		expect(threadsSeen([thread], replies, new Set())).toEqual([{ ...thread, hiddenMessages: 0 }]);
+	});
+
+	it('muted replies count apart, and the last activity is the last reply shown', () => {
+		expect(threadsSeen([thread], replies, new Set([bob]))).toEqual([
+			{ ...thread, messages: 1, lastAt: 20, hiddenMessages: 2 }
+		]);
+	});
+
+	it('a thread whose every reply is muted shows when it was opened', () => {
+		expect(threadsSeen([{ ...thread, author: bob }], replies, new Set([ada, bob]))).toEqual([
+			{ ...thread, author: bob, messages: 0, lastAt: 10, hiddenMessages: 3 }
+		]);
 	});
 });
