@@ -171,6 +171,12 @@ const sameEntry = (a: unknown, b: ParsedRecord): boolean =>
 	(a as SignedEntry).record === b.text &&
 	(a as SignedEntry).signature === b.signature;
 
+const sameSignedEntry = (a: unknown, b: SignedEntry): boolean =>
+	typeof a === 'object' &&
+	a !== null &&
+	(a as SignedEntry).record === b.record &&
+	(a as SignedEntry).signature === b.signature;
+
 export class RecordStore extends ObservableV2<Events> {
 	readonly countryId: string;
 	private readonly map: Y.Map<unknown>;
@@ -245,10 +251,22 @@ export class RecordStore extends ObservableV2<Events> {
 
 	/** Write signed entries, in transactions of bounded size, and wait for their verdict. */
 	async publish(entries: { id: string; entry: SignedEntry }[]): Promise<RecordStatus[]> {
+		for (const { id, entry } of entries) this.published.set(id, entry);
 		const verdicts = entries.map(({ id }) => this.statusWhenKnown(id));
 		this.write(entries, LOCAL_ORIGIN);
-		return Promise.all(verdicts);
+		try {
+			return await Promise.all(verdicts);
+		} finally {
+			for (const { id } of entries) this.published.delete(id);
+		}
 	}
+
+	/**
+	 * Entries this store published and has not judged yet. Healing puts back only verified
+	 * records, so without these a peer overwriting or deleting a new entry before its check
+	 * ends (or while its author's key is still on its way) would destroy it everywhere.
+	 */
+	private readonly published = new Map<string, SignedEntry>();
 
 	/** What a record is here, as of the current snapshot (null: not seen). */
 	statusOf(id: string): RecordStatus | null {
@@ -411,7 +429,9 @@ export class RecordStore extends ObservableV2<Events> {
 		const contested: { parsed: ParsedRecord; publicKey: string; mine: Verified }[] = [];
 		const toCheck: EntryItem[] = [];
 		for (const id of ids) {
-			const value = valueOf(id);
+			const found = valueOf(id);
+			const own = this.published.get(id);
+			const value = own && !sameSignedEntry(found, own) ? own : found;
 			const mine = this.verified.get(id);
 			if (mine) {
 				if (value !== undefined && sameEntry(value, mine)) continue;
@@ -494,6 +514,14 @@ export class RecordStore extends ObservableV2<Events> {
 		if (toHeal.length) this.heal(toHeal);
 		if (toCheck.length) await this.checkRead(toCheck);
 		await this.verifyPending(ids);
+		// Our own new records, judged from our copy while the map held something else: now
+		// that they are verified, they go back into the map like any other healed record.
+		const lost: Verified[] = [];
+		for (const id of this.published.keys()) {
+			const mine = this.verified.get(id);
+			if (mine && !sameEntry(this.map.get(id), mine)) lost.push(mine);
+		}
+		if (lost.length) this.heal(lost);
 	}
 
 	private heal(records: Verified[]): void {
