@@ -9,14 +9,9 @@ import { mkdir, readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import * as Y from 'yjs';
 import { recordSetDigest, type CountryView } from '../src/lib/model';
-import {
-	CountryConnection,
-	openCountryDocs,
-	RecordStore,
-	type ConnectionStatus,
-	type CountryDocs,
-	type RtcImplementation
-} from '../src/lib/sync';
+import { openCountryDocs, RecordStore, type CountryDocs } from '../src/lib/sync';
+import { CountryConnection, type ConnectionStatus } from '../src/lib/sync/peers';
+import type { RtcImplementation } from '../src/lib/sync/chunked-rtc';
 import { CliError, EXIT } from './cli/exit';
 import { writeFileAtomic } from './files';
 import { LogFormatError, UpdateLog } from './update-log';

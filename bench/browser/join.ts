@@ -6,7 +6,8 @@
  */
 import * as Y from 'yjs';
 import { createVerifiedCacheStore, createVerifier } from '../../src/lib/identity';
-import { CountryConnection, openCountryDocs, RecordStore } from '../../src/lib/sync';
+import { openCountryDocs, RecordStore } from '../../src/lib/sync';
+import { CountryConnection } from '../../src/lib/sync/peers';
 
 export type JoinTimes = {
 	/** The first WebRTC peer with an open data channel. */

@@ -18,8 +18,8 @@ import {
 	type UnlockedIdentity
 } from '../../src/lib/identity';
 import { makeCitizen, makeGenesis, type SignedEntry } from '../../src/lib/model';
+import { CountryConnection } from '../../src/lib/sync/peers';
 import {
-	CountryConnection,
 	openCountryDocs,
 	RecordStore,
 	type CountryDocs,

@@ -1,7 +1,6 @@
 /** One country open on this device: its documents, peers, verified records and derived view. */
 import {
 	CitizensArea,
-	CountryConnection,
 	exportCountryFile,
 	mergeCitizensUpdate,
 	frameOf,
@@ -9,13 +8,13 @@ import {
 	readFrame,
 	RecordStore,
 	writeFrame,
-	type ConnectionStatus,
 	type CountryDocs,
 	type RecordStatus,
 	type RecordVerifier,
-	type RemotePeer,
 	type StoreSnapshot
 } from '../sync';
+// Types only: the connection's code (y-webrtc, simple-peer) loads when a country connects.
+import type { ConnectionStatus, CountryConnection, RemotePeer } from '../sync/peers';
 import { err, ok, sha256Hex, type Result, type SignedEntry } from '../model';
 import { ForumState } from './forum.svelte';
 
@@ -174,12 +173,20 @@ export class CountryState {
 		const old = this.connection;
 		this.connection = null;
 		if (old) await old.destroyed();
-		const { signaling, secret, online } = this.options;
+		const { signaling, secret } = this.options;
 		if (!signaling.length || typeof RTCPeerConnection === 'undefined') {
 			this.status = null;
 			return;
 		}
-		const connection = new CountryConnection(this.docs, { signaling, secret, online });
+		const { CountryConnection } = await import('../sync/peers');
+		// The country may have closed, or gone offline (setOnline found no connection to tell),
+		// while the code loaded; a change of signaling or secret queues another reconnect.
+		if (this.destroyed) return;
+		const connection = new CountryConnection(this.docs, {
+			signaling,
+			secret,
+			online: this.options.online
+		});
 		this.connection = connection;
 		this.status = connection.status;
 		connection.on('status', (status) => (this.status = status));

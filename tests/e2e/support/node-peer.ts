@@ -21,12 +21,9 @@ import {
 	type AnyRecord,
 	type SignedEntry
 } from '../../../src/lib/model';
-import {
-	CountryConnection,
-	openCountryDocs,
-	type CountryDocs,
-	type RtcImplementation
-} from '../../../src/lib/sync';
+import { openCountryDocs, type CountryDocs } from '../../../src/lib/sync';
+import { CountryConnection } from '../../../src/lib/sync/peers';
+import type { RtcImplementation } from '../../../src/lib/sync/chunked-rtc';
 
 // y-webrtc signals over the global WebSocket (STACK.md, gotcha 3).
 (globalThis as { WebSocket?: unknown }).WebSocket ??= WebSocket;
