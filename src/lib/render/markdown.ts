@@ -11,6 +11,7 @@
  *    so no rule of markdown-it (today's or a future version's) can slip one through.
  */
 import MarkdownIt, { type StateCore, type Token } from 'markdown-it';
+import { useFastTokens } from './fast-tokens';
 
 /** Markdown larger than this is refused (a notice is shown instead); records fit it anyway. */
 export const MARKDOWN_MAX_BYTES = 256 * 1024;
@@ -55,6 +56,11 @@ md.renderer.rules.html_inline = (tokens, idx) => escapeHtml(tokens[idx]?.content
 md.core.ruler.push('webocracy_safe_attributes', (state: StateCore) => {
 	sanitizeTokens(state.tokens, state);
 });
+/**
+ * Whether markdown-it builds its tokens the fast way (see fast-tokens.ts). Last, on the
+ * finished configuration: the check renders with it.
+ */
+export const markdownFastTokens = useFastTokens(md);
 
 /** Markdown to inert HTML. Input over MARKDOWN_MAX_BYTES gives a short notice instead. */
 export function renderMarkdown(source: string): string {
