@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { isoTime } from './html';
+import { groupedFingerprint, isoTime } from './html';
 
 /** What isoTime must say: Date's own text, or null where Date holds no time. */
 const reference = (at: number): string | null => {
@@ -52,4 +52,29 @@ describe('isoTime: the same text as Date.toISOString, computed faster in years 0
 			);
 		});
 	}
+});
+
+describe('groupedFingerprint: upper case in groups of four', () => {
+	const byRegex = (text: string) => text.toUpperCase().replace(/(.{4})(?=.)/g, '$1 ');
+	const cases: [string, string, string][] = [
+		[
+			'a v4 fingerprint',
+			'c0ffee00deadbeef0123456789abcdef01234567',
+			'C0FF EE00 DEAD BEEF 0123 4567 89AB CDEF 0123 4567'
+		],
+		['a v6 fingerprint', 'ab'.repeat(32), 'ABAB '.repeat(15) + 'ABAB'],
+		['empty', '', ''],
+		['a length not a multiple of four', 'abcdef', 'ABCD EF']
+	];
+	for (const [name, input, output] of cases) {
+		it(name, () => expect(groupedFingerprint(input)).toBe(output));
+	}
+	it('any text reads as the regular expression reads it (line breaks included)', () => {
+		fc.assert(
+			fc.property(fc.string({ unit: 'binary', maxLength: 80 }), (text) => {
+				expect(groupedFingerprint(text)).toBe(byRegex(text));
+			}),
+			{ seed: 11, numRuns: 3000 }
+		);
+	});
 });

@@ -105,8 +105,15 @@ export function timeTag(at: number, withTime = false): string {
 }
 
 /** A fingerprint as people compare it: upper case, in groups of four. */
-export const groupedFingerprint = (fingerprint: string): string =>
-	fingerprint.toUpperCase().replace(/(.{4})(?=.)/g, '$1 ');
+export function groupedFingerprint(fingerprint: string): string {
+	const upper = fingerprint.toUpperCase();
+	// Fingerprints are hex; other text keeps the regular expression's reading of line breaks.
+	if (/[\n\r\u2028\u2029]/.test(upper)) return upper.replace(/(.{4})(?=.)/g, '$1 ');
+	// Slices rather than a replace with lookahead: this runs on every post page.
+	let grouped = upper.slice(0, 4);
+	for (let i = 4; i < upper.length; i += 4) grouped += ` ${upper.slice(i, i + 4)}`;
+	return grouped;
+}
 
 /**
  * What the layout puts around every page of one directory depth and section: the same for
