@@ -212,6 +212,18 @@ ${navLinks}
 	};
 }
 
+/**
+ * The same string, stored in one piece. V8 keeps a string built by concatenation as a tree
+ * of its pieces until something reads it; reading one character joins them. A full render
+ * keeps 11,000 pages in memory (or queued for writing, which would join them anyway), and
+ * as trees of a few hundred pieces each they made the garbage collector's work the largest
+ * part of rendering: joined, the render of the bench country took a quarter less CPU time.
+ */
+function flattened(text: string): string {
+	text.charCodeAt(text.length >> 1);
+	return text;
+}
+
 /** Fill the shared layout. `chrome.rootPath` is used for links when `path` is 404.html. */
 export function layout(chrome: Chrome, spec: PageSpec): string {
 	const base = spec.path === paths.notFound ? chrome.rootPath : linkFrom(spec.path, '');
@@ -224,7 +236,9 @@ export function layout(chrome: Chrome, spec: PageSpec): string {
 	const neighbours =
 		(spec.pager?.prev ? `\n<link rel="prev" href="${link(spec.pager.prev)}">` : '') +
 		(spec.pager?.next ? `\n<link rel="next" href="${link(spec.pager.next)}">` : '');
-	return `${frame.top}${title}</title>${description}${frame.links}${neighbours}${frame.header}${spec.main}${frame.footer}`;
+	return flattened(
+		`${frame.top}${title}</title>${description}${frame.links}${neighbours}${frame.header}${spec.main}${frame.footer}`
+	);
 }
 
 /** A list entry for a post: title, author, date, and an excerpt when asked. */
