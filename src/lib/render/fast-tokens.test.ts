@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import MarkdownIt, { type Options, type Token } from 'markdown-it';
+import MarkdownIt, { type MarkdownItOptions, type Token } from 'markdown-it';
 import { describe, expect, it } from 'vitest';
 import { useFastTokens } from './fast-tokens';
 import { markdownFastTokens } from './markdown';
@@ -12,14 +12,14 @@ const plain = (tokens: readonly Token[]): unknown =>
 		children: token.children ? plain(token.children) : null
 	}));
 
-const CONFIGS: [string, Options][] = [
+const CONFIGS: [string, MarkdownItOptions][] = [
 	['ours (html off, linkify)', { html: false, linkify: true, maxNesting: 50 }],
 	['html on, typographer', { html: true, linkify: true, typographer: true }],
 	['defaults', {}]
 ];
 
 /** A stock markdown-it and one with fast tokens, configured alike. */
-function pair(options: Options) {
+function pair(options: MarkdownItOptions) {
 	const stock = new MarkdownIt('default', options);
 	const fast = new MarkdownIt('default', options);
 	return { stock, fast, installed: useFastTokens(fast) };

@@ -19,8 +19,7 @@
  * give the same HTML and the same token stream as before. If anything differs (another
  * version of markdown-it), the stock classes stay: slower, never different.
  */
-import type MarkdownIt from 'markdown-it';
-import type { StateBlock, StateInline, Token } from 'markdown-it';
+import type { MarkdownIt, StateBlock, StateInline, Token } from 'markdown-it';
 
 type Nesting = Token['nesting'];
 
