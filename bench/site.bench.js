@@ -113,7 +113,8 @@ export default {
 				note:
 					`${runs}: verifyEntries with a cold inline verifier on node:crypto, as the mirror makes it (${r.signatureChecks.toLocaleString('en-US')} signatures checked), ` +
 					`deriveCountry, planSite, every file rendered in memory. Parts: verify+derive ${median(r.verifyMs).toFixed(0)} ms, ` +
-					`derive again ${median(r.deriveMs).toFixed(0)} ms, plan ${median(r.planMs).toFixed(0)} ms, render ${median(r.renderMs).toFixed(0)} ms`
+					`derive again ${median(r.deriveMs).toFixed(0)} ms, plan ${median(r.planMs).toFixed(0)} ms, render ${median(r.renderMs).toFixed(0)} ms ` +
+					`(CPU time: plan ${median(r.planCpuMs).toFixed(0)} ms, render ${median(r.renderCpuMs).toFixed(0)} ms)`
 			},
 			{
 				metric: 'full render, CPU time of the pass',

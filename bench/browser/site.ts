@@ -145,6 +145,9 @@ export type SiteBenchResult = {
 	deriveMs: number[];
 	planMs: number[];
 	renderMs: number[];
+	/** Process CPU time of planSite and of rendering every file (apart from waiting for a core). */
+	planCpuMs: number[];
+	renderCpuMs: number[];
 	/** Baseline: markdown-it, the same bodies, a minimal page each, no verification. */
 	baselineMs: number[];
 	/** The same full pass with verification on two worker threads (mirror/verify-threads.ts). */
@@ -204,6 +207,8 @@ export async function runSite(options: {
 		deriveMs: [],
 		planMs: [],
 		renderMs: [],
+		planCpuMs: [],
+		renderCpuMs: [],
 		baselineMs: [],
 		threadsMs: [],
 		threadsVerifyMs: [],
@@ -240,10 +245,17 @@ export async function runSite(options: {
 		const t1 = performance.now();
 		const view = deriveCountry(country.country, verdict.valid);
 		const t2 = performance.now();
+		const cpu2 = process.cpuUsage();
 		const plan = check(planSite({ country: view, baseUrl: options.baseUrl }));
 		const t3 = performance.now();
+		const cpu3 = process.cpuUsage();
 		const files = renderPlan(plan);
 		const t4 = performance.now();
+		const cpu4 = process.cpuUsage();
+		const cpuMs = (from: NodeJS.CpuUsage, to: NodeJS.CpuUsage) =>
+			(to.user - from.user + to.system - from.system) / 1000;
+		result.planCpuMs.push(cpuMs(cpu2, cpu3));
+		result.renderCpuMs.push(cpuMs(cpu3, cpu4));
 		result.verifyMs.push(t1 - t0);
 		result.deriveMs.push(t2 - t1);
 		result.planMs.push(t3 - t2);

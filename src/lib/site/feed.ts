@@ -5,15 +5,16 @@ import { escapeHtml, renderMarkdown } from '../render/markdown';
 import { isoTime } from './html';
 import { encodePath, paths } from './paths';
 
+// eslint-disable-next-line no-control-regex -- reason: exactly the characters XML 1.0 forbids
+const XML_FORBIDDEN = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\ufffe\uffff]|[\ud800-\udfff]/u;
+const XML_FORBIDDEN_ALL = new RegExp(XML_FORBIDDEN.source, 'gu');
+
 /**
  * Text for XML character data and attribute values. Beyond escaping, XML 1.0 forbids most
  * control characters outright (a feed reader would reject the whole feed): they become U+FFFD.
  */
 export function xmlText(text: string): string {
-	return escapeHtml(
-		// eslint-disable-next-line no-control-regex -- reason: exactly the characters XML 1.0 forbids
-		text.replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f\ufffe\uffff]|[\ud800-\udfff]/gu, '\ufffd')
-	);
+	return escapeHtml(XML_FORBIDDEN.test(text) ? text.replace(XML_FORBIDDEN_ALL, '\ufffd') : text);
 }
 
 const EPOCH = '1970-01-01T00:00:00.000Z';
