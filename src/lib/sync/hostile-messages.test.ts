@@ -42,6 +42,21 @@ const message = (write: (encoder: encoding.Encoder) => void): Uint8Array => {
 	return encoding.toUint8Array(encoder);
 };
 
+/** An awareness update from one client (id 12345, clock 1) whose state is this text. */
+const awarenessMessage = (state: string) =>
+	message((e) => {
+		encoding.writeVarUint(e, AWARENESS);
+		encoding.writeVarUint8Array(
+			e,
+			message((u) => {
+				encoding.writeVarUint(u, 1);
+				encoding.writeVarUint(u, 12345);
+				encoding.writeVarUint(u, 1);
+				encoding.writeVarString(u, state);
+			})
+		);
+	});
+
 const anUpdate = () => {
 	const doc = new Y.Doc();
 	doc.getMap('records').set('x', { record: '{}', signature: 'AAAA' });
@@ -68,22 +83,7 @@ const honest: [string, () => Uint8Array][] = [
 				encoding.writeVarUint8Array(e, anUpdate());
 			})
 	],
-	[
-		'an awareness update',
-		() =>
-			message((e) => {
-				encoding.writeVarUint(e, AWARENESS);
-				encoding.writeVarUint8Array(
-					e,
-					message((u) => {
-						encoding.writeVarUint(u, 1);
-						encoding.writeVarUint(u, 12345);
-						encoding.writeVarUint(u, 1);
-						encoding.writeVarString(u, JSON.stringify({ build: 'x' }));
-					})
-				);
-			})
-	]
+	['an awareness update', () => awarenessMessage(JSON.stringify({ build: 'x' }))]
 ];
 
 /**
@@ -91,22 +91,7 @@ const honest: [string, () => Uint8Array][] = [
  * a few bytes any peer in the room can send.
  */
 const hostile: [string, () => Uint8Array][] = [
-	[
-		'an awareness update whose state is not JSON',
-		() =>
-			message((e) => {
-				encoding.writeVarUint(e, AWARENESS);
-				encoding.writeVarUint8Array(
-					e,
-					message((u) => {
-						encoding.writeVarUint(u, 1);
-						encoding.writeVarUint(u, 12345);
-						encoding.writeVarUint(u, 1);
-						encoding.writeVarString(u, 'not json {');
-					})
-				);
-			})
-	],
+	['an awareness update whose state is not JSON', () => awarenessMessage('not json {')],
 	['an awareness message cut short', () => Uint8Array.of(AWARENESS)],
 	[
 		'a sync step 1 whose state vector is cut short',
