@@ -10,7 +10,10 @@ import { join } from 'node:path';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CONTENT_SECURITY_POLICY } from '../src/lib/site';
+import { deriveCountry } from '../src/lib/model/country';
+import { postRecord } from '../src/lib/model/fixtures/posts';
+import { citizenRecord, genesisRecord, person, verified } from '../src/lib/model/fixtures/records';
+import { CONTENT_SECURITY_POLICY, renderSite } from '../src/lib/site';
 import { createSiteServer, SECURITY_HEADERS } from './site-server';
 
 const SECRET = 'the-data-directory-secret-0123';
@@ -49,9 +52,9 @@ afterAll(async () => {
 type Answer = { status: number; headers: Map<string, string>; body: string };
 
 /** Send exactly these bytes and read the answer until the server closes the connection. */
-function raw(request: string | Buffer): Promise<Answer> {
+function raw(request: string | Buffer, toPort = port): Promise<Answer> {
 	return new Promise((resolve, reject) => {
-		const socket = connect(port, '127.0.0.1');
+		const socket = connect(toPort, '127.0.0.1');
 		const chunks: Buffer[] = [];
 		socket.on('data', (chunk) => chunks.push(chunk));
 		socket.on('error', reject);
@@ -228,5 +231,83 @@ describe('[serve] /health', () => {
 		expect(JSON.parse(answer.body)).toEqual({
 			records: { valid: 3 }
 		});
+	});
+});
+
+describe('[serve] a site rendered from hostile records', () => {
+	const HTML = '<html><body><script>alert(1)</script><svg onload="alert(2)"></svg></body></html>';
+	let site: Server;
+	let sitePort: number;
+	let paths: string[];
+
+	beforeAll(async () => {
+		// A citizen's key is free text after its first line (the model does not parse keys),
+		// and the site publishes it verbatim as keys/<fingerprint>.asc; records/*.txt are the
+		// signed texts. Neither may ever be read as a page.
+		const ada = person('Ada');
+		const mallory = person('Mallory');
+		const genesis = verified(genesisRecord({ founder: ada, at: 0, admission: 'open' }));
+		const id = genesis.id;
+		const records = [
+			genesis,
+			verified(citizenRecord(id, { who: ada, at: 1, admission: { type: 'founder' } })),
+			verified(
+				citizenRecord(id, {
+					who: mallory,
+					at: 2,
+					admission: { type: 'open' },
+					name: '<img src=x onerror=alert(3)>',
+					key: `-----BEGIN PGP PUBLIC KEY BLOCK-----\n${HTML}`
+				})
+			),
+			verified(
+				postRecord(id, {
+					by: mallory,
+					at: 3,
+					title: '</title><script>alert(4)</script>',
+					body: HTML
+				})
+			)
+		];
+		const rendered = renderSite({
+			country: deriveCountry(id, records),
+			baseUrl: 'https://x.example/'
+		});
+		if (!rendered.ok) throw new Error(rendered.message);
+		const out = join(root, 'hostile-site');
+		for (const file of rendered.value) {
+			mkdirSync(join(out, file.path, '..'), { recursive: true });
+			writeFileSync(join(out, file.path), file.content);
+		}
+		paths = rendered.value.map((f) => f.path);
+		expect(paths).toContain(`keys/${mallory.fingerprint}.asc`);
+		site = createSiteServer({ outDir: out, health: () => ({}) });
+		await new Promise<void>((resolve) => site.listen(0, '127.0.0.1', resolve));
+		sitePort = (site.address() as AddressInfo).port;
+	});
+
+	afterAll(async () => {
+		site.closeAllConnections();
+		await new Promise((resolve) => site.close(resolve));
+	});
+
+	it('every file: the CSP header, nosniff, and a type that is HTML only for pages', async () => {
+		for (const path of paths) {
+			const answer = await raw(
+				`HEAD /${encodeURI(path)} HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n`,
+				sitePort
+			);
+			expect([path, answer.status]).toEqual([path, 200]);
+			expect([path, answer.headers.get('content-security-policy')]).toEqual([
+				path,
+				SECURITY_HEADERS['Content-Security-Policy']
+			]);
+			expect(answer.headers.get('x-content-type-options')).toBe('nosniff');
+			const type = answer.headers.get('content-type') ?? '';
+			expect([path, type === '' ? 'none' : type.includes('html')]).toEqual([
+				path,
+				path.endsWith('.html')
+			]);
+		}
 	});
 });
