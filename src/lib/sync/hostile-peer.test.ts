@@ -368,7 +368,7 @@ describe('[hostile] a record overwritten before its publisher has checked it', (
 		vandal.records.set(fresh.id, 'gone');
 		network.flush();
 		await settle(network, [honest.store]);
-		expect(await verdict).toEqual([{ status: 'valid' }]);
+		expect(await verdict).toMatchObject([{ status: 'valid' }]);
 		expect(honest.records.get(fresh.id)).toEqual(fresh.entry);
 	});
 });
