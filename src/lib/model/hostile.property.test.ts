@@ -115,6 +115,26 @@ const honest = honestCountry();
 const other = otherCountry();
 const { id } = honest;
 
+type Who = ReturnType<typeof person>;
+/** Records of this country by the given hands, verified as if their signatures held. */
+const claim = (who: Who, at: number, admission: Parameters<typeof citizenRecord>[1]['admission']) =>
+	verified(citizenRecord(id, { who, at, admission }));
+const ballot = (by: Who, at: number, approve: Who[]) =>
+	verified(ballotRecord(id, { by, at, election: honest.election, approve }));
+const result = (by: Who, at: number, ballots: { id: string }[], winner: Who, approvals: number) =>
+	verified(
+		resultRecord(id, {
+			by,
+			at,
+			body: resultBody({
+				election: honest.election,
+				ballots,
+				winners: [winner],
+				tally: [[winner, approvals]]
+			})
+		})
+	);
+
 /** [name, a hostile record, the code it must get] */
 const hostile: [string, Verified, string][] = [
 	[
@@ -130,7 +150,7 @@ const hostile: [string, Verified, string][] = [
 	],
 	[
 		'[R6] an open admission in an invite-only country',
-		verified(citizenRecord(id, { who: outsider, at: 6, admission: { type: 'open' } })),
+		claim(outsider, 6, { type: 'open' }),
 		'admission_denied'
 	],
 	[
@@ -150,85 +170,36 @@ const hostile: [string, Verified, string][] = [
 	],
 	[
 		'[R5] a founder proof from another key',
-		verified(citizenRecord(id, { who: outsider, at: 600, admission: { type: 'founder' } })),
+		claim(outsider, 600, { type: 'founder' }),
 		'founder_mismatch'
 	],
-	[
-		'[R4] a founder proof from a citizen',
-		verified(citizenRecord(id, { who: p3, at: 600, admission: { type: 'founder' } })),
-		'citizen_duplicate'
-	],
+	['[R4] a founder proof from a citizen', claim(p3, 600, { type: 'founder' }), 'citizen_duplicate'],
 	[
 		'[R8] a name change for someone who is not a citizen',
-		verified(citizenRecord(id, { who: outsider, at: 7, admission: { type: 'update' } })),
+		claim(outsider, 7, { type: 'update' }),
 		'admission_denied'
 	],
-	[
-		'[R33] a ballot after the election closed',
-		verified(ballotRecord(id, { by: p2, at: 200, election: honest.election, approve: [p2] })),
-		'ballot_outside_window'
-	],
-	[
-		'[R33] a ballot before it opened',
-		verified(ballotRecord(id, { by: p3, at: 99, election: honest.election, approve: [p2] })),
-		'ballot_outside_window'
-	],
+	['[R33] a ballot after the election closed', ballot(p2, 200, [p2]), 'ballot_outside_window'],
+	['[R33] a ballot before it opened', ballot(p3, 99, [p2]), 'ballot_outside_window'],
 	[
 		'[R33] a ballot approving someone who does not stand',
-		verified(ballotRecord(id, { by: p3, at: 150, election: honest.election, approve: [p3] })),
+		ballot(p3, 150, [p3]),
 		'ballot_not_candidate'
 	],
-	[
-		'[R9] a ballot from an outsider',
-		verified(ballotRecord(id, { by: outsider, at: 150, election: honest.election, approve: [p2] })),
-		'author_unknown'
-	],
+	['[R9] a ballot from an outsider', ballot(outsider, 150, [p2]), 'author_unknown'],
 	[
 		'[R36] a result by a citizen who is not an outgoing leader, within the grace period',
-		verified(
-			resultRecord(id, {
-				by: p2,
-				at: 201,
-				body: resultBody({
-					election: honest.election,
-					ballots: [honest.ballots[1]!],
-					winners: [p2],
-					tally: [[p2, 1]]
-				})
-			})
-		),
+		result(p2, 201, [honest.ballots[1]!], p2, 1),
 		'result_forbidden'
 	],
 	[
 		'[R36] a result by the founder before the election closed',
-		verified(
-			resultRecord(id, {
-				by: founder,
-				at: 199,
-				body: resultBody({
-					election: honest.election,
-					ballots: [honest.ballots[1]!],
-					winners: [p2],
-					tally: [[p2, 1]]
-				})
-			})
-		),
+		result(founder, 199, [honest.ballots[1]!], p2, 1),
 		'result_forbidden'
 	],
 	[
 		'[R38] a result whose tally lies, by a citizen after the grace period',
-		verified(
-			resultRecord(id, {
-				by: p2,
-				at: 200 + DAY_MS / 4 + 1,
-				body: resultBody({
-					election: honest.election,
-					ballots: honest.ballots,
-					winners: [p2],
-					tally: [[p2, 3]]
-				})
-			})
-		),
+		result(p2, 200 + DAY_MS / 4 + 1, honest.ballots, p2, 3),
 		'result_mismatch'
 	],
 	[
@@ -334,9 +305,9 @@ describe('hostile records against the rules', () => {
 
 	it('[R34][R38] ballots back-dated into the window after certification change nothing certified', () => {
 		const late = [
-			verified(ballotRecord(id, { by: p2, at: 199, election: honest.election, approve: [p1] })),
+			ballot(p2, 199, [p1]),
 			// A twin of p3's counted ballot (same voter, same time): the counted one stays.
-			verified(ballotRecord(id, { by: p3, at: 130, election: honest.election, approve: [p2] }))
+			ballot(p3, 130, [p2])
 		];
 		const view = deriveCountry(id, [...honest.records, ...late]);
 		const e = view.government.electionById.get(honest.election.id)!;
