@@ -317,16 +317,12 @@ describe('hostile records against the rules', () => {
 		expect(verdict(view, late[1]!)).toBe('ballot_duplicate');
 	});
 
-	// FINDING (R37, governance.ts): the parts of one certification are grouped by (election,
-	// author, ballots), and two records for one part make the whole group result_mismatch.
-	// So the certifier's own second certification of the same count (certifying again from
-	// a second device, offline, or an outgoing leader who lost, at any later time) annuls
-	// the first: the tenure disappears and every filter and feature of the new leaders
-	// becomes not_leader, until a citizen certifies after the grace period. Proposed rule:
-	// parts group by their whole content except `part` and `ids`, so identical content is
-	// one certification (its earliest records by (at, id) count), and a lying one fails R38
-	// alone. A change of R37 for the lead to decide; the current tests pin today's rule.
-	it.fails('[R37] certifying the same count again later does not annul the certification', () => {
+	// Found here: parts once grouped by (election, author, ballots), so a second record for
+	// one part made the whole group result_mismatch, and a certifier who signed the same count
+	// again (a second device, or an outgoing leader who lost) annulled the certification and
+	// the tenure with it. Parts now group by all of the body but `part` and `ids` (R37), and
+	// a copy of a part is harmless; governance.test.ts has the other cases.
+	it('[R37] certifying the same count again later does not annul the certification', () => {
 		const again = verified(
 			resultRecord(id, { by: founder, at: 5000, body: honest.result.record.body })
 		);
