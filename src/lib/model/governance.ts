@@ -373,8 +373,8 @@ function forbidden(
 
 /**
  * R37–R38 for one certification: its parts that pass R36 (same author and body but `part`
- * and `ids`), in (at, id) order. `box` holds the election's ballots that pass R33. With the certification,
- * the ballots it counts.
+ * and `ids`), in (at, id) order. `box` holds the election's ballots that pass R33. With the
+ * certification, the ballots it counts.
  */
 function judgeResult(
 	parts: readonly Verified<RecordOf<'result'>>[],
