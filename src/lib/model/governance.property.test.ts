@@ -162,6 +162,25 @@ function build(plan: { seats: number; steps: Step[]; certifications: Certify[] }
 	return { countryId: id, records, elections };
 }
 
+type LateBallot = { who: number; at: number; e: number; approve: number[] };
+/**
+ * Ballots cast after the plan's certifications (the live count then differs from the
+ * result), and their records in a built country.
+ */
+const lateBallots = (minLength = 0, maxLength = 6): fc.Arbitrary<LateBallot[]> =>
+	fc.array(fc.record({ who, at, e: election, approve: approvals }), { minLength, maxLength });
+const ballotsIn = (built: ReturnType<typeof build>, ballots: readonly LateBallot[]) =>
+	ballots.map((b) =>
+		verified(
+			ballotRecord(built.countryId, {
+				by: PEOPLE[b.who]!,
+				at: b.at,
+				election: built.elections[b.e]!,
+				approve: b.approve.map((i) => PEOPLE[i]!)
+			})
+		)
+	);
+
 const sortedEntries = (map: ReadonlyMap<string, number>) => [...map].sort();
 const tallySummary = (t: ElectionState['live']) => ({
 	...t,
@@ -228,27 +247,11 @@ describe('governance properties', () => {
 		});
 
 		it(`each voter counts once, with their latest valid ballot (seed ${seed})`, () => {
-			// Ballots after the plan's certifications: the live count then differs from the result.
-			const late = fc.array(fc.record({ who, at, e: election, approve: approvals }), {
-				maxLength: 6
-			});
 			fc.assert(
-				fc.property(world, late, (plan, more) => {
+				fc.property(world, lateBallots(), (plan, more) => {
 					const built = build(plan);
 					const { countryId, elections } = built;
-					const records = [
-						...built.records,
-						...more.map((b) =>
-							verified(
-								ballotRecord(countryId, {
-									by: PEOPLE[b.who]!,
-									at: b.at,
-									election: elections[b.e]!,
-									approve: b.approve.map((i) => PEOPLE[i]!)
-								})
-							)
-						)
-					];
+					const records = [...built.records, ...ballotsIn(built, more)];
 					const view = deriveCountry(countryId, records);
 					for (const e of elections) {
 						const state = view.government.electionById.get(e.id)!;
@@ -265,27 +268,11 @@ describe('governance properties', () => {
 		});
 
 		it(`the live count is a fresh count of the standing ballots, from any copies (seed ${seed})`, () => {
-			// Ballots after the plan's certifications: the live count then differs from the result.
-			const late = fc.array(fc.record({ who, at, e: election, approve: approvals }), {
-				maxLength: 6
-			});
 			fc.assert(
-				fc.property(world, late, (plan, more) => {
+				fc.property(world, lateBallots(), (plan, more) => {
 					const built = build(plan);
 					const { countryId, elections } = built;
-					const records = [
-						...built.records,
-						...more.map((b) =>
-							verified(
-								ballotRecord(countryId, {
-									by: PEOPLE[b.who]!,
-									at: b.at,
-									election: elections[b.e]!,
-									approve: b.approve.map((i) => PEOPLE[i]!)
-								})
-							)
-						)
-					];
+					const records = [...built.records, ...ballotsIn(built, more)];
 					const view = deriveCountry(countryId, records);
 					// New objects for the same records: nothing kept from deriving the first ones.
 					const copies = records.map((r) => verified(r.record));
@@ -310,24 +297,12 @@ describe('governance properties', () => {
 		});
 
 		it(`a certified result does not move when more ballots arrive (seed ${seed})`, () => {
-			const more = fc.array(fc.record({ who, at, e: election, approve: approvals }), {
-				minLength: 1,
-				maxLength: 10
-			});
 			fc.assert(
-				fc.property(world, more, (plan, ballots) => {
-					const { countryId, records, elections } = build(plan);
+				fc.property(world, lateBallots(1, 10), (plan, ballots) => {
+					const built = build(plan);
+					const { countryId, records, elections } = built;
 					const before = deriveCountry(countryId, records);
-					const late = ballots.map((b) =>
-						verified(
-							ballotRecord(countryId, {
-								by: PEOPLE[b.who]!,
-								at: b.at,
-								election: elections[b.e]!,
-								approve: b.approve.map((i) => PEOPLE[i]!)
-							})
-						)
-					);
+					const late = ballotsIn(built, ballots);
 					const after = deriveCountry(countryId, [...records, ...late]);
 					for (const e of elections) {
 						const was = before.government.electionById.get(e.id)!.certified;

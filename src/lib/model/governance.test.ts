@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { deriveCountry, type CountryView } from './country';
 import {
@@ -491,19 +492,100 @@ describe('[R37] a result names exactly the ballots it counted', () => {
 		expect(electionIn(view, election).certified).toBeNull();
 	});
 
-	it('[R37] two different records for one part are result_mismatch', () => {
+	it('[R37] a part signed again is a copy: the earliest counts, and both are valid', () => {
 		const parts = split([sortedIds.slice(0, 2), sortedIds.slice(2)]);
 		const p0 = c.result(founder, closes, parts[0]!);
 		const p0again = c.result(founder, closes + 5, parts[0]!);
 		const p1 = c.result(founder, closes, parts[1]!);
-		expect(verdict(c.derive(...base, p0, p0again, p1), p1)).toBe('result_mismatch');
+		const view = c.derive(...base, p0again, p1, p0);
+		expect([p0, p0again, p1].map((r) => verdict(view, r))).toEqual(['valid', 'valid', 'valid']);
+		expect(electionIn(view, election).certified).toMatchObject({
+			records: [p0.id, p1.id],
+			at: closes
+		});
 	});
 
-	it('[R37] parts that disagree on the winners are result_mismatch', () => {
+	it('[R37] two records for one part with different ids are result_mismatch', () => {
+		const parts = split([sortedIds.slice(0, 2), sortedIds.slice(2)]);
+		const p0 = c.result(founder, closes, parts[0]!);
+		const p0other = c.result(founder, closes, { ...parts[0]!, ids: sortedIds.slice(0, 1) });
+		const p1 = c.result(founder, closes, parts[1]!);
+		expect(verdict(c.derive(...base, p0, p0other, p1), p1)).toBe('result_mismatch');
+	});
+
+	it('[R37] parts that disagree on the winners are separate certifications, each incomplete', () => {
 		const parts = split([sortedIds.slice(0, 2), sortedIds.slice(2)]);
 		const p0 = c.result(founder, closes, parts[0]!);
 		const p1 = c.result(founder, closes, { ...parts[1]!, winners: [carol.fingerprint] });
-		expect(verdict(c.derive(...base, p0, p1), p0)).toBe('result_mismatch');
+		const view = c.derive(...base, p0, p1);
+		expect([verdict(view, p0), verdict(view, p1)]).toEqual([
+			'result_incomplete',
+			'result_incomplete'
+		]);
+	});
+
+	describe('[R37] a certifier cannot annul their own valid certification', () => {
+		const honest = c.result(founder, closes, whole);
+		const copy = c.result(founder, closes + DAY_MS, whole);
+		const lying = c.result(founder, closes + 1, {
+			...whole,
+			winners: [carol.fingerprint, bob.fingerprint],
+			tally: { [bob.fingerprint]: 2, [carol.fingerprint]: 3 }
+		});
+		const backDated = c.result(founder, closes - 1, whole);
+		const [q0, q1] = split([sortedIds.slice(0, 2), sortedIds.slice(2)]).map((b) =>
+			c.result(founder, closes + 2, b)
+		);
+		const hostile = [copy, lying, backDated, q0!, q1!];
+		const alone = c.derive(...base, honest);
+
+		it.each([
+			{ name: 'signing the same count again later', records: [copy], code: 'valid' },
+			{
+				name: 'signing a lying tally of the same ballots',
+				records: [lying],
+				code: 'result_mismatch'
+			},
+			{
+				name: 'signing a copy dated before closing',
+				records: [backDated],
+				code: 'result_forbidden'
+			},
+			{ name: 'signing the same count in two parts', records: [q0!, q1!], code: 'valid' }
+		])('$name: $code', ({ records, code }) => {
+			const view = c.derive(...base, honest, ...records);
+			for (const record of records) expect(verdict(view, record)).toBe(code);
+			expect(verdict(view, honest)).toBe('valid');
+			expect(electionIn(view, election).certified?.records).toEqual([honest.id]);
+			expect(view.government.tenures).toEqual(alone.government.tenures);
+		});
+
+		it('any order and repeats of them give the same country', () => {
+			const all = [...base, honest, ...hostile];
+			const expected = c.derive(...all);
+			const summary = (view: CountryView) => {
+				const e = electionIn(view, election);
+				return {
+					valid: [...view.valid.keys()].sort(),
+					certified: e.certified,
+					competing: e.competing,
+					tenures: view.government.tenures
+				};
+			};
+			expect(summary(expected).certified?.records).toEqual([honest.id]);
+			expect(summary(expected).competing.map((x) => x.records)).toEqual([[q0!.id, q1!.id]]);
+			const arrival = fc.record({
+				order: fc.shuffledSubarray(all, { minLength: all.length, maxLength: all.length }),
+				repeats: fc.array(fc.nat(all.length - 1), { maxLength: 8 })
+			});
+			fc.assert(
+				fc.property(arrival, ({ order, repeats }) => {
+					const view = c.derive(...order, ...repeats.map((i) => all[i]!));
+					expect(summary(view)).toEqual(summary(expected));
+				}),
+				{ seed: 0x3737, numRuns: 60 }
+			);
+		});
 	});
 
 	it('[R37] parts out of id order are result_mismatch', () => {

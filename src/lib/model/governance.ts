@@ -333,45 +333,68 @@ const newBallotBox = (): BallotBox => ({
 	twins: false
 });
 
-/** The parts' shared fields: every part of one certification states the same. */
-const headerOf = ({ body }: RecordOf<'result'>): string =>
-	JSON.stringify([body.winners, body.tally, body.count, body.parts]);
+/**
+ * What every part of one certification states alike: all of the body but `part` and `ids`,
+ * with the author. Parts group by it (R37), so a certifier who signs the same count again
+ * makes copies of their certification, and a different claim is judged on its own.
+ */
+const headerOf = ({ author, body }: RecordOf<'result'>): string =>
+	JSON.stringify([
+		author,
+		body.election,
+		body.ballots,
+		body.winners,
+		body.tally,
+		body.count,
+		body.parts
+	]);
+
+/** Two lists of ids, element by element. */
+const sameIds = (a: readonly string[], b: readonly string[]): boolean =>
+	a.length === b.length && a.every((id, i) => b[i] === id);
 
 /**
- * R36–R38 for one certification: its parts (same election, author and ballot digest), in
- * (at, id) order. `box` holds the election's ballots that pass R33. With the certification,
- * the ballots it counts.
+ * R36 for one result record: after closing; within the grace period, only the outgoing
+ * leaders. Judged record by record, so that a copy its certifier back-dates cannot take
+ * the certification down with it.
+ */
+function forbidden(
+	{ author, at }: RecordOf<'result'>,
+	election: ElectionState,
+	outgoing: ReadonlySet<string>,
+	terms: Terms
+): string | null {
+	if (at < election.closesAt) return 'it is dated before the election closes';
+	if (!outgoing.has(author) && at < election.closesAt + terms.graceMs) {
+		return 'during the grace period after closing, only the outgoing leaders may certify';
+	}
+	return null;
+}
+
+/**
+ * R37–R38 for one certification: its parts that pass R36 (same author and body but `part`
+ * and `ids`), in (at, id) order. `box` holds the election's ballots that pass R33. With the
+ * certification, the ballots it counts.
  */
 function judgeResult(
 	parts: readonly Verified<RecordOf<'result'>>[],
 	election: ElectionState,
 	outgoing: ReadonlySet<string>,
-	box: BallotBox,
-	terms: Terms
+	box: BallotBox
 ): Judged<{ certification: Certification; counted: Verified<RecordOf<'ballot'>>[] }> {
 	const first = parts[0]!.record;
 	const { author } = first;
 	const byOutgoingLeader = outgoing.has(author);
-	// R36: after closing; within the grace period, only the outgoing leaders.
-	if (first.at < election.closesAt) {
-		return no('result_forbidden', 'it is dated before the election closes');
-	}
-	if (!byOutgoingLeader && first.at < election.closesAt + terms.graceMs) {
-		return no(
-			'result_forbidden',
-			'during the grace period after closing, only the outgoing leaders may certify'
-		);
-	}
-	// R37: one record for each part, all stating the same.
-	const header = headerOf(first);
+	// R37: one record for each part. A copy of a part (the same ids, signed again) says
+	// nothing new: the earliest counts, as `parts` come in (at, id) order.
 	const byPart = new Map<number, Verified<RecordOf<'result'>>>();
 	for (const r of parts) {
-		const { record } = r;
-		if (headerOf(record) !== header) return no('result_mismatch', 'its parts disagree');
-		if (byPart.has(record.body.part)) {
-			return no('result_mismatch', `it has two different records for part ${record.body.part}`);
+		const { body } = r.record;
+		const seen = byPart.get(body.part);
+		if (!seen) byPart.set(body.part, r);
+		else if (!sameIds(seen.record.body.ids, body.ids)) {
+			return no('result_mismatch', `it has two different records for part ${body.part}`);
 		}
-		byPart.set(record.body.part, r);
 	}
 	if (byPart.size < first.body.parts) {
 		return no('result_incomplete', `${first.body.parts - byPart.size} of its parts are not here`);
@@ -438,11 +461,12 @@ function judgeResult(
 			`our count of those ${ids.length} ballots disagrees (ours: ${ours.join(', ') || 'no approvals'})`
 		);
 	}
+	const records = [...byPart.keys()].sort((a, b) => a - b).map((part) => byPart.get(part)!);
 	let at = first.at;
-	for (const p of parts) at = Math.max(at, p.record.at);
+	for (const p of records) at = Math.max(at, p.record.at);
 	const certification: Certification = {
 		election: election.id,
-		records: [...byPart.keys()].sort((a, b) => a - b).map((part) => byPart.get(part)!.id),
+		records: records.map((r) => r.id),
 		author,
 		at,
 		byOutgoingLeader,
@@ -567,17 +591,17 @@ export function deriveGovernance(input: {
 		}
 	}
 
-	// R36–R38: results, grouped into certifications by election, author and ballot digest.
+	// R36–R38: results, grouped into certifications by author and all the body but the part.
 	const certifications = new Map<string, Map<string, Verified<RecordOf<'result'>>[]>>();
 	for (const r of byKind.result) {
-		const { election, ballots: digest } = r.record.body;
+		const { election } = r.record.body;
 		if (!elections.has(election)) {
 			unknownElection(r);
 			continue;
 		}
 		const of = certifications.get(election) ?? new Map<string, Verified<RecordOf<'result'>>[]>();
 		certifications.set(election, of);
-		const key = `${r.record.author} ${digest}`;
+		const key = headerOf(r.record);
 		const parts = of.get(key);
 		if (parts) parts.push(r);
 		else of.set(key, [r]);
@@ -598,8 +622,14 @@ export function deriveGovernance(input: {
 			const outgoing = new Set(election.outgoingLeaders);
 			const box = ballots.get(election.id) ?? newBallotBox();
 			const accepted: Certification[] = [];
-			for (const parts of certifications.get(election.id)?.values() ?? []) {
-				const judged = judgeResult(parts, election, outgoing, box, terms);
+			for (const group of certifications.get(election.id)?.values() ?? []) {
+				const parts = group.filter((part) => {
+					const why = forbidden(part.record, election, outgoing, terms);
+					if (why) reject(part, 'result_forbidden', why);
+					return !why;
+				});
+				if (!parts.length) continue;
+				const judged = judgeResult(parts, election, outgoing, box);
 				if (!judged.ok) {
 					for (const part of parts) reject(part, judged.code, judged.message);
 					continue;
