@@ -125,19 +125,13 @@ describe('[transport] isWellFormedMessage and y-webrtc’s reader', () => {
 		await expect(yWebrtcReads(make())).rejects.toThrow();
 	});
 
-	// BUG (peers.ts, isWellFormedMessage): it checks only sync messages of steps 1 and 2 whose
-	// update decodes, and passes everything else "unchanged": awareness updates (JSON.parse
-	// of each state), step 0's state vector ("harmless either way": it is decoded by
-	// encodeStateAsUpdate and throws when cut short), unknown sync steps (readSyncMessage
-	// throws "Unknown message type") and type 4. Each throws inside y-webrtc's data handler;
-	// with @roamhq/wrtc that ends the mirror's process. Fix in peers.ts: accept only what
-	// y-webrtc reads without throwing (see the report), and in chunked-rtc.ts catch around
-	// `userOnMessage` so no peer's message can reach the event loop as an exception.
-	it.fails.each(hostile)('%s: refused by the filter', (_name, make) => {
+	// Found by review: the filter once checked only sync steps 1 and 2 and passed everything
+	// else, and each of these threw inside y-webrtc's data handler (ending a mirror's process).
+	it.each(hostile)('%s: refused by the filter', (_name, make) => {
 		expect(isWellFormedMessage(make())).toBe(false);
 	});
 
-	it.fails('no message the filter accepts throws in y-webrtc’s reader (seeded)', async () => {
+	it('no message the filter accepts throws in y-webrtc’s reader (seeded)', async () => {
 		const frame = (type: number, payload: Uint8Array) =>
 			message((e) => {
 				encoding.writeVarUint(e, type);

@@ -336,16 +336,10 @@ describe('[hostile] another country’s records replayed here', () => {
 });
 
 describe('[hostile] a record overwritten before its publisher has checked it', () => {
-	// BUG (record-store.ts): healing puts back only records this store has verified. Its own
-	// writes are checked asynchronously (after a microtask, in worker batches, and behind a
-	// long load's chunks), and `read` judges whatever the map holds by then. A peer that
-	// overwrites or deletes a new record in that window (or wins a concurrent write to its
-	// id) destroys it everywhere: `publish` resolves with the vandal's junk's verdict and
-	// nobody ever puts the record back. The same holds for a published record that waits for
-	// its author's key (pending). Fix: `publish` keeps its entries until their verdict is
-	// final, and `read` judges the published entry when the map holds another value under
-	// its id, healing the map once it verifies.
-	it.fails('the publisher keeps what it published: put back and valid', async () => {
+	// Found by review: healing put back only records this store had verified, and its own
+	// writes are checked asynchronously, so a peer overwriting or deleting a new record in that
+	// window destroyed it everywhere. `publish` now judges its own copy until the verdict.
+	it('the publisher keeps what it published: put back and valid', async () => {
 		const network = new Network({ seed: 42 });
 		const honest = peer(network);
 		const vandal = attacker(network);
@@ -438,8 +432,8 @@ describe('[hostile] any arrival order of honest and hostile records gives the sa
 				const pendingMoves = [...moves];
 				for (const honestFirst of interleave) {
 					if ((honestFirst || !pendingMoves.length) && queue.length) {
-						// Each checked by its publisher before the network moves (see the
-						// it.fails case above).
+						// Each checked by its publisher before the network moves (the case
+						// above covers a move before the check).
 						const record = queue.shift()!;
 						const publisher = honest[publishers[queue.length]!]!;
 						void publisher.store.publish([record]);
