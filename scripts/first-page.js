@@ -11,10 +11,12 @@ import { gzipSync } from 'node:zlib';
 
 /**
  * The budget for the first page's JavaScript, gzipped, checked by tests/e2e/budget.test.ts
- * and reported by bench/pwa.bench.js. Measured 117 KiB (2026-11-23; yjs and y-webrtc are in
- * the root layout's graph); this leaves about 15% for growth. Lower it as the app gets lighter.
+ * and reported by bench/pwa.bench.js. Measured 117 KiB (2026-11-23, yjs and y-webrtc in the
+ * root layout's graph), 133.6 KiB at 135 (2026-12-03), then 101.8 KiB once the WebRTC code
+ * (y-webrtc, simple-peer) loaded on connecting; this leaves about 18% for growth. Lower it
+ * as the app gets lighter.
  */
-export const FIRST_PAGE_BUDGET_GZIP = 135 * 1024;
+export const FIRST_PAGE_BUDGET_GZIP = 120 * 1024;
 
 /** `import … from "./x.js"`, `import "./x.js"`, `export … from "./x.js"`: static edges only. */
 const STATIC_IMPORT =
