@@ -170,4 +170,16 @@ test('a newcomer on a phone: forms fit the screen, a wrong link says so and lead
 	await ada.keyboard.type(PASSPHRASE);
 	await ada.keyboard.press('Enter');
 	await expect(ada.getByTestId('identity-badge')).toContainText('unlocked');
+
+	// Locked again after a reload: the header offers the way to unlock, from any page.
+	await ada.reload();
+	const badge = ada.getByTestId('identity-badge');
+	await expect(badge).toContainText(/· locked/);
+	await badge.getByRole('link', { name: 'Unlock' }).click();
+	await expect(ada).toHaveURL(/\/identity#unlock$/);
+	const headerUnlock = ada.getByRole('form', { name: 'Unlock identity' });
+	await headerUnlock.getByLabel('Passphrase').fill(PASSPHRASE);
+	await headerUnlock.getByRole('button', { name: 'Unlock' }).click();
+	await expect(badge).toContainText('unlocked');
+	await expect(badge.getByRole('link', { name: 'Unlock' })).toHaveCount(0);
 });
