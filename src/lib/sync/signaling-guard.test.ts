@@ -50,8 +50,15 @@ const PUBLIC = 'webocracy/c1/public';
 async function setup() {
 	const key = await roomKey('the secret', ROOM);
 	const wrongKey = await roomKey('an old secret', ROOM);
-	const citizens: GuardedProvider = { roomName: ROOM, room: { key } };
-	const open: GuardedProvider = { roomName: PUBLIC, room: { key: null } };
+	// One peer, 'known', is connected in each room.
+	const citizens: GuardedProvider = {
+		roomName: ROOM,
+		room: { key, webrtcConns: new Map([['known', {}]]) }
+	};
+	const open: GuardedProvider = {
+		roomName: PUBLIC,
+		room: { key: null, webrtcConns: new Map([['known', {}]]) }
+	};
 	const seen: unknown[] = [];
 	const original = vi.fn((message: unknown) => void seen.push(message));
 	const conn: GuardedConn = {
@@ -127,6 +134,25 @@ describe('guardSignaling', () => {
 		await settle(1);
 		expect(seen).toEqual([]);
 		expect(drops).toEqual([[ROOM, 'malformed']]);
+	});
+
+	// y-webrtc sets a field on the connection to an answer's sender before it looks at whom
+	// the answer is for: an answer from a peer it has no connection to throws there.
+	it('passes an answer from a connected peer and drops one from a stranger, in both rooms', async () => {
+		const { key, emit, settle, seen, drops } = await setup();
+		const answer = (from: string) => ({ type: 'signal', from, signal: { type: 'answer' } });
+		const fromKnown = { type: 'publish', topic: PUBLIC, data: answer('known') };
+		emit(fromKnown);
+		emit({ type: 'publish', topic: PUBLIC, data: answer('stranger') });
+		const sealedKnown = { type: 'publish', topic: ROOM, data: await seal(answer('known'), key) };
+		emit(sealedKnown);
+		emit({ type: 'publish', topic: ROOM, data: await seal(answer('stranger'), key) });
+		await settle(4);
+		expect(seen).toEqual([fromKnown, sealedKnown]);
+		expect(drops).toEqual([
+			[PUBLIC, 'malformed'],
+			[ROOM, 'malformed']
+		]);
 	});
 
 	it('checks an open room’s messages at once, without waiting', async () => {

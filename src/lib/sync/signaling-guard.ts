@@ -8,6 +8,7 @@
  * can read; the rest are dropped and counted. Messages for one room keep their order.
  */
 import * as decoding from 'lib0/decoding';
+import { base64ToBytes } from '../identity/base64';
 
 /** Why a signaling message was dropped. */
 export type SignalingDrop = 'undecryptable' | 'malformed';
@@ -15,7 +16,7 @@ export type SignalingDrop = 'undecryptable' | 'malformed';
 /** The parts of y-webrtc's room and provider the guard reads. */
 export type GuardedProvider = {
 	roomName: string;
-	room: { key: CryptoKey | null } | null;
+	room: { key: CryptoKey | null; webrtcConns: Map<string, unknown> } | null;
 };
 
 type Listener = (message: unknown, conn: unknown) => void;
@@ -34,33 +35,35 @@ const isPublish = (m: unknown): m is Publish =>
 	(m as Publish).type === 'publish' &&
 	typeof (m as Publish).topic === 'string';
 
-/** What y-webrtc's handler reads of a decrypted (or plain) signaling payload without checks. */
-export function isSignalingPayload(data: unknown): boolean {
+/**
+ * What y-webrtc's handler reads of a decrypted (or plain) signaling payload without checks:
+ * `from`, a `signal` object, and for an answer the connection to `from` (it sets a field on
+ * it whoever the answer is addressed to, so an answer from a stranger would throw there).
+ * `connected` says whether the room has a connection to a peer.
+ */
+export function isSignalingPayload(
+	data: unknown,
+	connected: (peer: string) => boolean = () => true
+): boolean {
 	if (typeof data !== 'object' || data === null) return false;
 	const d = data as { type?: unknown; from?: unknown; signal?: unknown };
 	if (typeof d.from !== 'string') return false;
-	if (d.type === 'signal') return typeof d.signal === 'object' && d.signal !== null;
-	return true;
-}
-
-function fromBase64(text: string): Uint8Array | null {
-	try {
-		const binary = atob(text);
-		const bytes = new Uint8Array(binary.length);
-		for (let i = 0; i < binary.length; i++) bytes[i] = binary.charCodeAt(i);
-		return bytes;
-	} catch {
-		return null;
-	}
+	if (d.type !== 'signal') return true;
+	if (typeof d.signal !== 'object' || d.signal === null) return false;
+	return (d.signal as { type?: unknown }).type !== 'answer' || connected(d.from);
 }
 
 /**
  * Opens a payload as y-webrtc seals it (`AES-GCM`, iv, ciphertext; inside, lib0's `writeAny`)
  * and tells whether it decrypts with `key` and reads as a signaling payload.
  */
-export async function opensWith(data: unknown, key: CryptoKey): Promise<SignalingDrop | null> {
+export async function opensWith(
+	data: unknown,
+	key: CryptoKey,
+	connected?: (peer: string) => boolean
+): Promise<SignalingDrop | null> {
 	if (typeof data !== 'string') return 'malformed';
-	const sealed = fromBase64(data);
+	const sealed = base64ToBytes(data);
 	if (!sealed) return 'malformed';
 	let iv: Uint8Array;
 	let cipher: Uint8Array;
@@ -85,7 +88,8 @@ export async function opensWith(data: unknown, key: CryptoKey): Promise<Signalin
 		return 'undecryptable';
 	}
 	try {
-		return isSignalingPayload(decoding.readAny(decoding.createDecoder(plain))) ? null : 'malformed';
+		const payload = decoding.readAny(decoding.createDecoder(plain));
+		return isSignalingPayload(payload, connected) ? null : 'malformed';
 	} catch {
 		return 'malformed';
 	}
@@ -114,15 +118,17 @@ export function guardSignaling(
 			const provider = [...conn.providers].find(
 				(p): p is GuardedProvider => (p as GuardedProvider).roomName === message.topic
 			);
-			const key = provider?.room?.key;
 			if (!provider) return original(message, from);
+			const room = provider.room;
+			const key = room?.key;
+			const connected = (peer: string) => room?.webrtcConns.has(peer) ?? false;
 			if (!key) {
-				if (isSignalingPayload(message.data)) return original(message, from);
+				if (isSignalingPayload(message.data, connected)) return original(message, from);
 				return onDrop(provider, 'malformed');
 			}
 			queue = queue
 				.then(async () => {
-					const drop = await opensWith(message.data, key);
+					const drop = await opensWith(message.data, key, connected);
 					if (drop) onDrop(provider, drop);
 					else original(message, from);
 				})
