@@ -7,6 +7,7 @@ import * as v from 'valibot';
 import * as Y from 'yjs';
 import { err, HEX64, ok, parseEntry, type Result, type SignedEntry } from '../model';
 import { RECORDS_MAP } from './docs';
+import { concatBytes, transformBytes } from './streams';
 
 /** PNG-style magic: a non-ASCII first byte and CR LF / SUB catch text-mode mangling. */
 export const MAGIC = Uint8Array.from([0x89, 0x57, 0x42, 0x43, 0x59, 0x0d, 0x0a, 0x1a]);
@@ -73,46 +74,6 @@ async function sha256(bytes: Uint8Array): Promise<Uint8Array> {
 const hex = (bytes: Uint8Array): string =>
 	Array.from(bytes, (b) => b.toString(16).padStart(2, '0')).join('');
 
-async function pipeThrough(
-	bytes: Uint8Array,
-	transform: CompressionStream | DecompressionStream,
-	limit: number
-): Promise<Uint8Array> {
-	const chunks: Uint8Array[] = [];
-	let total = 0;
-	const reader = new Blob([bytes as Uint8Array<ArrayBuffer>])
-		.stream()
-		.pipeThrough(transform)
-		.getReader();
-	for (;;) {
-		const { done, value } = await reader.read();
-		if (done) break;
-		total += value.byteLength;
-		if (total > limit) {
-			await reader.cancel();
-			throw new RangeError('content too large');
-		}
-		chunks.push(value);
-	}
-	const out = new Uint8Array(total);
-	let offset = 0;
-	for (const chunk of chunks) {
-		out.set(chunk, offset);
-		offset += chunk.byteLength;
-	}
-	return out;
-}
-
-function concat(parts: Uint8Array[]): Uint8Array {
-	const out = new Uint8Array(parts.reduce((n, p) => n + p.byteLength, 0));
-	let offset = 0;
-	for (const part of parts) {
-		out.set(part, offset);
-		offset += part.byteLength;
-	}
-	return out;
-}
-
 /** Write a state file. */
 export async function writeStateFile(content: {
 	country: string;
@@ -152,12 +113,12 @@ export async function writeStateFile(content: {
 	const headerBytes = encoder.encode(JSON.stringify(header));
 	const length = new Uint8Array(4);
 	new DataView(length.buffer).setUint32(0, headerBytes.byteLength);
-	const body = concat([length, headerBytes, ...parts.map((p) => p.data)]);
-	const sealed = concat([body, await sha256(body)]);
-	const compressed = await pipeThrough(sealed, new CompressionStream('gzip'), Infinity);
+	const body = concatBytes([length, headerBytes, ...parts.map((p) => p.data)]);
+	const sealed = concatBytes([body, await sha256(body)]);
+	const compressed = (await transformBytes(sealed, new CompressionStream('gzip'), Infinity))!;
 	const version = new Uint8Array(2);
 	new DataView(version.buffer).setUint16(0, FORMAT_VERSION);
-	return concat([MAGIC, version, compressed]);
+	return concatBytes([MAGIC, version, compressed]);
 }
 
 /**
@@ -190,11 +151,16 @@ export async function readStateFile(
 	const compressed = file.subarray(MAGIC.length + 2);
 	let sealed: Uint8Array;
 	try {
-		sealed = await pipeThrough(compressed, new DecompressionStream('gzip'), maxContentBytes);
-	} catch (error) {
-		if (error instanceof RangeError) {
+		const inflated = await transformBytes(
+			compressed,
+			new DecompressionStream('gzip'),
+			maxContentBytes
+		);
+		if (!inflated) {
 			return err('file_too_large', 'The file inflates to more than this app will read.');
 		}
+		sealed = inflated;
+	} catch {
 		return err('file_truncated', 'The file is cut short or damaged: it does not decompress.');
 	}
 	// The gzip member must end the file. Node's inflater skips zero bytes after it (browsers
