@@ -13,7 +13,8 @@ import { isMainThread, parentPort, Worker, workerData } from 'node:worker_thread
 import { createVerifier, type Verifier } from '../src/lib/identity';
 import type { WorkerLike } from '../src/lib/identity/pool';
 import { nodeCrypto } from '../src/lib/identity/node-crypto';
-import { createVerifyCore, handleRequest } from '../src/lib/identity/verify-core';
+import { handleAnyRequest } from '../src/lib/identity/check-entries';
+import { createVerifyCore } from '../src/lib/identity/verify-core';
 
 /** Marks a thread started by `threadWorker` (any other worker of the process is left alone). */
 const ROLE = 'webocracy-verify-thread';
@@ -28,7 +29,9 @@ if (!isMainThread && parentPort && (workerData as { role?: unknown } | null)?.ro
 					core.verifyBatch([WARM_UP_JOB])
 				)
 			: Promise.resolve();
-		void warm.then(() => handleRequest(core, data)).then((response) => port.postMessage(response));
+		void warm
+			.then(() => handleAnyRequest(core, data))
+			.then((response) => port.postMessage(response));
 	});
 }
 

@@ -10,11 +10,11 @@ import fc from 'fast-check';
 import { makeGenesis, makePost } from '../model';
 import { sha256Hex } from '../model/hash';
 import { parseEntry, type AnyRecord, type SignedEntry } from '../model/record';
-import { checkEntries, handleEntryRequest } from './check-entries';
+import { checkEntries, handleAnyRequest, handleEntryRequest } from './check-entries';
 import { fixtureKey, passphrases } from './fixtures';
 import { importIdentity, signRecord, unlockIdentity, type IdentityKey } from './keys';
 import type { WorkerLike } from './pool';
-import { createVerifyCore, handleRequest, type VerifyCore } from './verify-core';
+import { createVerifyCore, type VerifyCore } from './verify-core';
 import { createVerifier, type EntryItem } from './verify';
 import type { EntryJob, WorkerRequest } from './verify-protocol';
 
@@ -256,7 +256,7 @@ describe('checkEntries', () => {
 	});
 });
 
-/** A worker in this process: requests answered as verify.worker.ts answers them. */
+/** A worker in this process: requests answered as verify.worker.ts (and a thread) answer them. */
 class InProcessWorker implements WorkerLike {
 	onmessage: ((event: MessageEvent) => void) | null = null;
 	onerror: ((event: ErrorEvent) => void) | null = null;
@@ -265,11 +265,9 @@ class InProcessWorker implements WorkerLike {
 	postMessage(message: unknown): void {
 		const request = structuredClone(message) as WorkerRequest;
 		this.requests.push(request);
-		void (
-			Array.isArray(request.entries)
-				? handleEntryRequest(this.core, request)
-				: handleRequest(this.core, request)
-		).then((data) => this.onmessage?.({ data } as MessageEvent));
+		void handleAnyRequest(this.core, request).then((data) =>
+			this.onmessage?.({ data } as MessageEvent)
+		);
 	}
 	terminate(): void {}
 }
@@ -335,6 +333,14 @@ describe('Verifier.checkEntries', () => {
 			const before = verifier.stats().memoryHits;
 			await verifier.verifyMany([{ parsed: first.parsed.value, publicKey: alice.key.publicKey }]);
 			expect(verifier.stats().memoryHits).toBe(before + 1);
+			// The same entries again (a store reopened in this process): what passed is not
+			// checked again; only the signatures found invalid are.
+			const checks = verifier.stats().signatureChecks;
+			const rejected = verdicts.filter(
+				(v) => v.verified && !v.verified.ok && v.verified.code === 'signature_invalid'
+			).length;
+			expect(await verifier.checkEntries(items)).toEqual(verdicts);
+			expect(verifier.stats().signatureChecks).toBe(checks + rejected);
 			verifier.destroy();
 		}
 	);

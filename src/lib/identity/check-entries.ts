@@ -6,7 +6,7 @@
  */
 import { signingKeyFor } from '../model/country';
 import { parseEntry } from '../model/record';
-import type { VerifyCore } from './verify-core';
+import { handleRequest, type VerifyCore } from './verify-core';
 import type {
 	EntryBatchResult,
 	EntryJob,
@@ -14,7 +14,8 @@ import type {
 	VerifyJob,
 	WireEntryJob,
 	EntryWorkerResponse,
-	WorkerRequest
+	WorkerRequest,
+	WorkerResponse
 } from './verify-protocol';
 
 /**
@@ -63,6 +64,17 @@ export async function checkEntries(
 		fast: result.fast.map((j) => from[j]!),
 		facts: result.facts.map(([j, facts]) => [from[j]!, facts])
 	};
+}
+
+/** A worker's answer to any request: `entries` are parsed here, plain jobs go to the core. */
+export function handleAnyRequest(
+	core: VerifyCore,
+	request: unknown
+): Promise<WorkerResponse | EntryWorkerResponse> {
+	const data = request as Partial<WorkerRequest> | null;
+	return Array.isArray(data?.entries)
+		? handleEntryRequest(core, data as WorkerRequest)
+		: handleRequest(core, request);
 }
 
 /** A worker's answer to an `entries` request. */

@@ -319,16 +319,15 @@ export function createVerifier(options: VerifierOptions = {}): Verifier {
 		map.set(key, value);
 	}
 
-	function recall(parsed: ParsedRecord): MemoryEntry | null {
-		const { author } = parsed.record;
-		for (let entry = memory.get(parsed.id) ?? null; entry; entry = entry.next) {
-			if (entry.author === author && entry.signature === parsed.signature) return entry;
+	function recall(id: string, author: string, signature: string): MemoryEntry | null {
+		for (let entry = memory.get(id) ?? null; entry; entry = entry.next) {
+			if (entry.author === author && entry.signature === signature) return entry;
 		}
 		return null;
 	}
 
 	function store(parsed: ParsedRecord, result: true | Err) {
-		if (recall(parsed)) return;
+		if (recall(parsed.id, parsed.record.author, parsed.signature)) return;
 		const head = memory.get(parsed.id) ?? null;
 		const { author } = parsed.record;
 		remember(memory, maxMemory, parsed.id, {
@@ -350,7 +349,7 @@ export function createVerifier(options: VerifierOptions = {}): Verifier {
 		if (fingerprint !== parsed.record.author) {
 			return err('key_mismatch', 'the key is not the author’s key');
 		}
-		const hit = recall(parsed);
+		const hit = recall(parsed.id, parsed.record.author, parsed.signature);
 		if (!hit) return undefined;
 		counts.memoryHits++;
 		return hit.result === true ? ok(unsafeAssumeVerified(parsed)) : hit.result;
@@ -467,7 +466,12 @@ export function createVerifier(options: VerifierOptions = {}): Verifier {
 			});
 		});
 		const vouched = cache ? await vouchedFor(persistentKeys) : [];
-		jobs.forEach((job, j) => (job.checkSignature = vouched[j] !== true));
+		// Signatures checked before (in memory or the persistent cache) are not checked again;
+		// the worker still parses the entry and matches the key and the id.
+		jobs.forEach((job, j) => {
+			const remembered = recall(job.id, job.author, job.signature)?.result === true;
+			job.checkSignature = !remembered && vouched[j] !== true;
+		});
 		let outcomes: EntryOutcome[];
 		try {
 			outcomes = await runEntryJobs(jobs);

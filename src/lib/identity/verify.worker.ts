@@ -3,14 +3,8 @@
  * worker; holds its own cache of parsed public keys for as long as it lives. A request with
  * `entries` is parsed here too (check-entries.ts), so a large sync costs the page no parsing.
  */
-import { handleEntryRequest } from './check-entries';
-import {
-	createVerifyCore,
-	handleRequest,
-	type EntryWorkerResponse,
-	type WorkerRequest,
-	type WorkerResponse
-} from './verify-core';
+import { handleAnyRequest } from './check-entries';
+import { createVerifyCore, type WorkerRequest } from './verify-core';
 import { WARM_UP_JOB } from './warm-up';
 
 const core = createVerifyCore();
@@ -19,10 +13,6 @@ self.addEventListener('message', (event: MessageEvent<unknown>) => {
 	const request = event.data as Partial<WorkerRequest> | null;
 	const warm = request?.warmUp ? core.verifyBatch([WARM_UP_JOB]) : Promise.resolve();
 	void warm
-		.then((): Promise<WorkerResponse | EntryWorkerResponse> =>
-			Array.isArray(request?.entries)
-				? handleEntryRequest(core, request as WorkerRequest)
-				: handleRequest(core, event.data)
-		)
+		.then(() => handleAnyRequest(core, event.data))
 		.then((response) => self.postMessage(response));
 });
