@@ -91,7 +91,7 @@ const oldestFirst = (a: { at: number; id: string }, b: { at: number; id: string 
 const newestFirst = (a: { at: number; id: string }, b: { at: number; id: string }): number =>
 	oldestFirst(b, a);
 /** Posts in "latest" order: by first publication, newest first, then by id descending. */
-const latestFirst = (a: BlogPost, b: BlogPost): number =>
+export const latestFirst = (a: BlogPost, b: BlogPost): number =>
 	b.publishedAt - a.publishedAt || compareIds(b.id, a.id);
 
 const validOf = (source: ContentSource): ReadonlyMap<string, Verified> =>

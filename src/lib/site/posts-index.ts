@@ -8,7 +8,7 @@
  * retractions naming one of them (docs/records.md, "Content"): that is what is handed to
  * `postsOf` for each post a change touches.
  */
-import { postsOf, type BlogPost } from '../model/content';
+import { latestFirst, postsOf, type BlogPost } from '../model/content';
 import type { Verified } from '../model/verified';
 
 type Records = ReadonlyMap<string, Verified>;
@@ -28,11 +28,7 @@ export type PostsIndex = {
 	posts(visible: Records): BlogPost[];
 };
 
-/** "Latest" order, as the model sorts posts: first publication, newest first, then id descending. */
-export const latestFirst = (a: BlogPost, b: BlogPost): number =>
-	b.publishedAt - a.publishedAt || (a.id < b.id ? 1 : a.id > b.id ? -1 : 0);
-
-/** Where `post` is, or goes, in `list` (sorted by `latestFirst`): a binary search. */
+/** Where `post` is, or goes, in `list` (sorted by the model's `latestFirst`): a binary search. */
 export function placeOf<T>(list: readonly T[], post: BlogPost, of: (item: T) => BlogPost): number {
 	let lo = 0;
 	let hi = list.length;

@@ -11,10 +11,7 @@ export function dateOf(at: number): Date | null {
 	return Number.isNaN(date.getTime()) ? null : date;
 }
 
-/** For a `<time datetime>` attribute: ISO 8601 in UTC, or null out of range. */
-export function isoTime(at: number): string | null {
-	return dateOf(at)?.toISOString() ?? null;
-}
+export { isoTime } from '../model/time';
 
 /** How a time out of Date's range reads: the raw number, so nothing is hidden. */
 export const outOfRange = (at: number): string => `time out of range (at = ${String(at)})`;
