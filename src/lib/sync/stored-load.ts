@@ -112,18 +112,31 @@ export function putAside(db: IDBDatabase, rows: readonly StoredRow[]): Promise<v
 	});
 }
 
-/** A piece applied as `origin`, unheard by `listener` (Yjs would encode it again for it). */
+/**
+ * A piece applied as `origin`, unheard by `listener` (Yjs would encode the piece again just
+ * for it, to be ignored). An observer may write while the piece applies (a nested
+ * transaction, emitted inside the same call): the listener then gets the whole state once
+ * instead, so that write is stored all the same.
+ */
 export function quietApply(
 	doc: Y.Doc,
 	origin: unknown,
 	listener: (update: Uint8Array, origin: unknown) => void
 ): (piece: Uint8Array) => void {
+	let foreign = false;
+	const watch = (tr: Y.Transaction) => {
+		if (tr.origin !== origin) foreign = true;
+	};
 	return (piece) => {
+		foreign = false;
 		doc.off('update', listener);
+		doc.on('afterTransaction', watch);
 		try {
 			Y.applyUpdate(doc, piece, origin);
 		} finally {
+			doc.off('afterTransaction', watch);
 			doc.on('update', listener);
 		}
+		if (foreign) listener(Y.encodeStateAsUpdate(doc), null);
 	};
 }
