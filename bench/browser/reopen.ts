@@ -87,3 +87,4 @@ export async function reopen(options: {
 	await close();
 	return { ...probe, loadedMs, entries };
 }
+
