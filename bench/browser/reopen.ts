@@ -87,4 +87,3 @@ export async function reopen(options: {
 	await close();
 	return { ...probe, loadedMs, entries };
 }
-
