@@ -108,7 +108,9 @@ export default {
 				const runs = { ours: [], stock: [] };
 				for (let round = 0; round < ROUNDS; round++) {
 					// Who goes first rotates: the first open after a write may find colder caches.
-					const order = /** @type {const} */ (round % 2 ? ['stock', 'ours'] : ['ours', 'stock']);
+					const order = /** @type {('ours' | 'stock')[]} */ (
+						round % 2 ? ['stock', 'ours'] : ['ours', 'stock']
+					);
 					for (const path of order) {
 						const times = /** @type {ReopenTimes} */ (
 							await withTimeout(
