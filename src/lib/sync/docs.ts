@@ -104,6 +104,7 @@ async function loadStored(
 			apply: quietApply(doc, persistence, interim),
 			stopped: () => persistence._destroyed
 		});
+		if (persistence._destroyed) return null;
 		if (unreadable.length) await putAside(db, unreadable);
 	} catch (error) {
 		// Nothing could be read, or the unreadable rows not kept aside: keep adding rows, never

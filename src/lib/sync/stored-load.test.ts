@@ -237,6 +237,37 @@ describe('a document reopened in slices', () => {
 		expect(third.records.size).toBe(301);
 	});
 
+	it('stops quietly when the documents close during the load', async () => {
+		const rejections: unknown[] = [];
+		const onRejection = (reason: unknown) => rejections.push(reason);
+		process.on('unhandledRejection', onRejection);
+		try {
+			const id = `closed-${counter++}`;
+			const first = docsFor(id);
+			await first.whenLoaded;
+			first.publicDoc.transact(() => {
+				for (let i = 0; i < 300; i++) first.records.set(`r${i}`, 'q'.repeat(900));
+			});
+			await first.flushed();
+			const again = await reopenLater(first);
+			const closed = new Promise<void>((resolve) => {
+				again.publicDoc.once('afterTransaction', () => {
+					open.splice(open.indexOf(again), 1);
+					void again.destroy().then(resolve);
+				});
+			});
+			await closed;
+			await new Promise((r) => setTimeout(r, 50));
+			expect(rejections).toEqual([]);
+			const third = docsFor(id);
+			await third.whenLoaded;
+			expect(third.records.size).toBe(300);
+			expect(third.loadProblem).toBeNull();
+		} finally {
+			process.off('unhandledRejection', onRejection);
+		}
+	});
+
 	it('keeps a write an observer makes while a piece applies', async () => {
 		const source = new Y.Doc();
 		source.getMap('records').set('a', 1);
