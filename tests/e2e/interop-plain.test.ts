@@ -80,7 +80,8 @@ test('a plain y-webrtc peer syncs with the app’s peers, and its junk harms not
 	// 1. It joins the public room and receives the public document's records.
 	const plain = await plainPeerIn(await newPerson(), countryId);
 	await expect.poll(() => plain.ids()).toEqual(founded);
-	// Ada said HELLO (it read that as an empty awareness message) and sent only plain messages.
+	// Ada said HELLO and sent only plain messages (it logs no error: it read them all, HELLO as
+	// an empty awareness message).
 	const toPlain = await plain.wire();
 	expect(toPlain.hello).toBeGreaterThan(0);
 	expect(toPlain).toMatchObject({ frames: 0, deflated: 0 });
@@ -149,6 +150,7 @@ test('a plain y-webrtc peer syncs with the app’s peers, and its junk harms not
 	await expect.poll(async () => (await plain.ids()).length).toBe(renamed.length + 4);
 	for (const person of [ada, bob]) await expectNothingDropped(person);
 	expect(errors).toEqual([]);
+	expect(plain.errors).toEqual([]);
 });
 
 test('a plain y-webrtc peer receives a state over 512 KiB from the app, never deflated', async ({
@@ -200,6 +202,7 @@ test('a plain y-webrtc peer receives a state over 512 KiB from the app, never de
 	expect(await plain.wire()).toMatchObject({ frames: 0, deflated: 0 });
 	for (const person of [ada, bob]) await expectNothingDropped(person);
 	expect(errors).toEqual([]);
+	expect(plain.errors).toEqual([]);
 });
 
 test('a post over 16 KiB written in the app reaches a plain y-webrtc peer', async ({
@@ -233,4 +236,5 @@ test('a post over 16 KiB written in the app reaches a plain y-webrtc peer', asyn
 	expect(await plain.wire()).toMatchObject({ frames: 0, deflated: 0 });
 	await expectNothingDropped(ada);
 	expect(errors).toEqual([]);
+	expect(plain.errors).toEqual([]);
 });

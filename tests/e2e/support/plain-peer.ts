@@ -39,6 +39,7 @@ async function bundle(): Promise<string> {
 
 const HTML =
 	'<!doctype html><meta charset="utf-8"><title>Plain y-webrtc peer</title>' +
+	'<link rel="icon" href="data:,">' +
 	'<script type="module" src="/peer.js"></script>';
 
 let serving: Promise<string> | null = null;
@@ -67,6 +68,11 @@ async function serve(): Promise<string> {
 
 export type PlainPeer = {
 	page: Page;
+	/**
+	 * What the page logged as errors, and its uncaught errors: y-webrtc logs each message it
+	 * cannot read ('Unable to compute message').
+	 */
+	errors: string[];
 	/** The keys of its shared map, sorted. */
 	ids(): Promise<string[]>;
 	/** The value under a key as JSON would carry it; a nested Yjs type reads as its JSON too. */
@@ -89,15 +95,22 @@ export async function openPlainPeer(
 		signaling: options.signaling,
 		map: options.map
 	});
+	const errors: string[] = [];
+	page.on('console', (message) => {
+		if (message.type() === 'error') errors.push(message.text());
+	});
+	page.on('pageerror', (error) => errors.push(`${error.name}: ${error.message}`));
 	await page.goto(`${origin}/?${query}`);
 	await page.waitForFunction(() => 'plainPeer' in globalThis);
 	const handle = await page.evaluateHandle(
 		() => (globalThis as unknown as { plainPeer: PlainPeerGlobals }).plainPeer
 	);
 	const evaluate = <A, R>(fn: (peer: PlainPeerGlobals, arg: A) => R, arg: A): Promise<R> =>
-		handle.evaluate(fn, arg) as Promise<R>;
+		// reason: the arguments here are plain data, which Playwright hands over as they are.
+		handle.evaluate(fn as (peer: PlainPeerGlobals, arg: unknown) => R, arg);
 	return {
 		page,
+		errors,
 		ids: () => evaluate((peer) => [...peer.records.keys()].sort(), null),
 		entry: (id) =>
 			evaluate((peer, key) => {
