@@ -5,7 +5,7 @@
  */
 import { spawn, spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { createServer } from 'node:net';
+import { connect, createServer } from 'node:net';
 import { existsSync } from 'node:fs';
 import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -13,6 +13,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
 import { buildCli, cliIsStale } from '../bin/build-cli.js';
+import { startStandalone } from '../signaling-server/standalone.js';
 import { importIdentity, signRecord, unlockIdentity } from '../src/lib/identity';
 import {
 	encodeInvitation,
@@ -1169,5 +1170,99 @@ describe('webocracy mirror (bad input; syncing is in tests/e2e/mirror.test.ts)',
 		expect(result.code).toBe(3);
 		expect(result.stderr).toContain('is not a mirror log');
 		expect(await readFile(join(data, 'updates.log'), 'utf8')).toBe('precious');
+	});
+
+	it.each([
+		[['--serve', '0', '--max-connections', '0'], 'takes a number of connections'],
+		[['--serve', '0', '--max-connections', 'many'], 'takes a number of connections'],
+		[['--serve', '0', '--max-connections', '2.5'], 'takes a number of connections'],
+		[['--max-connections', '8'], 'needs --serve']
+	])('%j: exit 2', async (extra, message) => {
+		const result = await run([
+			'mirror',
+			'--country',
+			countryA,
+			'--signal',
+			'ws://127.0.0.1:1',
+			'--data',
+			join(dir, 'cap-data'),
+			'--out',
+			join(dir, 'cap-site'),
+			...extra
+		]);
+		expect(result.code).toBe(2);
+		expect(result.stderr).toContain(message);
+		expect(existsSync(join(dir, 'cap-data'))).toBe(false);
+	});
+
+	it('--serve with --max-connections 1: a second connection is refused, the first is answered', async () => {
+		const signaling = await startStandalone({ port: 0 });
+		const child = spawn(
+			process.execPath,
+			[
+				bin,
+				'mirror',
+				'--country',
+				countryA,
+				'--signal',
+				signaling.url,
+				'--data',
+				join(dir, 'served-data'),
+				'--out',
+				join(dir, 'served-site'),
+				'--serve',
+				'0',
+				'--max-connections',
+				'1'
+			],
+			{ cwd: dir, stdio: ['ignore', 'pipe', 'pipe'] }
+		);
+		const exited = new Promise<number | null>((resolve) => child.on('close', resolve));
+		try {
+			let stdout = '';
+			const port = await new Promise<number>((resolve, reject) => {
+				const timer = setTimeout(
+					() => reject(new Error(`not serving after 20 s: ${stdout}`)),
+					20_000
+				);
+				child.stdout.on('data', (d) => {
+					stdout += d;
+					const bound = /serving http:\/\/127\.0\.0\.1:(\d+)\//.exec(stdout);
+					if (bound) {
+						clearTimeout(timer);
+						resolve(Number(bound[1]));
+					}
+				});
+			});
+			const open = () => {
+				const socket = connect(port, '127.0.0.1');
+				let received = '';
+				socket.on('data', (d) => (received += d.toString('latin1')));
+				socket.on('error', () => undefined); // the refused one may be reset
+				const closed = new Promise<string>((resolve) =>
+					socket.on('close', () => resolve(received))
+				);
+				const connected = new Promise<void>((resolve) => socket.on('connect', resolve));
+				return { socket, closed, connected };
+			};
+			const first = open();
+			await first.connected;
+			// Refused until the mirror counts the first: a few tries, each answered or cut at once.
+			let refused = false;
+			for (let i = 0; i < 20 && !refused; i++) {
+				const second = open();
+				second.socket.write('GET /health HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n');
+				refused = (await second.closed) === '';
+			}
+			expect(refused).toBe(true);
+			first.socket.write('GET /health HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n');
+			const answer = await first.closed;
+			expect(answer).toMatch(/^HTTP\/1\.1 200 /);
+			expect(answer).toContain(`"country":"${countryA}"`);
+		} finally {
+			child.kill('SIGTERM');
+			await signaling.close();
+		}
+		expect(await exited).toBe(0);
 	});
 });

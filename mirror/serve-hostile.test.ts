@@ -9,12 +9,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { deriveCountry } from '../src/lib/model/country';
 import { postRecord } from '../src/lib/model/fixtures/posts';
 import { citizenRecord, genesisRecord, person, verified } from '../src/lib/model/fixtures/records';
 import { CONTENT_SECURITY_POLICY, renderSite } from '../src/lib/site';
-import { createSiteServer, SECURITY_HEADERS } from './site-server';
+import { createSiteServer, SECURITY_HEADERS, SERVE_LIMITS, type ServeLimits } from './site-server';
 
 const SECRET = 'the-data-directory-secret-0123';
 let root: string;
@@ -309,5 +309,148 @@ describe('[serve] a site rendered from hostile records', () => {
 				path.endsWith('.html')
 			]);
 		}
+	});
+});
+
+describe('[serve] limits: slow clients and connection floods', () => {
+	const opened: Server[] = [];
+	afterEach(async () => {
+		for (const s of opened.splice(0)) {
+			s.closeAllConnections();
+			await new Promise((resolve) => s.close(resolve));
+		}
+	});
+
+	/** A server of the test site with these limits, on 127.0.0.1, closed after the test. */
+	async function limited(limits: Partial<ServeLimits>): Promise<{ server: Server; port: number }> {
+		const limitedServer = createSiteServer({
+			outDir: join(root, 'out'),
+			health: () => ({}),
+			limits
+		});
+		opened.push(limitedServer);
+		await new Promise<void>((resolve) => limitedServer.listen(0, '127.0.0.1', resolve));
+		return { server: limitedServer, port: (limitedServer.address() as AddressInfo).port };
+	}
+
+	const delay = (ms: number) =>
+		new Promise<false>((resolve) => setTimeout(() => resolve(false), ms));
+
+	/** A socket to `toPort`, what it received, and whether it closed within `withinMs`. */
+	function open(toPort: number) {
+		const socket = connect(toPort, '127.0.0.1');
+		let received = '';
+		socket.on('data', (chunk) => (received += chunk.toString('latin1')));
+		// A reset from a server that cut or refused the connection is what these tests expect.
+		socket.on('error', () => undefined);
+		const closed = new Promise<true>((resolve) => socket.on('close', () => resolve(true)));
+		const connected = new Promise<void>((resolve) => socket.on('connect', resolve));
+		return {
+			socket,
+			connected,
+			received: () => received,
+			closedWithin: (ms: number) => Promise.race([closed, delay(ms)])
+		};
+	}
+
+	/** Poll (bounded) until the server counts `n` open connections. */
+	async function connectionsReach(target: Server, n: number): Promise<number> {
+		let count = -1;
+		for (let i = 0; i < 100 && count !== n; i++) {
+			count = await new Promise<number>((resolve) =>
+				target.getConnections((error, c) => resolve(error ? -1 : c))
+			);
+			if (count !== n) await delay(20);
+		}
+		return count;
+	}
+
+	it('by default: a cap on connections and timeouts far below Node’s', async () => {
+		const { server: plain } = await limited({});
+		expect(plain.maxConnections).toBe(SERVE_LIMITS.maxConnections);
+		expect(plain.headersTimeout).toBe(SERVE_LIMITS.headersTimeoutMs);
+		expect(plain.requestTimeout).toBe(SERVE_LIMITS.requestTimeoutMs);
+		expect(plain.keepAliveTimeout).toBe(SERVE_LIMITS.keepAliveTimeoutMs);
+		expect(plain.timeout).toBe(SERVE_LIMITS.idleTimeoutMs);
+		expect(SERVE_LIMITS.headersTimeoutMs).toBeLessThanOrEqual(10_000);
+		expect(SERVE_LIMITS.idleTimeoutMs).toBeLessThanOrEqual(60_000);
+		expect(SERVE_LIMITS.checkIntervalMs).toBeLessThanOrEqual(1_000);
+	});
+
+	it('a client sending its headers a byte at a time is cut off (408) while others are served', async () => {
+		const { port: at } = await limited({
+			headersTimeoutMs: 400,
+			requestTimeoutMs: 400,
+			checkIntervalMs: 50
+		});
+		const request = `GET / HTTP/1.1\r\nHost: x\r\nX-Slow: ${'a'.repeat(200)}\r\n\r\n`;
+		const started = Date.now();
+		const slow = open(at);
+		let sent = 0;
+		// A byte every 20 ms: the whole request would take more than 4 s.
+		const trickle = setInterval(() => {
+			if (sent < request.length && !slow.socket.destroyed) slow.socket.write(request[sent++]!);
+		}, 20);
+		try {
+			await delay(150);
+			const other = await raw('GET / HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n', at);
+			expect(other.body).toContain('Welcome');
+			expect(await slow.closedWithin(3_000)).toBe(true);
+		} finally {
+			clearInterval(trickle);
+		}
+		const elapsed = Date.now() - started;
+		expect(sent).toBeLessThan(request.length);
+		expect(elapsed).toBeGreaterThanOrEqual(350);
+		expect(slow.received()).toMatch(/^HTTP\/1\.1 408 /);
+		expect(slow.received()).not.toContain('Welcome');
+	});
+
+	it('a connection that goes silent in the middle of its headers is closed', async () => {
+		const { port: at } = await limited({ headersTimeoutMs: 10_000, idleTimeoutMs: 300 });
+		const silent = open(at);
+		await silent.connected;
+		silent.socket.write('GET / HTTP/1.1\r\nHost: x\r\n');
+		expect(await silent.closedWithin(3_000)).toBe(true);
+		expect(silent.received()).toBe('');
+	});
+
+	it('an idle keep-alive connection is closed after its answer', async () => {
+		const { port: at } = await limited({ keepAliveTimeoutMs: 200 });
+		const client = open(at);
+		client.socket.write('GET / HTTP/1.1\r\nHost: x\r\n\r\n');
+		// Node keeps the socket a second longer than it announces, against races with clients.
+		expect(await client.closedWithin(4_000)).toBe(true);
+		expect(client.received()).toContain('Welcome');
+	});
+
+	it('connections past the cap are refused while an open one still gets its page', async () => {
+		const { server: capped, port: at } = await limited({ maxConnections: 2 });
+		let dropped = 0;
+		capped.on('drop', () => dropped++);
+		const held = [open(at), open(at)];
+		await Promise.all(held.map((h) => h.connected));
+		expect(await connectionsReach(capped, 2)).toBe(2);
+
+		const flood = Array.from({ length: 10 }, () => open(at));
+		for (const extra of flood) {
+			extra.socket.write('GET / HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n');
+		}
+		const refused = await Promise.all(flood.map((extra) => extra.closedWithin(3_000)));
+		expect(refused).toEqual(flood.map(() => true));
+		for (const extra of flood) expect(extra.received()).toBe('');
+		expect(dropped).toBe(flood.length);
+
+		const [first, second] = held;
+		first!.socket.write('GET /posts/a HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n');
+		expect(await first!.closedWithin(3_000)).toBe(true);
+		expect(first!.received()).toMatch(/^HTTP\/1\.1 200 /);
+		expect(first!.received()).toContain('A post');
+
+		// A place freed is a place for the next client.
+		expect(await connectionsReach(capped, 1)).toBe(1);
+		const next = await raw('GET / HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n', at);
+		expect(next.body).toContain('Welcome');
+		second!.socket.destroy();
 	});
 });

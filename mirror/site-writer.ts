@@ -311,10 +311,9 @@ export function createSiteWriter(options: SiteWriterOptions): SiteWriter {
 		const delta = plan.changes && plan.changes.since === lastStamp ? plan.changes : null;
 		lastStamp = null; // until this pass ends well
 		if (delta) {
+			// `seen` is only read by a pass over the whole plan, which sets it for every file.
 			for (const file of delta.files) {
-				const entry = known.get(file.path);
-				if (entry) entry.seen = pass;
-				if (entry?.key !== file.key) changed.push(file);
+				if (known.get(file.path)?.key !== file.key) changed.push(file);
 			}
 			for (const path of delta.removed) if (known.has(path)) removedPaths.push(path);
 		} else {

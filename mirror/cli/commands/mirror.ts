@@ -2,6 +2,7 @@ import { mkdir } from 'node:fs/promises';
 import type { Server } from 'node:http';
 import { decodeInvitation, HEX64 } from '../../../src/lib/model';
 import { checkBaseUrl, siteRenderer } from '../../site';
+import { createSiteServer, SERVE_LIMITS } from '../../site-server';
 import { LogWriteError } from '../../update-log';
 import { required, signalingUrls, text, type Command } from '../args';
 import { CliError, EXIT, storageError } from '../exit';
@@ -52,6 +53,16 @@ const port = (value: string | undefined): number | null => {
 	return n;
 };
 
+/** `--max-connections`: a whole number of connections, only with --serve. */
+function maxConnections(value: string | undefined, serving: boolean): number | undefined {
+	if (value === undefined) return undefined;
+	if (!serving) throw new CliError(EXIT.usage, '--max-connections needs --serve PORT.');
+	const n = Number(value);
+	if (!/^\d+$/.test(value) || n < 1 || n > 1_000_000)
+		throw new CliError(EXIT.usage, '--max-connections takes a number of connections (1–1000000).');
+	return n;
+}
+
 const say = (line: string) => console.log(`${new Date().toISOString()} ${line}`);
 
 function listen(server: Server, portNumber: number, host: string): Promise<number> {
@@ -89,7 +100,7 @@ export const mirror: Command = {
 	name: 'mirror',
 	summary: 'run an always-on peer that keeps a country and renders its public site',
 	usage:
-		'webocracy mirror (--invite URL | --country ID --signal URL…) --data DIR --out DIR [--serve PORT] [--host HOST] [--base-url URL] [--connect-timeout SECONDS]',
+		'webocracy mirror (--invite URL | --country ID --signal URL…) --data DIR --out DIR [--serve PORT] [--host HOST] [--max-connections N] [--base-url URL] [--connect-timeout SECONDS]',
 	help: `Joins the country's public room (never the citizens' room) over WebRTC, keeps every
 update in DIR (an append-only log, fsync'd; it survives restarts and crashes), verifies every
 record, and renders the static site into the --out directory within a moment of each change.
@@ -103,6 +114,9 @@ It signs nothing. Stop it with Ctrl-C (SIGINT) or SIGTERM.
   --out DIR               where the static site is written
   --serve PORT            also serve the site and GET /health (JSON) on this port
   --host HOST             address to serve on; default 127.0.0.1
+  --max-connections N     connections served at once, more are closed as they arrive;
+                          default ${SERVE_LIMITS.maxConnections} (headers must arrive within ${SERVE_LIMITS.headersTimeoutMs / 1000} s, and a
+                          connection silent for ${SERVE_LIMITS.idleTimeoutMs / 1000} s is closed)
   --base-url URL          where the site is published (for sitemap.xml and the feed)
   --connect-timeout S     give up when no signaling server answers within S seconds at
                           start (exit 6); default ${DEFAULT_CONNECT_TIMEOUT_S}, 0 waits forever`,
@@ -114,6 +128,7 @@ It signs nothing. Stop it with Ctrl-C (SIGINT) or SIGTERM.
 		out: { type: 'string' },
 		serve: { type: 'string' },
 		host: { type: 'string' },
+		'max-connections': { type: 'string' },
 		'base-url': { type: 'string' },
 		'connect-timeout': { type: 'string' }
 	},
@@ -123,6 +138,7 @@ It signs nothing. Stop it with Ctrl-C (SIGINT) or SIGTERM.
 		const dataDir = required(values, 'data', 'mirror');
 		const outDir = required(values, 'out', 'mirror');
 		const servePort = port(text(values, 'serve'));
+		const cap = maxConnections(text(values, 'max-connections'), servePort !== null);
 		const baseUrl = checkBaseUrl(text(values, 'base-url'));
 		const timeout = text(values, 'connect-timeout') ?? String(DEFAULT_CONNECT_TIMEOUT_S);
 		if (!/^\d+(\.\d+)?$/.test(timeout))
@@ -136,7 +152,6 @@ It signs nothing. Stop it with Ctrl-C (SIGINT) or SIGTERM.
 		say(`mirror of ${country} via ${signaling.join(', ')}; store ${dataDir}; site ${outDir}`);
 		// Loaded here, not at startup: WebRTC's native library is for this command only.
 		const { Mirror } = await import('../../mirror-peer');
-		const { createSiteServer } = await import('../../site-server');
 		const running = await Mirror.start({
 			countryId: country,
 			signaling,
@@ -150,7 +165,11 @@ It signs nothing. Stop it with Ctrl-C (SIGINT) or SIGTERM.
 		let server: Server | null = null;
 		try {
 			if (servePort !== null) {
-				server = createSiteServer({ outDir, health: () => running.health() });
+				server = createSiteServer({
+					outDir,
+					health: () => running.health(),
+					limits: { maxConnections: cap ?? SERVE_LIMITS.maxConnections }
+				});
 				const host = text(values, 'host') ?? '127.0.0.1';
 				const bound = await listen(server, servePort, host);
 				say(`serving http://${host}:${bound}/ (health: /health)`);

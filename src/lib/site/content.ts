@@ -12,31 +12,33 @@ import type { SiteGovernment, SiteInput } from './types';
 export type SiteContent = {
 	/** The records the site may use (no hidden author or record, nothing private). */
 	visible: Map<string, Verified>;
-	/** Authors hidden (the caller's and the banned) and records hidden, as applied. */
-	hiddenAuthors: ReadonlySet<string>;
-	hiddenRecords: ReadonlySet<string>;
-	countryId: string;
-	name: string;
-	parentName: string | null;
-	/** Visible citizens, in order of admission. */
-	citizens: Citizen[];
 	citizenByKey: ReadonlyMap<string, Citizen>;
 	/** Visible posts, newest first by first publication. */
 	posts: BlogPost[];
-	/** Any revision id of a visible post → the post. */
-	postByRevision: ReadonlyMap<string, BlogPost>;
+	/**
+	 * Any revision id of a visible post → the post. This and the two maps below are made
+	 * anew on every call: a planner keeps and updates them.
+	 */
+	postByRevision: Map<string, BlogPost>;
 	/** Each visible citizen's posts, newest first; an entry for every visible citizen. */
-	postsByAuthor: ReadonlyMap<string, BlogPost[]>;
+	postsByAuthor: Map<string, BlogPost[]>;
+	/** Tag → posts, tags ascending. */
+	tags: Map<string, BlogPost[]>;
 	/** Slug → page, slugs ascending. */
 	pages: ReadonlyMap<string, WikiPage>;
-	/** Tag → posts, tags ascending. */
-	tags: ReadonlyMap<string, BlogPost[]>;
 	/** Records a visitor can download and verify: what the site shows, each once. */
 	published: Verified[];
-	/** Featured posts that are shown, in the given order, each once. */
-	featured: BlogPost[];
 	/** The government page's content: given, or derived from the country's governance. */
 	government: SiteGovernment | undefined;
+};
+
+/** Who and what the site leaves out, as the planner worked it out from the input. */
+export type SiteVisibility = {
+	/** The caller's hidden authors and the banned (`hiddenAuthorsOf`). */
+	hiddenAuthors: ReadonlySet<string>;
+	hiddenRecords: ReadonlySet<string>;
+	/** The country's citizens but the hidden authors, in order of admission. */
+	citizens: readonly Citizen[];
 };
 
 /** Hidden authors: the caller's, and always those the leaders banned (R43). */
@@ -86,6 +88,7 @@ function visibleRecords(
  */
 export function siteContent(
 	input: SiteInput,
+	shown: SiteVisibility,
 	options: {
 		derivePosts?: (visible: ReadonlyMap<string, Verified>) => BlogPost[];
 		asOf?: number;
@@ -93,14 +96,12 @@ export function siteContent(
 ): SiteContent {
 	const derivePosts = options.derivePosts ?? postsOf;
 	const { country } = input;
-	const hiddenRecords = input.hiddenRecords ?? new Set<string>();
-	const hiddenAuthors = hiddenAuthorsOf(input);
+	const { hiddenAuthors, hiddenRecords } = shown;
 	const valid = visibleRecords(input, hiddenAuthors, hiddenRecords);
-	const citizens = country.citizens.filter((c) => !hiddenAuthors.has(c.fingerprint));
-	const citizenByKey = new Map(citizens.map((c) => [c.fingerprint, c]));
+	const citizenByKey = new Map(shown.citizens.map((c) => [c.fingerprint, c]));
 	const posts = derivePosts(valid).filter((post) => isShown(post, citizenByKey, hiddenRecords));
 	const postByRevision = new Map<string, BlogPost>();
-	const postsByAuthor = new Map<string, BlogPost[]>(citizens.map((c) => [c.fingerprint, []]));
+	const postsByAuthor = new Map<string, BlogPost[]>(shown.citizens.map((c) => [c.fingerprint, []]));
 	for (const post of posts) {
 		for (const revision of post.revisions) postByRevision.set(revision.id, post);
 		postsByAuthor.get(post.author)?.push(post);
@@ -125,21 +126,8 @@ export function siteContent(
 		.map((id) => valid.get(id))
 		.filter((r): r is Verified => r !== undefined);
 
-	const featured: BlogPost[] = [];
-	const featuredIds = input.featured ?? country.government.featured.map((f) => f.post);
-	for (const id of featuredIds) {
-		const post = postByRevision.get(id);
-		if (post && !featured.includes(post)) featured.push(post);
-	}
-
 	return {
 		visible: valid,
-		hiddenAuthors,
-		hiddenRecords,
-		countryId: country.id,
-		name: country.name,
-		parentName: country.parentName,
-		citizens,
 		citizenByKey,
 		posts,
 		postByRevision,
@@ -147,7 +135,6 @@ export function siteContent(
 		pages,
 		tags: tagIndex(posts),
 		published,
-		featured,
 		government
 	};
 }

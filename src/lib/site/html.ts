@@ -21,14 +21,14 @@ export const CONTENT_SECURITY_POLICY =
 
 /** What every page shares: changing any of it changes every page's dependency key. */
 export type Chrome = {
-	name: string;
-	countryId: string;
-	hasGovernment: boolean;
+	readonly name: string;
+	readonly countryId: string;
+	readonly hasGovernment: boolean;
 	/**
 	 * The root path 404.html links from (the base URL's path, or `/`): a server sends that
 	 * page for a missing path at any depth, where relative links would not resolve.
 	 */
-	rootPath: string;
+	readonly rootPath: string;
 };
 
 type Section = 'latest' | 'citizens' | 'pages' | 'tags' | 'government' | 'verify' | null;
@@ -73,8 +73,8 @@ export function groupedFingerprint(fingerprint: string): string {
 
 /**
  * What the layout puts around every page of one directory depth and section: the same for
- * thousands of pages, so made once per plan (keyed by the chrome object, checked against
- * its fields in case a caller changed them).
+ * thousands of pages, so made once per plan (keyed by the chrome object: a plan makes one,
+ * read-only, and a new plan makes another).
  */
 type Frame = {
 	/** From the doctype to `<title>`. */
@@ -87,28 +87,17 @@ type Frame = {
 	footer: string;
 };
 
-type Frames = { chrome: Chrome; frames: Map<string, Frame> };
-
-const framesByChrome = new WeakMap<Chrome, Frames>();
-
-const sameChrome = (a: Chrome, b: Chrome) =>
-	a.name === b.name &&
-	a.countryId === b.countryId &&
-	a.hasGovernment === b.hasGovernment &&
-	a.rootPath === b.rootPath;
+const framesByChrome = new WeakMap<Chrome, Map<string, Frame>>();
 
 /** The frame of pages whose links start with `base` (`../`s, or the root path for 404.html). */
 function frameOf(chrome: Chrome, base: string, section: Section): Frame {
-	let cached = framesByChrome.get(chrome);
-	if (!cached || !sameChrome(cached.chrome, chrome)) {
-		cached = { chrome: { ...chrome }, frames: new Map() };
-		framesByChrome.set(chrome, cached);
-	}
+	let frames = framesByChrome.get(chrome);
+	if (!frames) framesByChrome.set(chrome, (frames = new Map()));
 	const id = `${section}\u0000${base}`;
-	let frame = cached.frames.get(id);
+	let frame = frames.get(id);
 	if (!frame) {
 		frame = makeFrame(chrome, base, section);
-		cached.frames.set(id, frame);
+		frames.set(id, frame);
 	}
 	return frame;
 }

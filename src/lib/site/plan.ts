@@ -156,9 +156,9 @@ type State = {
 	entries: readonly PostEntry[];
 	entryById: Map<string, PostEntry>;
 	postByRevision: Map<string, BlogPost>;
-	byAuthor: Map<string, readonly BlogPost[]>;
-	/** Tag → posts, tags ascending. */
-	tags: Map<string, readonly BlogPost[]>;
+	/** Each shown citizen's posts and each tag's (tags ascending): updated by the next plan. */
+	byAuthor: Map<string, BlogPost[]>;
+	tags: Map<string, BlogPost[]>;
 	/** Ids of every record published under records/. */
 	publishedIds: Set<string>;
 	postRecordFiles: number;
@@ -181,6 +181,8 @@ type State = {
 	/** The sitemap's parts of posts, oldest first, and the rest of its files. */
 	chunks: readonly { file: PlannedFile; part: SitemapEntry }[];
 	sitemapTail: Segment;
+	/** HTML pages but the posts' (`pageEntriesOf`), counted when the sitemap's tail is made. */
+	htmlPages: number;
 	stamp: object;
 	/** Set when planned from the last state: what differs from its plan. */
 	changes?: SitePlan['changes'];
@@ -758,7 +760,11 @@ function planAll(input: SiteInput, context: Context, last: State | null): State 
 	const { country } = input;
 	const asOf = recordsAsOf(country);
 	const index = last?.index ?? createPostsIndex();
-	const content = siteContent(input, { derivePosts: (visible) => index.posts(visible), asOf });
+	// The context's hidden sets and citizens: worked out once per plan.
+	const content = siteContent(input, context, {
+		derivePosts: (visible) => index.posts(visible),
+		asOf
+	});
 	const keys = new Map<string, KeyEntry>();
 	const entryById = new Map<string, PostEntry>();
 	const make: Maker = {
@@ -815,9 +821,10 @@ function planAll(input: SiteInput, context: Context, last: State | null): State 
 		index,
 		entries,
 		entryById,
-		postByRevision: new Map(content.postByRevision),
-		byAuthor: new Map(byAuthor),
-		tags: new Map(content.tags),
+		// siteContent made these maps for this plan alone: the state keeps them as they are.
+		postByRevision: content.postByRevision,
+		byAuthor,
+		tags: content.tags,
 		publishedIds,
 		postRecordFiles,
 		keys,
@@ -837,9 +844,12 @@ function planAll(input: SiteInput, context: Context, last: State | null): State 
 		keyFiles: keyFilesOf(make),
 		chunks,
 		sitemapTail: { files: [], pages: [] },
+		htmlPages: 0,
 		stamp: {}
 	};
-	state.sitemapTail = sitemapTailOf(make, pageEntriesOf(state), chunks);
+	const pageEntries = pageEntriesOf(state);
+	state.htmlPages = pageEntries.length;
+	state.sitemapTail = sitemapTailOf(make, pageEntries, chunks);
 	return state;
 }
 
@@ -906,14 +916,17 @@ function planChanges(
 	let firstMoved = Infinity;
 	const goneFiles: PlannedFile[] = [];
 	const newFiles: PlannedFile[] = [];
-	const edit = <K>(
-		map: Map<K, readonly BlogPost[]>,
-		key: K,
-		change: (list: BlogPost[]) => void
-	) => {
-		const list = [...(map.get(key) ?? [])];
-		change(list);
-		map.set(key, list);
+	// The lists are changed in place: segments slice what they show, so no plan keeps one.
+	const listIn = <K>(map: Map<K, BlogPost[]>, key: K): BlogPost[] => {
+		let list = map.get(key);
+		if (!list) map.set(key, (list = []));
+		return list;
+	};
+	/** Put `post` into, or take it out of, a list kept in `latestFirst` order. */
+	const place = (list: BlogPost[], post: BlogPost, present: boolean) => {
+		const at = placeOf(list, post, (p) => p);
+		if (present) list.splice(at, 0, post);
+		else list.splice(at, 1);
 	};
 
 	for (const post of removed) {
@@ -924,21 +937,12 @@ function planChanges(
 		firstMoved = Math.min(firstMoved, entries.length - 1 - at);
 		entries.splice(at, 1);
 		authors.add(post.author);
-		edit(byAuthor, post.author, (list) =>
-			list.splice(
-				placeOf(list, post, (p) => p),
-				1
-			)
-		);
+		place(listIn(byAuthor, post.author), post, false);
 		for (const tag of post.current.tags) {
 			touchedTags.add(tag);
-			edit(tags, tag, (list) =>
-				list.splice(
-					placeOf(list, post, (p) => p),
-					1
-				)
-			);
-			if (tags.get(tag)!.length === 0) tags.delete(tag);
+			const list = listIn(tags, tag);
+			place(list, post, false);
+			if (list.length === 0) tags.delete(tag);
 		}
 		for (const revision of post.revisions) {
 			postByRevision.delete(revision.id);
@@ -956,23 +960,11 @@ function planChanges(
 		entries.splice(at, 0, entry);
 		firstMoved = Math.min(firstMoved, entries.length - 1 - at);
 		authors.add(post.author);
-		edit(byAuthor, post.author, (list) =>
-			list.splice(
-				placeOf(list, post, (p) => p),
-				0,
-				post
-			)
-		);
+		place(listIn(byAuthor, post.author), post, true);
 		for (const tag of post.current.tags) {
 			touchedTags.add(tag);
 			if (!tags.has(tag)) tagsAdded = true;
-			edit(tags, tag, (list) =>
-				list.splice(
-					placeOf(list, post, (p) => p),
-					0,
-					post
-				)
-			);
+			place(listIn(tags, tag), post, true);
 		}
 		for (const revision of post.revisions) {
 			postByRevision.set(revision.id, post);
@@ -1047,7 +1039,9 @@ function planChanges(
 		chunks,
 		stamp: {}
 	};
-	state.sitemapTail = remade(last.sitemapTail, sitemapTailOf(make, pageEntriesOf(state), chunks))!;
+	const pageEntries = pageEntriesOf(state);
+	state.htmlPages = pageEntries.length;
+	state.sitemapTail = remade(last.sitemapTail, sitemapTailOf(make, pageEntries, chunks))!;
 	// Paths left: keys of files no plan will make again (a blog page of a retracted post's
 	// author stays; a post's page goes) are forgotten.
 	const { files, removedPaths } = differences(goneFiles, newFiles);
@@ -1096,7 +1090,7 @@ function planOf(state: State, last: State | null): SitePlan {
 		add(rest);
 		return (files = out);
 	};
-	const htmlPages = pageEntriesOf(state).length;
+	const { htmlPages } = state;
 	const stats: SiteStats = {
 		posts: state.entries.length,
 		pages: state.pageCount,

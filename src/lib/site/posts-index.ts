@@ -17,8 +17,6 @@ type Records = ReadonlyMap<string, Verified>;
 export type RecordChange = { r: Verified; present: boolean };
 
 export type PostsIndex = {
-	/** Start again from these records; returns `postsOf(visible)`. */
-	reset(visible: Records): BlogPost[];
 	/**
 	 * Records arrived or left (those that left first, when one id does both). Returns the posts
 	 * that are gone (as the objects given before) and the posts derived anew, unordered.
@@ -100,6 +98,7 @@ export function createPostsIndex(): PostsIndex {
 		for (const revision of post.revisions) postOf.set(revision.id, post);
 	}
 
+	/** Start again from these records; returns `postsOf(visible)`. */
 	function reset(visible: Records): BlogPost[] {
 		records.clear();
 		postOf.clear();
@@ -223,5 +222,5 @@ export function createPostsIndex(): PostsIndex {
 		return sorted;
 	}
 
-	return { reset, apply, posts };
+	return { apply, posts };
 }
