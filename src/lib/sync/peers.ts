@@ -11,6 +11,7 @@ import * as encoding from 'lib0/encoding';
 import { ObservableV2 } from 'lib0/observable';
 import { chunkedRtc, type ChunkStats, type RtcImplementation } from './chunked-rtc';
 import type { CountryDocs } from './docs';
+import { relayToTabsOnlyWhenPresent } from './tab-relay';
 import { cutUpdate, isWellFormedUpdate, MalformedUpdate } from './update-pieces';
 import {
 	guardSignaling,
@@ -248,6 +249,10 @@ export class CountryConnection extends ObservableV2<Events> {
 		}
 		this.guardSignaling();
 		if (!this.online) for (const p of this.providers) p.disconnect();
+		for (const provider of this.providers) {
+			// Failing, the room keeps y-webrtc's own relay: slower, never wrong.
+			relayToTabsOnlyWhenPresent(provider).catch(() => {});
+		}
 		for (const provider of this.providers) {
 			provider.on('peers', () => this.refresh());
 			provider.on('synced', () => {
