@@ -114,7 +114,7 @@ async function inLanes<T, R>(items: readonly T[], lanes: number, work: (item: T)
 	return results;
 }
 
-function startProbe(): () => Omit<Probe, 'callMs'> {
+export function startProbe(): () => Omit<Probe, 'callMs'> {
 	let last = performance.now();
 	let maxGapMs = 0;
 	const timer = setInterval(() => {

@@ -4,8 +4,9 @@ import { runIdentity } from './identity';
 import * as joining from './join';
 import { runSearch } from './search';
 import * as sync from './sync';
+import * as reopening from './reopen';
 
-const api = { runIdentity, runGovernance, runSearch, sync, join: joining.join };
+const api = { runIdentity, runGovernance, runSearch, sync, join: joining.join, reopen: reopening };
 export type BenchApi = typeof api;
 
 declare global {

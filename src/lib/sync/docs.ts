@@ -5,6 +5,14 @@
  */
 import * as Y from 'yjs';
 import { IndexeddbPersistence } from 'y-indexeddb';
+import {
+	applyRows,
+	putAside,
+	quietApply,
+	readRows,
+	UPDATES_STORE,
+	type UnreadableRow
+} from './stored-load';
 
 export const RECORDS_MAP = 'records';
 /** In the citizens document: draft id → a shared draft (see drafts.ts). */
@@ -19,8 +27,13 @@ export type CountryDocs = {
 	citizensRecords: Y.Map<unknown>;
 	/** The citizens' shared drafts: untrusted, co-edited state. */
 	drafts: Y.Map<unknown>;
-	/** Resolves once what was stored on this device is loaded into the documents. */
+	/**
+	 * Resolves once what was stored on this device is loaded into the documents (applied in
+	 * slices: the page stays responsive meanwhile). Never rejects: see loadProblem.
+	 */
 	whenLoaded: Promise<void>;
+	/** Once loaded: what stored here could not be read (the rest was loaded), or null. */
+	readonly loadProblem: StorageReadError | null;
 	/**
 	 * Resolves once every update made so far is committed to IndexedDB; rejects with a
 	 * StorageWriteError when a write was refused (storage full) and could not be redone.
@@ -34,25 +47,98 @@ export const storageName = (countryId: string, part: 'public' | 'citizens' | 'fr
 
 type IdbInternals = {
 	_db: Promise<IDBDatabase>;
+	_dbref: number;
+	_dbsize: number;
 	_storeUpdate: (update: Uint8Array, origin: unknown) => void;
 };
 
+type Opened = { persistence: IndexeddbPersistence; loaded: Promise<StorageReadError | null> };
+
 /**
- * y-indexeddb applies what it loads in one transaction; Yjs then encodes that transaction
- * again (the whole stored state, 10 MB for a large country) for every 'update' listener,
- * and y-indexeddb's own listener, the only one there at that moment, ignores it as its own.
- * Detach it until the load is done: nothing is written before then anyway (it writes only
- * once its database is open, and the load stores the state held before it applies).
+ * y-indexeddb for writes and compaction; the stored rows read by us, in slices (see
+ * stored-load.ts). Its own load reads rows from `_dbref` on: set to nowhere, it applies
+ * nothing but still does the rest — stores the state held before it (writes made while the
+ * database opened), counts the rows, sets `_dbref` past the last one and emits 'synced'.
+ * Its update listener waits until our load is done: it would hear each piece, and its
+ * compaction (the document's state written, every older row deleted) must not run before
+ * the document holds every row.
  */
-function openPersistence(name: string, doc: Y.Doc): IndexeddbPersistence {
+function openPersistence(name: string, doc: Y.Doc): Opened {
 	const persistence = new IndexeddbPersistence(name, doc);
-	// reason: y-indexeddb's listener is private; we only move when it is attached.
-	const store = (persistence as unknown as IdbInternals)._storeUpdate;
-	doc.off('update', store);
-	persistence.once('synced', () => {
-		if (!persistence._destroyed) doc.on('update', store);
+	// reason: y-indexeddb's listener and row cursor are private; we only move them.
+	const internals = persistence as unknown as IdbInternals;
+	doc.off('update', internals._storeUpdate);
+	internals._dbref = Infinity;
+	const loaded = new Promise<StorageReadError | null>((resolve) => {
+		// Synchronously on 'synced': no write can slip between its load and ours.
+		persistence.once('synced', () => resolve(loadStored(persistence, internals)));
 	});
-	return persistence;
+	return { persistence, loaded };
+}
+
+/**
+ * Read every stored row and apply it in slices. Runs inside y-indexeddb's 'synced' event, so
+ * our read-only transaction queues behind its read-write one and sees every row it counted.
+ */
+async function loadStored(
+	persistence: IndexeddbPersistence,
+	internals: IdbInternals
+): Promise<StorageReadError | null> {
+	const { doc } = persistence;
+	const db = persistence.db!;
+	let written = 0;
+	// Writes made during the load: stored as y-indexeddb stores them (one row each), but
+	// counted towards its compaction only once the document holds everything stored.
+	const interim = (update: Uint8Array, origin: unknown) => {
+		if (origin === persistence || persistence._destroyed) return;
+		db.transaction([UPDATES_STORE], 'readwrite').objectStore(UPDATES_STORE).add(update);
+		written++;
+	};
+	doc.on('update', interim);
+	const done = () => doc.off('update', interim);
+	doc.once('destroy', done);
+	let unreadable: UnreadableRow[];
+	try {
+		const rows = readRows(db);
+		unreadable = await applyRows(await rows, {
+			apply: quietApply(doc, persistence, interim),
+			stopped: () => persistence._destroyed
+		});
+		if (persistence._destroyed) return null;
+		if (unreadable.length) await putAside(db, unreadable);
+	} catch (error) {
+		// Nothing could be read, or the unreadable rows not kept aside: keep adding rows, never
+		// compact (that would drop what the document lacks).
+		return new StorageReadError({ cause: error, rows: null });
+	}
+	done();
+	if (persistence._destroyed) return null;
+	internals._dbsize += written;
+	doc.on('update', internals._storeUpdate);
+	return unreadable.length ? new StorageReadError({ cause: null, rows: unreadable.length }) : null;
+}
+
+/** This device's stored copy of a document, or part of it, could not be read. */
+export class StorageReadError extends Error {
+	/** How many stored updates were unreadable (kept aside); null: none could be read. */
+	readonly rows: number | null;
+	constructor({ cause, rows }: { cause: unknown; rows: number | null }) {
+		super(
+			rows === null
+				? `This country’s copy on this device could not be read (${messageOf(cause)}). It ` +
+						'opens with what peers send; nothing stored here was changed.'
+				: `Part of this country’s copy on this device is damaged: ${rows} stored ` +
+						`update${rows === 1 ? ' was' : 's were'} unreadable (kept aside). The rest ` +
+						'opened; what is missing comes back from peers that have it.'
+		);
+		this.name = 'StorageReadError';
+		this.rows = rows;
+	}
+}
+
+function messageOf(error: unknown): string {
+	if (error instanceof Error || error instanceof DOMException) return error.message || error.name;
+	return String(error);
 }
 
 /** Some of a document's updates are not in IndexedDB: they live only in this session. */
@@ -153,15 +239,21 @@ export function openCountryDocs(
 					openPersistence(storageName(countryId, 'citizens'), citizensDoc)
 				]
 			: [];
-	// Decoding a large stored document holds the main thread for a while: a caller with
-	// something cheaper to show first (the record store's frame) says when to start.
-	const opened: Promise<IndexeddbPersistence[]> = loadAfter
+	// Decoding a large stored document takes a while (in slices, but main-thread time all the
+	// same): a caller with something cheaper to show first (the record store's frame) says
+	// when to start.
+	const opened: Promise<Opened[]> = loadAfter
 		? loadAfter.then(open, open)
 		: Promise.resolve(open());
+	let loadProblem: StorageReadError | null = null;
 	const whenLoaded = opened
-		.then((persistences) => Promise.all(persistences.map((p) => p.whenSynced)))
-		.then(() => undefined);
-	const writes = opened.then((persistences) => persistences.map((p) => watchWrites(p, p.doc)));
+		.then((all) => Promise.all(all.map((o) => o.loaded)))
+		.then((problems) => {
+			loadProblem = problems.find((p) => p !== null) ?? null;
+		});
+	const writes = opened.then((all) =>
+		all.map(({ persistence }) => watchWrites(persistence, persistence.doc))
+	);
 	return {
 		countryId,
 		publicDoc,
@@ -170,13 +262,16 @@ export function openCountryDocs(
 		citizensRecords: citizensDoc.getMap(RECORDS_MAP),
 		drafts: citizensDoc.getMap(DRAFTS_MAP),
 		whenLoaded,
+		get loadProblem() {
+			return loadProblem;
+		},
 		async flushed() {
 			await whenLoaded;
 			await Promise.all((await writes).map((w) => w.flushed()));
 		},
 		async destroy() {
 			destroyed = true;
-			await Promise.all((await opened).map((p) => p.destroy()));
+			await Promise.all((await opened).map((o) => o.persistence.destroy()));
 			publicDoc.destroy();
 			citizensDoc.destroy();
 		}
