@@ -16,6 +16,12 @@ const WRITES = 100;
 /** Between two writes: long enough that one write's work is over before the next starts. */
 const GAP_MS = 30;
 
+/** @param {string} name @param {number[]} times */
+const cacheCalls = (name, times) =>
+	times.length
+		? `${times.length} ${name} calls, median ${median(times).toFixed(2)} ms`
+		: `no ${name} call`;
+
 /**
  * @param {import('@playwright/test').Page} page
  * @param {() => Promise<boolean>} check
@@ -89,9 +95,11 @@ export default {
 				);
 			await write(0, WARMUP);
 			await reader.evaluate(() => window.bench.sync.takeTimings());
-			// BENCH_SYNC_PROFILE=file: the reader's main thread is CPU-profiled during the writes.
+			// BENCH_SYNC_PROFILE=file: the reader's main thread is CPU-profiled during the writes
+			// (the writer's with BENCH_SYNC_PROFILE_WRITER=1), and the page is built unminified.
 			const profile = process.env.BENCH_SYNC_PROFILE;
-			const profiler = profile ? await reader.context().newCDPSession(reader) : null;
+			const profiled = process.env.BENCH_SYNC_PROFILE_WRITER ? writer : reader;
+			const profiler = profile ? await profiled.context().newCDPSession(profiled) : null;
 			if (profiler) {
 				await profiler.send('Profiler.enable');
 				await profiler.send('Profiler.setSamplingInterval', { interval: 100 });
@@ -192,9 +200,8 @@ export default {
 					unit: 'ms',
 					ours: median(timings.verifyMany),
 					note:
-						`${timings.verifyMany.length} calls; inside them the persistent verified cache ` +
-						`(IndexedDB) took median ${median(timings.hasMany).toFixed(1)} ms (hasMany) + ` +
-						`${median(timings.addMany).toFixed(1)} ms (addMany)`
+						`${timings.verifyMany.length} calls; the persistent verified cache (IndexedDB): ` +
+						`${cacheCalls('hasMany', timings.hasMany)}, ${cacheCalls('addMany', timings.addMany)}`
 				},
 				{
 					metric: 'join → WebRTC peer connected',

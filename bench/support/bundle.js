@@ -26,6 +26,8 @@ export async function buildPage(root) {
 			emptyOutDir: true,
 			target: 'esnext',
 			reportCompressedSize: false,
+			// A CPU profile (BENCH_SYNC_PROFILE) is read by function names.
+			minify: !process.env.BENCH_SYNC_PROFILE,
 			rolldownOptions: { input: join(root, 'bench/browser/index.html') }
 		}
 	});

@@ -100,6 +100,11 @@ export function createVerifyCore(options: VerifyCoreOptions = {}): VerifyCore {
 	const parsedKeys = new Lru<string, Promise<PublicKey>>(
 		options.maxParsedKeys ?? DEFAULT_MAX_PARSED
 	);
+	/**
+	 * Armored key → the name its entries go by (its hash): a live record comes alone, and
+	 * hashing its author's key again for each would cost a third of parsing the record.
+	 */
+	const keyNames = new Lru<string, string>(options.maxKeys ?? DEFAULT_MAX_KEYS);
 	/** Backend keys for facts handed in with jobs (the main thread's, from a worker). */
 	const givenKeys = new WeakMap<KeyFacts, Promise<unknown>>();
 	const encoder = new TextEncoder();
@@ -180,8 +185,6 @@ export function createVerifyCore(options: VerifyCoreOptions = {}): VerifyCore {
 		/** Loaded only when a job needs it: known keys on the fast path need no openpgp. */
 		let openpgp: Promise<OpenPGPModule> | null = null;
 		const load = () => (openpgp ??= loadOpenpgp());
-		/** Each distinct armored key is hashed once per batch. */
-		const names = new Map<string, string>();
 		const reported = new Set<string>();
 
 		async function openpgpCheck(
@@ -218,10 +221,10 @@ export function createVerifyCore(options: VerifyCoreOptions = {}): VerifyCore {
 			if (job.publicKey.length > MAX_KEY_CHARS) {
 				return outcome(null, 'key_mismatch', 'the public key is too large to be one key');
 			}
-			let name = names.get(job.publicKey);
+			let name = keyNames.get(job.publicKey);
 			if (name === undefined) {
 				name = sha256Hex(job.publicKey);
-				names.set(job.publicKey, name);
+				keyNames.set(job.publicKey, name);
 			}
 			let entry = givenEntry(job);
 			if (!entry) {

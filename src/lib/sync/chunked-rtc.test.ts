@@ -7,6 +7,7 @@ import {
 	FRAME_PAYLOAD,
 	HELLO,
 	MAX_MESSAGE_BYTES,
+	PLAIN_MESSAGE_MAX,
 	Reassembler,
 	toFrames,
 	type ChannelHooks,
@@ -632,11 +633,11 @@ function text(size: number, seed = size): Uint8Array<ArrayBuffer> {
 }
 
 /** Two compressing ends; `pump` moves everything either sent across until nothing moves. */
-function compressingLink(options: { receiverCompresses?: boolean } = {}) {
+function compressingLink(options: { receiverCompresses?: boolean; split?: MessageSplitter } = {}) {
 	const out = new FakeChannel();
 	const into = new FakeChannel();
 	const stats = newStats();
-	const sender = wrap(out, stats, { compress: true });
+	const sender = wrap(out, stats, { compress: true, split: options.split });
 	const receiver = wrap(into, stats, { compress: options.receiverCompresses ?? true });
 	const received: Uint8Array[] = [];
 	receiver.onmessage = (event: MessageEvent) =>
@@ -685,16 +686,31 @@ describe('chunkedChannel with compression', () => {
 		expect(stats.dropped).toBe(0);
 	});
 
-	it('sends plain frames to a peer that never said HELLO (plain y-webrtc, older Webocracy)', async () => {
+	it('sends messages whole to a peer that never said HELLO (plain y-webrtc reads no frames)', async () => {
 		const { out, sender, received, pump } = compressingLink({ receiverCompresses: false });
 		await pump();
 		const message = text(100_000, 5);
 		sender.send(message);
 		await pump(2);
 		expect(digests(received)).toEqual(digests([HELLO, message]));
-		const frames = out.sent.slice(1) as Uint8Array[];
-		expect(frames).toHaveLength(Math.ceil(100_000 / FRAME_PAYLOAD));
-		expect(frames.every((f) => f[5] === 0x57)).toBe(true);
+		expect(digests(out.sent.slice(1) as Uint8Array[])).toEqual(digests([message]));
+	});
+
+	it('asks its splitter to cut for a plain peer, and not for a peer that said HELLO', async () => {
+		for (const [receiverCompresses, max] of [
+			[false, PLAIN_MESSAGE_MAX],
+			[true, null]
+		] as const) {
+			const asked: (number | null)[] = [];
+			const split: MessageSplitter = (message, limit) => {
+				asked.push(limit);
+				return [message];
+			};
+			const { sender, pump } = compressingLink({ receiverCompresses, split });
+			await pump();
+			sender.send(bytes(20, 1));
+			expect(asked).toEqual([max]);
+		}
 	});
 
 	it('still reads plain frames from a peer that deflates nothing', async () => {

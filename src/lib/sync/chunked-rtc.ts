@@ -4,12 +4,13 @@
  * (STACK.md, gotcha 1). This wraps an RTC implementation so every data channel splits
  * large messages into frames and reassembles them, with backpressure on send and bounds on
  * receive. It is handed to simple-peer through its documented `wrtc` option, so y-webrtc
- * itself is untouched. Messages up to FRAME_PAYLOAD travel unchanged: plain y-webrtc peers
- * still understand everything small, and ignore frames (an unknown message type to them).
+ * itself is untouched. Messages up to FRAME_PAYLOAD travel unchanged.
  *
- * With `compress`, each end first says (HELLO) that it inflates; to a peer that said so,
- * large messages travel deflated, in frames of their own kind. A peer that never says so
- * (plain y-webrtc, an older Webocracy) only ever gets the plain frames it knows.
+ * With `compress`, each end first says (HELLO) that it reads frames and inflates; to a peer
+ * that said so, large messages travel framed, and deflated when that makes them smaller. A
+ * peer that never says so (plain y-webrtc) cannot read frames: it gets every message whole,
+ * and `split` is asked to cut large ones to at most PLAIN_MESSAGE_MAX. Without `compress`,
+ * both ends are taken to be ours and large messages are always framed.
  */
 import { deflate, inflate } from './deflate';
 
@@ -30,6 +31,11 @@ const HEADER = MAGIC.length + 4 + 4 + 4;
 export const FRAME_PAYLOAD = 16 * 1024 - HEADER;
 /** Largest message we reassemble: above a 10 MB country with room to spare. */
 export const MAX_MESSAGE_BYTES = 64 * 1024 * 1024;
+/**
+ * The largest message sent whole to a peer that reads no frames: Chromium's data channels
+ * take up to 256 KiB, and a cut update may come out a little over the size it was cut to.
+ */
+export const PLAIN_MESSAGE_MAX = 128 * 1024;
 /** Keep the channel's own send buffer below this; Chromium closes a channel past 16 MiB. */
 const HIGH_WATER = 4 * 1024 * 1024;
 
@@ -46,14 +52,15 @@ export type MessageFilter = (message: Uint8Array) => boolean;
  * Sees every outgoing binary message; returns the messages to send in its place, in order
  * (e.g. a large update cut into several that each apply on their own). An array is sent at
  * once; any other iterable is read one message at a time as the channel takes them, so the
- * first can be on its way before the last is made.
+ * first can be on its way before the last is made. `max`: the peer reads no frames, and
+ * each message should be at most this many bytes; null: any size travels, framed.
  */
-export type MessageSplitter = (message: Uint8Array) => Iterable<Uint8Array>;
+export type MessageSplitter = (message: Uint8Array, max: number | null) => Iterable<Uint8Array>;
 
 export type ChannelHooks = {
 	accept?: MessageFilter;
 	split?: MessageSplitter;
-	/** Say HELLO, and deflate large messages to peers that said it too. */
+	/** Say HELLO; frame (and deflate) large messages only to peers that said it too. */
 	compress?: boolean;
 };
 
@@ -202,8 +209,10 @@ export function chunkedChannel(
 	 * the sender its own message back is wasted work on the path to the view, and traffic.
 	 */
 	let receiving: Uint8Array | null = null;
-	/** The peer said HELLO: it inflates deflated frames. */
-	let peerInflates = false;
+	/** The peer said HELLO: it reads frames, deflated ones too. */
+	let peerSaidHello = false;
+	/** Whether the peer reads frames: it said so, or (without `compress`) it is taken to. */
+	const framesRead = () => !compress || peerSaidHello;
 	/**
 	 * Deflating and inflating are asynchronous: while one is under way, later messages wait
 	 * behind it (in these chains), so both directions keep their order.
@@ -241,25 +250,29 @@ export function chunkedChannel(
 		const bytes = toBytes(data);
 		if (!bytes) return channel.send(data as string);
 		if (receiving && sameBytes(bytes, receiving)) return;
-		const messages = split(bytes);
+		const messages = split(bytes, framesRead() ? null : PLAIN_MESSAGE_MAX);
 		if (!Array.isArray(messages)) later(messages);
 		else for (const message of messages) enqueue(message);
 		drain();
 	};
 
 	const shrinks = (message: Uint8Array) =>
-		compress && peerInflates && message.byteLength > FRAME_PAYLOAD;
+		compress && peerSaidHello && message.byteLength > FRAME_PAYLOAD;
+
+	/** A message as it goes on the wire: framed if large and the peer reads frames. */
+	const framed = (message: Uint8Array, id: number) =>
+		framesRead() ? toFrames(message, id) : [message];
 
 	const enqueue = (message: Uint8Array) => {
 		if (shrinks(message) || sendsWaiting > 0) return later([message]);
-		const frames = toFrames(message, nextId++);
+		const frames = framed(message, nextId++);
 		if (frames.length === 1 && !queue.length) sendRaw(frames[0]!);
 		else queue.push(...frames);
 	};
 
 	/** The frames of one message: deflated when that makes it smaller and the peer inflates. */
 	const framesOf = async (message: Uint8Array, id: number): Promise<Uint8Array[]> => {
-		if (!shrinks(message)) return toFrames(message, id);
+		if (!shrinks(message)) return framed(message, id);
 		const small = await deflate(message).catch(() => message);
 		return small.byteLength < message.byteLength
 			? toFrames(small, id, true)
@@ -292,7 +305,7 @@ export function chunkedChannel(
 			return;
 		}
 		if (compress && isHello(bytes)) {
-			peerInflates = true;
+			peerSaidHello = true;
 			return;
 		}
 		if (isFrame(bytes)) stats.framesReceived++;

@@ -11,6 +11,7 @@ import * as encoding from 'lib0/encoding';
 import { ObservableV2 } from 'lib0/observable';
 import { chunkedRtc, type ChunkStats, type RtcImplementation } from './chunked-rtc';
 import type { CountryDocs } from './docs';
+import { relayToTabsOnlyWhenPresent } from './tab-relay';
 import { cutUpdate, isWellFormedUpdate, MalformedUpdate } from './update-pieces';
 import {
 	guardSignaling,
@@ -155,10 +156,16 @@ const EMPTY_UPDATE = Uint8Array.of(0, 0);
  * (see update-pieces.ts), cut one at a time as the channel takes them; a step 2 ends with
  * an empty step 2, so the receiver counts itself synced only once everything arrived. Any
  * y-protocols peer understands the result; anything else (small, not sync, not parsable)
- * is returned as it is.
+ * is returned as it is. `max`: the peer takes no message larger (it reads no frames), so
+ * anything larger is cut to that size; null: large messages are cut for the receiver to
+ * start on the first piece sooner.
  */
-export function splitSyncMessage(bytes: Uint8Array): Iterable<Uint8Array> {
-	if (bytes.byteLength <= SPLIT_ABOVE) return [bytes];
+export function splitSyncMessage(
+	bytes: Uint8Array,
+	max: number | null = null
+): Iterable<Uint8Array> {
+	const pieceBytes = max ?? UPDATE_PIECE_BYTES;
+	if (bytes.byteLength <= (max ?? SPLIT_ABOVE)) return [bytes];
 	let type: number;
 	let update: Uint8Array;
 	try {
@@ -172,7 +179,7 @@ export function splitSyncMessage(bytes: Uint8Array): Iterable<Uint8Array> {
 	}
 	return (function* () {
 		try {
-			for (const piece of cutUpdate(update, UPDATE_PIECE_BYTES)) {
+			for (const piece of cutUpdate(update, pieceBytes)) {
 				yield syncMessage(SYNC_UPDATE, piece);
 			}
 		} catch (e) {
@@ -213,6 +220,9 @@ export class CountryConnection extends ObservableV2<Events> {
 		if (!base) throw new Error('No WebRTC implementation: pass `rtc` when not in a browser');
 		const rtc = chunkedRtc(base, this.stats, {
 			accept: (bytes) => {
+				// Plain y-webrtc answers a message it cannot read with an empty one: nothing to
+				// read, and no sign of a hostile peer.
+				if (bytes.byteLength === 0) return false;
 				const ok = isWellFormedMessage(bytes);
 				if (!ok) this.malformed++;
 				return ok;
@@ -248,6 +258,10 @@ export class CountryConnection extends ObservableV2<Events> {
 		}
 		this.guardSignaling();
 		if (!this.online) for (const p of this.providers) p.disconnect();
+		for (const provider of this.providers) {
+			// Failing, the room keeps y-webrtc's own relay: slower, never wrong.
+			relayToTabsOnlyWhenPresent(provider).catch(() => {});
+		}
 		for (const provider of this.providers) {
 			provider.on('peers', () => this.refresh());
 			provider.on('synced', () => {

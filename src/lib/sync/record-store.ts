@@ -70,10 +70,11 @@ export type StoreSnapshot = {
 	diagnostics: DiagnosticEntry[];
 	healed: number;
 	/**
-	 * Entries the record map held when the snapshot was taken. Those not in `diagnostics` yet
-	 * have not been read: they are still to be parsed and checked.
+	 * Entries the record map holds (counted when first read: Yjs counts a map's entries one by
+	 * one, too slow to do for every live record of a large country). Those not in
+	 * `diagnostics` have not been read yet: they are still to be parsed and checked.
 	 */
-	held: number;
+	readonly held: number;
 	/** A view emitted halfway through a large batch: more held records are still being checked. */
 	partial?: boolean;
 };
@@ -605,7 +606,7 @@ export class RecordStore extends ObservableV2<Events> {
 		this.current = snapshotOf({
 			country,
 			healed: this.healed,
-			held: this.map.size,
+			countHeld: () => this.map.size,
 			keys,
 			parsed: [...this.parsed.values()],
 			failed: [...this.failed]
@@ -672,17 +673,20 @@ function diagnose(parsed: ParsedRecord, judged: Judged): DiagnosticEntry {
 function snapshotOf(options: {
 	country: CountryView;
 	healed: number;
-	held: number;
+	countHeld: () => number;
 	keys: ReadonlyMap<string, string>;
 	parsed: readonly ParsedRecord[];
 	failed: readonly [string, DiagnosticEntry][];
 }): StoreSnapshot {
-	const { country, healed, held, keys, parsed, failed } = options;
+	const { country, healed, countHeld, keys, parsed, failed } = options;
 	let diagnostics: DiagnosticEntry[] | null = null;
+	let held: number | null = null;
 	return {
 		country,
 		healed,
-		held,
+		get held() {
+			return (held ??= countHeld());
+		},
 		get diagnostics() {
 			if (diagnostics) return diagnostics;
 			const rejected = rejectedById(country);

@@ -53,11 +53,16 @@ async function setup() {
 	// One peer, 'known', is connected in each room.
 	const citizens: GuardedProvider = {
 		roomName: ROOM,
-		room: { key, webrtcConns: new Map([['known', {}]]) }
+		room: { key, peerId: 'me', webrtcConns: new Map([['known', {}]]), bcConns: new Set(['tab']) }
 	};
 	const open: GuardedProvider = {
 		roomName: PUBLIC,
-		room: { key: null, webrtcConns: new Map([['known', {}]]) }
+		room: {
+			key: null,
+			peerId: 'me',
+			webrtcConns: new Map([['known', {}]]),
+			bcConns: new Set(['tab'])
+		}
 	};
 	const seen: unknown[] = [];
 	const original = vi.fn((message: unknown) => void seen.push(message));
@@ -136,8 +141,8 @@ describe('guardSignaling', () => {
 		expect(drops).toEqual([[ROOM, 'malformed']]);
 	});
 
-	// y-webrtc sets a field on the connection to an answer's sender before it looks at whom
-	// the answer is for: an answer from a peer it has no connection to throws there.
+	// y-webrtc reads the connection to an answer's sender: an answer meant for this peer from
+	// a peer it has no connection to throws there.
 	it('passes an answer from a connected peer and drops one from a stranger, in both rooms', async () => {
 		const { key, emit, settle, seen, drops } = await setup();
 		const answer = (from: string) => ({ type: 'signal', from, signal: { type: 'answer' } });
@@ -153,6 +158,33 @@ describe('guardSignaling', () => {
 			[PUBLIC, 'malformed'],
 			[ROOM, 'malformed']
 		]);
+	});
+
+	// y-webrtc ignores, before reading them, messages for another peer, its own and those of a
+	// tab of this browser: in a room of three, answers between the other two pass every peer.
+	it('passes answers y-webrtc ignores unread: for another peer, its own, a tab’s', async () => {
+		const { key, emit, settle, seen, drops } = await setup();
+		const answers = [
+			{ type: 'signal', from: 'stranger', to: 'someone else', signal: { type: 'answer' } },
+			{ type: 'signal', from: 'me', signal: { type: 'answer' } },
+			{ type: 'signal', from: 'tab', signal: { type: 'answer' } }
+		];
+		const plain = answers.map((data) => ({ type: 'publish', topic: PUBLIC, data }));
+		for (const message of plain) emit(message);
+		const sealed = [];
+		for (const data of answers)
+			sealed.push({ type: 'publish', topic: ROOM, data: await seal(data, key) });
+		for (const message of sealed) emit(message);
+		await settle(6);
+		expect(seen).toEqual([...plain, ...sealed]);
+		expect(drops).toEqual([]);
+		// Addressed to this peer, from a stranger: still dropped.
+		emit({
+			type: 'publish',
+			topic: PUBLIC,
+			data: { type: 'signal', from: 'stranger', to: 'me', signal: { type: 'answer' } }
+		});
+		expect(drops).toEqual([[PUBLIC, 'malformed']]);
 	});
 
 	it('checks an open room’s messages at once, without waiting', async () => {

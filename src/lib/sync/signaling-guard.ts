@@ -16,7 +16,12 @@ export type SignalingDrop = 'undecryptable' | 'malformed';
 /** The parts of y-webrtc's room and provider the guard reads. */
 export type GuardedProvider = {
 	roomName: string;
-	room: { key: CryptoKey | null; webrtcConns: Map<string, unknown> } | null;
+	room: {
+		key: CryptoKey | null;
+		peerId: string;
+		webrtcConns: Map<string, unknown>;
+		bcConns: Set<string>;
+	} | null;
 };
 
 type Listener = (message: unknown, conn: unknown) => void;
@@ -35,23 +40,39 @@ const isPublish = (m: unknown): m is Publish =>
 	(m as Publish).type === 'publish' &&
 	typeof (m as Publish).topic === 'string';
 
+/** An answer as y-webrtc's handler sees it, and whether that handler can take it. */
+export type AnswerCheck = (answer: { from: string; to: unknown }) => boolean;
+
 /**
  * What y-webrtc's handler reads of a decrypted (or plain) signaling payload without checks:
- * `from`, a `signal` object, and for an answer the connection to `from` (it sets a field on
- * it whoever the answer is addressed to, so an answer from a stranger would throw there).
- * `connected` says whether the room has a connection to a peer.
+ * `from`, a `signal` object, and for an answer it reads (`answerable`) the connection to
+ * `from`, which throws when the room has none.
  */
-export function isSignalingPayload(
-	data: unknown,
-	connected: (peer: string) => boolean = () => true
-): boolean {
+export function isSignalingPayload(data: unknown, answerable: AnswerCheck = () => true): boolean {
 	if (typeof data !== 'object' || data === null) return false;
-	const d = data as { type?: unknown; from?: unknown; signal?: unknown };
+	const d = data as { type?: unknown; from?: unknown; to?: unknown; signal?: unknown };
 	if (typeof d.from !== 'string') return false;
 	if (d.type !== 'signal') return true;
 	if (typeof d.signal !== 'object' || d.signal === null) return false;
-	return (d.signal as { type?: unknown }).type !== 'answer' || connected(d.from);
+	return (
+		(d.signal as { type?: unknown }).type !== 'answer' || answerable({ from: d.from, to: d.to })
+	);
 }
+
+/**
+ * Whether y-webrtc's handler can take an answer in this room. It ignores, before reading it,
+ * a message addressed to another peer, its own, or one from a tab of this browser; any
+ * other answer needs a connection to its sender. With three peers in a room, answers meant
+ * for the others pass by every peer: they are not dropped (nor counted as dropped).
+ */
+export const answerableIn =
+	(room: GuardedProvider['room']): AnswerCheck =>
+	({ from, to }) =>
+		room !== null &&
+		((to !== undefined && to !== room.peerId) ||
+			from === room.peerId ||
+			room.bcConns.has(from) ||
+			room.webrtcConns.has(from));
 
 /**
  * Opens a payload as y-webrtc seals it (`AES-GCM`, iv, ciphertext; inside, lib0's `writeAny`)
@@ -60,7 +81,7 @@ export function isSignalingPayload(
 export async function opensWith(
 	data: unknown,
 	key: CryptoKey,
-	connected?: (peer: string) => boolean
+	answerable?: AnswerCheck
 ): Promise<SignalingDrop | null> {
 	if (typeof data !== 'string') return 'malformed';
 	const sealed = base64ToBytes(data);
@@ -89,7 +110,7 @@ export async function opensWith(
 	}
 	try {
 		const payload = decoding.readAny(decoding.createDecoder(plain));
-		return isSignalingPayload(payload, connected) ? null : 'malformed';
+		return isSignalingPayload(payload, answerable) ? null : 'malformed';
 	} catch {
 		return 'malformed';
 	}
@@ -121,14 +142,14 @@ export function guardSignaling(
 			if (!provider) return original(message, from);
 			const room = provider.room;
 			const key = room?.key;
-			const connected = (peer: string) => room?.webrtcConns.has(peer) ?? false;
+			const answerable = answerableIn(room);
 			if (!key) {
-				if (isSignalingPayload(message.data, connected)) return original(message, from);
+				if (isSignalingPayload(message.data, answerable)) return original(message, from);
 				return onDrop(provider, 'malformed');
 			}
 			queue = queue
 				.then(async () => {
-					const drop = await opensWith(message.data, key, connected);
+					const drop = await opensWith(message.data, key, answerable);
 					if (drop) onDrop(provider, drop);
 					else original(message, from);
 				})
