@@ -82,7 +82,9 @@ test('three citizens: an election, a personal mute, the winner features a post a
 	await vote(cy, ['Bob']);
 	// The live tally, the same on every peer.
 	for (const page of [ada, bob, cy]) {
-		await expect(electionCard(page).getByTestId('live-count')).toContainText('3 ballot(s)');
+		await expect(electionCard(page).getByTestId('live-count')).toHaveText(
+			'Live count: 3 ballots so far.'
+		);
 		const bobRow = electionCard(page).getByTestId('candidate').filter({ hasText: 'Bob' });
 		await expect(bobRow.getByTestId('approvals')).toHaveText('3');
 	}

@@ -123,6 +123,14 @@ test('a newcomer on a phone: forms fit the screen, a wrong link says so and lead
 
 	await createIdentity(ada, 'Ada');
 	const countryId = await foundCountry(ada, 'Phonia');
+	// Diagnostics, a table of every record, fits as well.
+	await openSection(ada, 'Diagnostics');
+	await expect(ada.getByTestId('diagnostics-summary')).toHaveAttribute('data-loading', 'false');
+	await expect(ada.getByTestId('diagnostic-row').first()).toBeVisible();
+	expect
+		.soft(await ada.evaluate(() => document.documentElement.scrollWidth))
+		.toBeLessThanOrEqual(375);
+
 	await openSection(ada, 'Government');
 	const open = ada.getByRole('form', { name: 'Open an election' });
 	await open.getByLabel('Voting closes in (minutes)').fill('1440');
@@ -133,15 +141,25 @@ test('a newcomer on a phone: forms fit the screen, a wrong link says so and lead
 	await open.getByLabel('Voting closes in (minutes)').fill('0.2');
 	await open.getByRole('button', { name: 'Open the election now' }).click();
 	const election = ada.getByTestId('election');
+	// The new election is at the top of the list, far from the form: it says it is open, and
+	// the focus goes there, just before the form to stand in it.
+	const opened = election.getByTestId('election-opened');
+	await expect.soft(opened).toContainText('You opened this election for term 1.');
+	await expect.soft(opened).toBeFocused();
 	const stand = ada.getByRole('form', { name: 'Stand in this election' });
 	await stand.getByLabel('Your statement to the voters').fill('Steady.');
 	await stand.getByRole('button', { name: 'Stand as a candidate' }).click();
 	const vote = ada.getByRole('form', { name: 'Vote' });
 	await vote.getByLabel('Ada').check();
 	await vote.getByRole('button', { name: 'Cast my ballot' }).click();
+	// One of a thing is said in the singular.
+	await expect(election.getByTestId('live-count')).toHaveText('Live count: 1 ballot so far.');
 	await expect(election).toHaveAttribute('data-phase', 'counting', { timeout: 30_000 });
-	await ada.getByRole('button', { name: /Certify the result/ }).click();
+	await ada.getByRole('button', { name: 'Certify the result (1 ballot)', exact: true }).click();
 	await expect(election).toHaveAttribute('data-phase', 'certified');
+	await expect(election.getByTestId('certification')).toContainText(
+		'1 ballot counted; my own count agrees.'
+	);
 	await expect(open.getByLabel('For term')).toHaveValue('2');
 
 	// A cut-short post link, inside the country: the tabs and a way back stay.
@@ -182,4 +200,43 @@ test('a newcomer on a phone: forms fit the screen, a wrong link says so and lead
 	await headerUnlock.getByRole('button', { name: 'Unlock' }).click();
 	await expect(badge).toContainText('unlocked');
 	await expect(badge.getByRole('link', { name: 'Unlock' })).toHaveCount(0);
+});
+
+test('a post that starts with a heading has one h1 and sits under Blogs; going offline is said once', async ({
+	newPerson
+}) => {
+	const ada = await newPerson();
+	await createIdentity(ada, 'Ada');
+	await foundCountry(ada, 'Headland');
+	await ada.getByRole('link', { name: 'Write a post' }).click();
+	const editor = ada.getByRole('form', { name: 'Write a post' });
+	await editor.getByLabel('Title', { exact: true }).fill('Minutes of the first meeting');
+	await editor
+		.getByLabel('Text (Markdown)')
+		.fill('# Agenda\n\nBread.\n\n## Decisions\n\nMore bread.');
+	await editor.getByRole('button', { name: 'Publish', exact: true }).click();
+	const post = ada.getByTestId('post');
+	await expect(post.getByTestId('post-title')).toHaveText('Minutes of the first meeting');
+
+	// The title is the page's one h1; the headings the author wrote sit below it.
+	await expect
+		.soft(ada.getByRole('heading', { level: 1 }))
+		.toHaveText(['Minutes of the first meeting']);
+	const body = post.getByTestId('post-body');
+	await expect.soft(body.getByRole('heading', { level: 2 })).toHaveText(['Agenda']);
+	await expect.soft(body.getByRole('heading', { level: 3 })).toHaveText(['Decisions']);
+	// A post is in its author's blog: that tab is the current one, not the front page.
+	const tabs = ada.getByRole('navigation', { name: 'Country' });
+	await expect.soft(tabs.locator('[aria-current="page"]')).toHaveText(['Blogs']);
+
+	// Offline: shown in the header and in the country's badge, announced by one live region.
+	await ada.context().setOffline(true);
+	await expect(ada.getByTestId('connection')).toHaveAttribute('data-state', 'offline');
+	await expect(ada.getByTestId('offline-notice')).toContainText(
+		'Offline — everything you do is kept on this device'
+	);
+	const live = ada.locator('[role="status"], [role="alert"], [aria-live]:not([aria-live="off"])');
+	await expect(live.filter({ hasText: /offline/i })).toHaveCount(1);
+	await ada.context().setOffline(false);
+	await expect(ada.getByTestId('offline-notice')).toHaveText('');
 });

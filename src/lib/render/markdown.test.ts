@@ -176,8 +176,24 @@ describe('renderMarkdown: images, code, headings', () => {
 
 	it('gives headings no ids from user text', () => {
 		expect(renderMarkdown('# Hello {#id}\n## <a id="x">')).toBe(
-			'<h1>Hello {#id}</h1>\n<h2>&lt;a id=&quot;x&quot;&gt;</h2>\n'
+			'<h2>Hello {#id}</h2>\n<h3>&lt;a id=&quot;x&quot;&gt;</h3>\n'
 		);
+	});
+
+	// The page's title is its one h1: what a citizen writes sits below it.
+	it.each([
+		['# One', '<h2>One</h2>\n'],
+		['Setext one\n===', '<h2>Setext one</h2>\n'],
+		['## Two', '<h3>Two</h3>\n'],
+		['Setext two\n---', '<h3>Setext two</h3>\n'],
+		['### Three', '<h4>Three</h4>\n'],
+		['#### Four', '<h5>Four</h5>\n'],
+		['##### Five', '<h6>Five</h6>\n'],
+		['###### Six', '<h6>Six</h6>\n'],
+		['> # Quoted', '<blockquote>\n<h2>Quoted</h2>\n</blockquote>\n'],
+		['- # Listed', '<ul>\n<li>\n<h2>Listed</h2>\n</li>\n</ul>\n']
+	])('demotes %j one level below the page title', (source, html) => {
+		expect(renderMarkdown(source)).toBe(html);
 	});
 
 	it('shows raw HTML as text', () => {

@@ -9,6 +9,9 @@
  *    anything else, however it is spelled, is not a link and stays visible as text.
  * 3. A last pass over the token stream keeps only the attributes this file knows, per tag,
  *    so no rule of markdown-it (today's or a future version's) can slip one through.
+ *
+ * Headings are one level down (`#` is h2, `#####` and `######` are h6): the text always sits
+ * on a page whose title is its one h1, in the app, the static site and the feed alike.
  */
 import MarkdownIt, { type StateCore, type Token } from 'markdown-it';
 import { useFastTokens } from './fast-tokens';
@@ -44,6 +47,15 @@ const ALIGN_STYLE = /^text-align:(?:left|center|right)$/;
 /** A fence's info string becomes a class only when it looks like a language name. */
 const LANGUAGE = /^[A-Za-z0-9_+#-]{1,32}$/;
 
+const HEADING_BELOW: Record<string, string> = {
+	h1: 'h2',
+	h2: 'h3',
+	h3: 'h4',
+	h4: 'h5',
+	h5: 'h6',
+	h6: 'h6'
+};
+
 const md = new MarkdownIt('default', {
 	html: false,
 	linkify: true,
@@ -56,6 +68,14 @@ md.validateLink = (url) => linkKind(url) !== null;
 // With `html: false` markdown-it makes no HTML tokens; should one ever appear, it is text.
 md.renderer.rules.html_block = (tokens, idx) => escapeHtml(tokens[idx]?.content ?? '');
 md.renderer.rules.html_inline = (tokens, idx) => escapeHtml(tokens[idx]?.content ?? '');
+md.core.ruler.push('webocracy_demote_headings', (state: StateCore) => {
+	// Headings are block tokens: they are never among an inline token's children.
+	for (const token of state.tokens) {
+		if (token.type === 'heading_open' || token.type === 'heading_close') {
+			token.tag = HEADING_BELOW[token.tag] ?? token.tag;
+		}
+	}
+});
 md.core.ruler.push('webocracy_safe_attributes', (state: StateCore) => {
 	sanitizeTokens(state.tokens, state);
 });
