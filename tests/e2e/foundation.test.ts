@@ -32,6 +32,38 @@ test('create an identity, found a country, reload: everything is still there', a
 	await expect(page.getByTestId('diagnostics-summary')).toContainText('2 valid · 0 invalid');
 });
 
+test('a damaged stored update: the country opens with the rest and says what happened', async ({
+	newPerson
+}) => {
+	const page = await newPerson();
+	await createIdentity(page, 'Ada');
+	const id = await foundCountry(page, 'Republic of Scratches');
+	// What a failing disk or a half-written row leaves: bytes that are no Yjs update.
+	await page.evaluate(
+		(name) =>
+			new Promise<void>((resolve, reject) => {
+				const open = indexedDB.open(name);
+				open.onerror = () => reject(open.error);
+				open.onsuccess = () => {
+					const tx = open.result.transaction('updates', 'readwrite');
+					tx.objectStore('updates').add(new Uint8Array([0xff, 0xff, 0xff, 0x07, 0x01]));
+					tx.oncomplete = () => {
+						open.result.close();
+						resolve();
+					};
+					tx.onerror = () => reject(tx.error);
+				};
+			}),
+		`webocracy/${id}/public`
+	);
+	await page.reload();
+	await expect(page.getByTestId('country-name')).toHaveText('Republic of Scratches');
+	await expect(page.getByTestId('citizens')).toContainText('Ada');
+	await expect(page.getByTestId('storage-read-problem')).toContainText(
+		'1 stored update was unreadable (kept aside)'
+	);
+});
+
 test('a wrong passphrase is refused and nothing is lost', async ({ newPerson }) => {
 	const page = await newPerson();
 	await createIdentity(page, 'Grace');

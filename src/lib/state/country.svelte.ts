@@ -41,6 +41,8 @@ export class CountryState {
 	snapshot = $state.raw<StoreSnapshot>()!;
 	loaded = $state(false);
 	status = $state.raw<ConnectionStatus | null>(null);
+	/** What could not be read of this country's copy on this device, worded for the person. */
+	storageProblem = $state<string | null>(null);
 	peers = $state.raw<PeerRow[]>([]);
 	private readonly docs: CountryDocs;
 	private readonly store: RecordStore;
@@ -69,7 +71,10 @@ export class CountryState {
 		void readFrame(id)
 			.then((entries) => this.store.preload(entries))
 			.finally(framed);
-		void this.docs.whenLoaded.then(() => this.store.mapLoaded());
+		void this.docs.whenLoaded.then(() => {
+			this.storageProblem = this.docs.loadProblem?.message ?? null;
+			this.store.mapLoaded();
+		});
 		this.snapshot = this.store.snapshot;
 		this.forum = new ForumState(
 			new CitizensArea(this.docs, { publicStore: this.store, verifier: options.verifier })
