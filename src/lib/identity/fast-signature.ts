@@ -211,7 +211,7 @@ export type FastCrypto<K = unknown> = {
  * No JS SHA-384/512: bundled beside the SHA-256 the model uses, they would weigh on the
  * page's first load; without WebCrypto those signatures go to openpgp (see verifyFast).
  */
-export async function digest(hash: HashId, bytes: Uint8Array): Promise<Uint8Array<ArrayBuffer>> {
+async function digest(hash: HashId, bytes: Uint8Array): Promise<Uint8Array<ArrayBuffer>> {
 	try {
 		const copy = bytes as Uint8Array<ArrayBuffer>;
 		return new Uint8Array(await crypto.subtle.digest(DIGEST_NAMES[hash], copy));
@@ -258,7 +258,7 @@ export const webCrypto: FastCrypto<CryptoKey> = {
 };
 
 /** The parts whose digest the packet's EdDSA signature is over, in order. */
-export function packetParts(packet: Packet, data: Uint8Array): Uint8Array[] {
+function packetParts(packet: Packet, data: Uint8Array): Uint8Array[] {
 	const { salt, hashed } = packet;
 	const trailer = new Uint8Array(6);
 	trailer[0] = packet.version;
