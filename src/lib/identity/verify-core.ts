@@ -93,6 +93,9 @@ export type VerifyCoreOptions = {
 	crypto?: FastCrypto;
 };
 
+/** Keys whose names are remembered: at most 4 MiB of key text (keys are up to 16 KiB). */
+const KEY_NAMES_KEPT = 256;
+
 export function createVerifyCore(options: VerifyCoreOptions = {}): VerifyCore {
 	const backend = options.crypto ?? (webCrypto as FastCrypto);
 	// Promises, so a batch full of one author's records reads that key once.
@@ -102,9 +105,10 @@ export function createVerifyCore(options: VerifyCoreOptions = {}): VerifyCore {
 	);
 	/**
 	 * Armored key → the name its entries go by (its hash): a live record comes alone, and
-	 * hashing its author's key again for each would cost a third of parsing the record.
+	 * hashing its author's key again for each would cost a third of parsing the record. Few:
+	 * live records come from a few recent authors, and each entry holds a whole key's text.
 	 */
-	const keyNames = new Lru<string, string>(options.maxKeys ?? DEFAULT_MAX_KEYS);
+	const keyNames = new Lru<string, string>(KEY_NAMES_KEPT);
 	/** Backend keys for facts handed in with jobs (the main thread's, from a worker). */
 	const givenKeys = new WeakMap<KeyFacts, Promise<unknown>>();
 	const encoder = new TextEncoder();

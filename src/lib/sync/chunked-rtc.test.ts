@@ -696,6 +696,24 @@ describe('chunkedChannel with compression', () => {
 		expect(digests(out.sent.slice(1) as Uint8Array[])).toEqual(digests([message]));
 	});
 
+	it('frames a message no channel takes whole, even before the peer said HELLO', async () => {
+		const out = new FakeChannel();
+		const into = new FakeChannel();
+		const stats = newStats();
+		const sender = wrap(out, stats, { compress: true });
+		const receiver = wrap(into, stats, { compress: true });
+		const received: Uint8Array[] = [];
+		receiver.onmessage = (event: MessageEvent) =>
+			received.push(new Uint8Array(event.data as ArrayBuffer));
+		// One struct of a record at the size limit: the splitter cannot cut it smaller.
+		const huge = bytes(262_998, 7);
+		sender.send(huge);
+		const sent = out.sent.slice(1) as Uint8Array[];
+		expect(sent.every((m) => m.byteLength <= FRAME_PAYLOAD + 64)).toBe(true);
+		for (const m of sent) into.receive(m.slice().buffer);
+		expect(digests(received)).toEqual(digests([huge]));
+	});
+
 	it('asks its splitter to cut for a plain peer, and not for a peer that said HELLO', async () => {
 		for (const [receiverCompresses, max] of [
 			[false, PLAIN_MESSAGE_MAX],

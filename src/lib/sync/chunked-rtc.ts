@@ -36,6 +36,8 @@ export const MAX_MESSAGE_BYTES = 64 * 1024 * 1024;
  * take up to 256 KiB, and a cut update may come out a little over the size it was cut to.
  */
 export const PLAIN_MESSAGE_MAX = 128 * 1024;
+/** Chromium's data channels refuse larger messages (STACK.md, gotcha 1). */
+const CHANNEL_MESSAGE_MAX = 256 * 1024;
 /** Keep the channel's own send buffer below this; Chromium closes a channel past 16 MiB. */
 const HIGH_WATER = 4 * 1024 * 1024;
 
@@ -259,9 +261,13 @@ export function chunkedChannel(
 	const shrinks = (message: Uint8Array) =>
 		compress && peerSaidHello && message.byteLength > FRAME_PAYLOAD;
 
-	/** A message as it goes on the wire: framed if large and the peer reads frames. */
+	/**
+	 * A message as it goes on the wire: framed if large and the peer reads frames. One no
+	 * channel would take whole (a record at the size limit, sent before the peer's HELLO
+	 * came) is framed anyway: a Webocracy peer reads frames before it says HELLO.
+	 */
 	const framed = (message: Uint8Array, id: number) =>
-		framesRead() ? toFrames(message, id) : [message];
+		framesRead() || message.byteLength > CHANNEL_MESSAGE_MAX ? toFrames(message, id) : [message];
 
 	const enqueue = (message: Uint8Array) => {
 		if (shrinks(message) || sendsWaiting > 0) return later([message]);

@@ -11,7 +11,7 @@ import * as encoding from 'lib0/encoding';
 import { ObservableV2 } from 'lib0/observable';
 import { chunkedRtc, type ChunkStats, type RtcImplementation } from './chunked-rtc';
 import type { CountryDocs } from './docs';
-import { relayToTabsOnlyWhenPresent } from './tab-relay';
+import { relayToTabsAfterPeers } from './tab-relay';
 import { cutUpdate, isWellFormedUpdate, MalformedUpdate } from './update-pieces';
 import {
 	guardSignaling,
@@ -260,7 +260,7 @@ export class CountryConnection extends ObservableV2<Events> {
 		if (!this.online) for (const p of this.providers) p.disconnect();
 		for (const provider of this.providers) {
 			// Failing, the room keeps y-webrtc's own relay: slower, never wrong.
-			relayToTabsOnlyWhenPresent(provider).catch(() => {});
+			relayToTabsAfterPeers(provider).catch(() => {});
 		}
 		for (const provider of this.providers) {
 			provider.on('peers', () => this.refresh());

@@ -187,6 +187,20 @@ describe('guardSignaling', () => {
 		expect(drops).toEqual([[PUBLIC, 'malformed']]);
 	});
 
+	it('a throw in y-webrtc’s handler is counted as a drop, not left uncaught', async () => {
+		const { emit, original, drops, key } = await setup();
+		original.mockImplementation(() => {
+			throw new TypeError('not a valid enum value of type RTCSdpType');
+		});
+		expect(() => emit({ type: 'publish', topic: PUBLIC, data: announce('a') })).not.toThrow();
+		emit({ type: 'publish', topic: ROOM, data: await seal(announce('b'), key) });
+		await vi.waitFor(() => expect(drops).toHaveLength(2));
+		expect(drops).toEqual([
+			[PUBLIC, 'malformed'],
+			[ROOM, 'malformed']
+		]);
+	});
+
 	it('checks an open room’s messages at once, without waiting', async () => {
 		const { emit, seen, drops } = await setup();
 		const good = { type: 'publish', topic: PUBLIC, data: announce('a') };
@@ -236,5 +250,29 @@ describe('opensWith and isSignalingPayload', () => {
 		[null, false]
 	])('%j is a payload y-webrtc can read: %s', (data, ok) => {
 		expect(isSignalingPayload(data)).toBe(ok);
+	});
+});
+
+describe('isSignalingPayload: signals simple-peer takes without throwing', () => {
+	const signal = (body: unknown) => ({ type: 'signal', from: 'known', to: 'me', signal: body });
+	it.each([
+		['an offer', { type: 'offer', sdp: 'v=0' }],
+		['an answer', { type: 'answer', sdp: 'v=0' }],
+		['a candidate', { type: 'candidate', candidate: { candidate: 'c', sdpMid: '0' } }],
+		['a candidate by line index', { candidate: { candidate: 'c', sdpMLineIndex: 0 } }],
+		['a renegotiation request', { renegotiate: true }]
+	])('passes %s', (_, body) => {
+		expect(isSignalingPayload(signal(body))).toBe(true);
+	});
+	it.each([
+		['a description of an unknown type', { type: 'bogus', sdp: 'v=0' }],
+		['a description that is not text', { type: 'offer', sdp: { x: 1 } }],
+		['a candidate that is text', { candidate: 'c' }],
+		['a candidate with no line', { candidate: { candidate: 'c' } }],
+		['a candidate with no text', { candidate: { sdpMid: '0' } }],
+		['a transceiver request', { transceiverRequest: { kind: 'video' } }],
+		['no signal at all', null]
+	])('drops %s', (_, body) => {
+		expect(isSignalingPayload(signal(body))).toBe(false);
 	});
 });

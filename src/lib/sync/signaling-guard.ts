@@ -53,10 +53,29 @@ export function isSignalingPayload(data: unknown, answerable: AnswerCheck = () =
 	const d = data as { type?: unknown; from?: unknown; to?: unknown; signal?: unknown };
 	if (typeof d.from !== 'string') return false;
 	if (d.type !== 'signal') return true;
-	if (typeof d.signal !== 'object' || d.signal === null) return false;
-	return (
-		(d.signal as { type?: unknown }).type !== 'answer' || answerable({ from: d.from, to: d.to })
-	);
+	if (!isWellFormedSignal(d.signal)) return false;
+	return d.signal.type !== 'answer' || answerable({ from: d.from, to: d.to });
+}
+
+const SDP_TYPES: ReadonlySet<unknown> = new Set(['offer', 'answer', 'pranswer', 'rollback']);
+
+/**
+ * A signal simple-peer can take without throwing: browsers throw at once (not a rejected
+ * promise) on a description of an unknown type and on a candidate that is not one, inside
+ * y-webrtc's handler. Transceivers are never asked for: this app sends data only.
+ */
+function isWellFormedSignal(signal: unknown): signal is { type?: unknown } {
+	if (typeof signal !== 'object' || signal === null) return false;
+	const { type, sdp, candidate, transceiverRequest } = signal as Record<string, unknown>;
+	if (transceiverRequest) return false;
+	if (sdp && (typeof sdp !== 'string' || !SDP_TYPES.has(type))) return false;
+	if (candidate) {
+		if (typeof candidate !== 'object') return false;
+		const c = candidate as Record<string, unknown>;
+		if (typeof c.candidate !== 'string') return false;
+		if (typeof c.sdpMid !== 'string' && typeof c.sdpMLineIndex !== 'number') return false;
+	}
+	return true;
 }
 
 /**
@@ -143,15 +162,23 @@ export function guardSignaling(
 			const room = provider.room;
 			const key = room?.key;
 			const answerable = answerableIn(room);
+			/** y-webrtc's handler, a throw in it counted as a dropped message (never uncaught). */
+			const handOver = () => {
+				try {
+					original(message, from);
+				} catch {
+					onDrop(provider, 'malformed');
+				}
+			};
 			if (!key) {
-				if (isSignalingPayload(message.data, answerable)) return original(message, from);
+				if (isSignalingPayload(message.data, answerable)) return handOver();
 				return onDrop(provider, 'malformed');
 			}
 			queue = queue
 				.then(async () => {
 					const drop = await opensWith(message.data, key, answerable);
 					if (drop) onDrop(provider, drop);
-					else original(message, from);
+					else handOver();
 				})
 				// Keep the queue going whatever y-webrtc's handler does with one message.
 				.catch((error: unknown) => console.error('y-webrtc signaling handler failed', error));

@@ -1,30 +1,34 @@
 /**
  * y-webrtc relays every document update over BroadcastChannel as well as to its WebRTC
- * peers, for other tabs of this browser in the same room, even when there are none. That
- * post costs the main thread more than parsing the record it carries, and on a reader it
- * comes between the update and the record's check. Here a room's relay skips the
- * BroadcastChannel while no tab of this browser has said it is in the room.
+ * peers, for other tabs of this browser in the same room, and does it at once: on a
+ * reader, the post comes between the update and the record's check and cost the main
+ * thread more than parsing the record. Here, in the public room, the WebRTC peers still get
+ * each update at once, and the BroadcastChannel post follows a moment later
+ * (TAB_RELAY_DELAY_MS), after the check and the view. Every update is still posted, in the
+ * order it came: Yjs applies updates in any order anyway. y-webrtc's list of tabs
+ * (`bcConns`) is not used to skip posts: it can be empty or stale while a tab is there.
  *
- * Nothing is lost by skipping: a tab that opens later announces itself and then asks for
- * the whole state (sync step 1), and y-webrtc answers from the document as it is then.
- * Unencrypted rooms only: there, y-webrtc reads BroadcastChannel messages in the order they
- * came, so the announcement is counted before the request is answered. In an encrypted room
- * each message is decrypted on its own and the two may be read the other way round; an
- * update skipped in between would never reach the new tab. Those rooms keep the stock relay.
+ * Unencrypted rooms only: an encrypted room's posts are sealed with y-webrtc's own code,
+ * which it does not export, so the citizens' room keeps the stock relay.
  */
 import type * as Y from 'yjs';
 import type { WebrtcProvider } from 'y-webrtc';
+import { publish } from 'lib0/broadcastchannel';
 import * as encoding from 'lib0/encoding';
 import { writeUpdate } from 'y-protocols/sync';
 
+/** Later than a live record's check and view take, sooner than a frame. */
+export const TAB_RELAY_DELAY_MS = 8;
+
 /** The parts of y-webrtc's Room (10.3) this relies on. */
 type RoomInternals = {
+	name: string;
 	doc: Y.Doc;
 	key: CryptoKey | null;
 	bcconnected: boolean;
-	/** Peer ids of the tabs of this browser in the room, as they announced themselves. */
-	bcConns: Set<string>;
 	webrtcConns: Map<string, { peer: { send(message: Uint8Array): void } }>;
+	/** y-webrtc's lock around BroadcastChannel traffic (lib0 mutex). */
+	mux: (f: () => void) => void;
 	_docUpdateHandler: (update: Uint8Array, origin: unknown) => void;
 };
 
@@ -35,26 +39,34 @@ function isRoomInternals(room: unknown): room is RoomInternals {
 	return (
 		typeof r === 'object' &&
 		r !== null &&
+		typeof r.name === 'string' &&
 		typeof r._docUpdateHandler === 'function' &&
-		r.bcConns instanceof Set &&
+		typeof r.mux === 'function' &&
 		r.webrtcConns instanceof Map &&
 		typeof r.doc?.on === 'function'
 	);
 }
 
 /**
- * Once the provider's room is open, relay its updates over BroadcastChannel only while
- * another tab is in the room. Returns whether the room's relay was replaced (false: an
- * encrypted room, or a y-webrtc whose internals are not the ones this knows).
+ * Once the provider's room is open, relay its updates to other tabs a moment after WebRTC
+ * peers. Returns whether the room's relay was replaced (false: an encrypted room, or a
+ * y-webrtc whose internals are not the ones this knows).
  */
-export async function relayToTabsOnlyWhenPresent(provider: WebrtcProvider): Promise<boolean> {
+export async function relayToTabsAfterPeers(provider: WebrtcProvider): Promise<boolean> {
 	// y-webrtc opens (and connects) the room when this settles, in a callback registered first.
 	await provider.key;
 	const room: unknown = provider.room;
 	if (!isRoomInternals(room) || room.key !== null) return false;
 	const stock = room._docUpdateHandler;
-	const relay = (update: Uint8Array, origin: unknown) => {
-		if (room.bcConns.size > 0) return stock(update, origin);
+	/** Messages for the other tabs, oldest first, and the timer that posts them. */
+	const waiting: Uint8Array[] = [];
+	let timer: ReturnType<typeof setTimeout> | null = null;
+	const postWaiting = () => {
+		timer = null;
+		// As y-webrtc's own post: under its lock, to whatever tabs listen now.
+		for (const message of waiting.splice(0)) room.mux(() => publish(room.name, message));
+	};
+	const relay = (update: Uint8Array) => {
 		const encoder = encoding.createEncoder();
 		encoding.writeVarUint(encoder, MESSAGE_SYNC);
 		writeUpdate(encoder, update);
@@ -67,6 +79,9 @@ export async function relayToTabsOnlyWhenPresent(provider: WebrtcProvider): Prom
 				// that peer is leaving
 			}
 		});
+		if (!room.bcconnected) return;
+		waiting.push(message);
+		timer ??= setTimeout(postWaiting, TAB_RELAY_DELAY_MS);
 	};
 	// connect() and disconnect() add and remove whatever handler the room holds then.
 	room._docUpdateHandler = relay;
