@@ -72,6 +72,7 @@ const recordOf = (signed: Signed) => JSON.parse(signed.entry.record) as AnyRecor
 const contents = (map: Y.Map<unknown>) =>
 	Object.entries(map.toJSON()).sort(([a], [b]) => (a < b ? -1 : 1));
 const VALID: RecordStatus = { status: 'valid' };
+const REMOVED = 'removed' as const;
 
 /** What a new peer shows for a document state: the view rebuilt from scratch. */
 async function fromScratch(state: Uint8Array): Promise<StoreSnapshot> {
@@ -292,14 +293,17 @@ describe('(c) two valid signatures of the same records', () => {
 	});
 });
 
-describe('(d) junk is diagnosed, never shown', () => {
+describe('(d) junk is diagnosed or removed, never shown', () => {
 	const STRANGER = 'ab'.repeat(20);
 
-	/** [name, the entries a vandal writes (the first is judged), the status it must get] */
+	/**
+	 * [name, the entries a vandal writes (the first is judged), the status it must get, or
+	 * `REMOVED`: junk for good (junk.ts), deleted from every map by the honest peer]
+	 */
 	type Junk = [
 		name: string,
 		make: () => Promise<Signed[]> | Signed[],
-		expected: { status: 'invalid'; code: ReasonCode } | { status: 'pending' }
+		expected: { status: 'invalid'; code: ReasonCode } | { status: 'pending' } | typeof REMOVED
 	];
 	const raw = (id: string, entry: unknown) => [{ id, entry } as unknown as Signed];
 	const invalid = (code: ReasonCode) => ({ status: 'invalid' as const, code });
@@ -326,25 +330,17 @@ describe('(d) junk is diagnosed, never shown', () => {
 		);
 
 	const cases: Junk[] = [
-		['a number', () => raw(sha256Hex('n'), 42), invalid('entry_malformed')],
-		['a string', () => raw(sha256Hex('s'), 'record'), invalid('entry_malformed')],
-		['null', () => raw(sha256Hex('null'), null), invalid('entry_malformed')],
-		['a list', () => raw(sha256Hex('l'), [1, 2]), invalid('entry_malformed')],
-		[
-			'an entry without a signature',
-			() => raw(sha256Hex('no signature'), { record: '{}' }),
-			invalid('entry_malformed')
-		],
+		['a number', () => raw(sha256Hex('n'), 42), REMOVED],
+		['a string', () => raw(sha256Hex('s'), 'record'), REMOVED],
+		['null', () => raw(sha256Hex('null'), null), REMOVED],
+		['a list', () => raw(sha256Hex('l'), [1, 2]), REMOVED],
+		['an entry without a signature', () => raw(sha256Hex('{}'), { record: '{}' }), REMOVED],
 		[
 			'a signature that is not base64',
 			() => raw(sha256Hex('{}'), { record: '{}', signature: 'not base64!' }),
 			invalid('entry_malformed')
 		],
-		[
-			'a valid entry under another id',
-			() => raw(sha256Hex('elsewhere'), land.posts[0]!.entry),
-			invalid('record_malformed')
-		],
+		['a valid entry under another id', () => raw(sha256Hex('elsewhere'), land.posts[0]!.entry), REMOVED],
 		[
 			'text that is not JSON',
 			() => raw(sha256Hex('{oops'), { record: '{oops', signature: 'AAAA' }),
@@ -465,10 +461,18 @@ describe('(d) junk is diagnosed, never shown', () => {
 		});
 		await settle(network, [honest.store]);
 
-		const { country, diagnostics, healed } = honest.store.snapshot;
+		const { country, diagnostics, healed, removed } = honest.store.snapshot;
 		const [target] = junk;
 		const diagnosis = diagnostics.find((d) => d.id === target!.id.slice(0, 80));
-		expect(diagnosis).toMatchObject(expected);
+		if (expected === REMOVED) {
+			expect(diagnosis).toBeUndefined();
+			for (const p of [honest, vandal]) expect(p.records.has(target!.id)).toBe(false);
+			expect(removed).toBe(1);
+		} else {
+			expect(diagnosis).toMatchObject(expected);
+			for (const p of [honest, vandal]) expect(p.records.has(target!.id)).toBe(true);
+			expect(removed).toBe(0);
+		}
 		for (const { id } of junk) expect(country.valid.has(id)).toBe(false);
 		expect([...country.valid.keys()].sort()).toEqual(ids(land.all));
 		expect(healed).toBe(0);
@@ -478,16 +482,18 @@ describe('(d) junk is diagnosed, never shown', () => {
 		const network = new Network({ seed: 32 });
 		const honest = peer(network);
 		const vandal = attacker(network);
-		vandal.records.set(sha256Hex('elsewhere'), land.posts[0]!.entry);
-		vandal.records.set(sha256Hex('n'), 42);
+		// Not canonical, or not JSON: junk here, yet hashed to its id, so it stays (junk.ts).
+		const pretty = JSON.stringify(recordOf(land.posts[0]!), null, 1);
+		vandal.records.set(sha256Hex(pretty), { record: pretty, signature: 'AAAA' });
+		vandal.records.set(sha256Hex('n'), { record: 'n', signature: 'AAAA' });
 		await settle(network, [honest.store]);
 		const byId = new Map(honest.store.snapshot.diagnostics.map((d) => [d.id, d]));
-		expect(byId.get(sha256Hex('elsewhere'))).toMatchObject({
+		expect(byId.get(sha256Hex(pretty))).toMatchObject({
 			kind: 'post',
 			author: alice.key.fingerprint,
 			at: null,
 			status: 'invalid',
-			code: 'record_malformed'
+			code: 'record_not_canonical'
 		});
 		expect(byId.get(sha256Hex('n'))).toMatchObject({ kind: '?', author: '', status: 'invalid' });
 	});
@@ -669,7 +675,7 @@ describe('(f) live changes cost what they change', () => {
 		const { store, records } = counted();
 		await store.publish(land.all);
 		const before = store.snapshot;
-		records.set(sha256Hex('junk'), 42);
+		records.set(sha256Hex('junk'), { record: 'junk', signature: 'AAAA' });
 		await store.settled();
 		expect(store.snapshot).not.toBe(before);
 		expect(store.snapshot.country).toBe(before.country);
@@ -695,7 +701,7 @@ describe('(f) live changes cost what they change', () => {
 		await store.publish([land.genesis, land.founding]);
 		const early = store.snapshot; // its diagnostics not read yet
 		await store.publish([land.invite]);
-		records.set(sha256Hex('junk'), 'junk');
+		records.set(sha256Hex('junk'), { record: 'junk', signature: 'AAAA' });
 		await store.settled();
 		const line = (d: DiagnosticEntry) => `${d.id} ${d.status}`;
 		expect(early.diagnostics.map(line)).toEqual(
