@@ -46,6 +46,10 @@ function attacker(network: Network): { doc: Y.Doc; records: Y.Map<unknown> } {
 }
 
 const ids = (records: readonly Signed[]) => records.map((r) => r.id).sort();
+/** A map's content, sorted by id. */
+const contents = (map: Y.Map<unknown> | Map<string, unknown>) =>
+	[...map.entries()].sort(([a], [b]) => (a < b ? -1 : 1));
+const mapOf = (records: readonly Signed[]) => new Map(records.map((r) => [r.id, r.entry]));
 const recordOf = (signed: Signed) => JSON.parse(signed.entry.record) as AnyRecord;
 
 /** What the country shows, in a form where equal countries compare equal. */
@@ -103,6 +107,7 @@ describe('[hostile] values of any Yjs type under a record id', () => {
 		],
 		['binary', () => new TextEncoder().encode(land.posts[0]!.entry.record)],
 		['true', () => true],
+		['undefined (present, yet read as nothing)', () => undefined],
 		['a 1 MB string', () => 'x'.repeat(1 << 20)],
 		[
 			'an object nested 2 000 deep',
@@ -130,14 +135,13 @@ describe('[hostile] values of any Yjs type under a record id', () => {
 	});
 
 	it.each(values)(
-		'%s, under a new id: invalid with a reason, never shown',
+		'%s, under a new id: removed from every map, never shown',
 		async (_name, value) => {
 			const id = sha256Hex(`junk ${_name}`);
-			const { honest } = await underAttack((records) => records.set(id, value()));
-			expect(diagnosisOf(honest.store.snapshot, id)).toMatchObject({
-				status: 'invalid',
-				code: 'entry_malformed'
-			});
+			const { honest, vandal } = await underAttack((records) => records.set(id, value()));
+			for (const p of [honest, vandal]) expect(p.records.has(id)).toBe(false);
+			expect(diagnosisOf(honest.store.snapshot, id)).toBeUndefined();
+			expect(honest.store.snapshot.removed).toBe(1);
 			expect(country(honest.store.snapshot)).toEqual(await honestOnly());
 		}
 	);
@@ -186,27 +190,18 @@ describe('[hostile] ids that collide with object internals', () => {
 		'\ud800'
 	];
 	it.each(keys.map((key) => [JSON.stringify(key).slice(0, 20), key]))(
-		'%s: junk and a valid entry under it are invalid, the country unchanged',
+		'%s: junk and a valid entry under it are removed, the country unchanged',
 		async (_name, key) => {
-			const { honest } = await underAttack((records) => {
+			const { honest, vandal } = await underAttack((records) => {
 				records.set(key, land.posts[1]!.entry);
 				records.set(`${key}-junk`, { record: '{}', signature: 'AAAA' });
 			});
 			const snapshot = honest.store.snapshot;
-			// The key as Yjs delivered it: UTF-8 on the wire turns a lone surrogate into U+FFFD.
-			const honestIds = new Set(ids(land.all));
-			const seen = [...honest.records.keys()].filter((k) => !honestIds.has(k));
-			expect(seen).toHaveLength(2);
-			for (const k of seen) {
-				expect(diagnosisOf(snapshot, k)).toMatchObject({
-					status: 'invalid',
-					code: 'record_malformed'
-				});
-			}
-			// Diagnostics show ids cut to 80 characters; real ids have 64.
-			for (const k of seen.filter((k) => k.length <= 80)) {
-				expect(honest.store.statusOf(k)).toMatchObject({ status: 'invalid' });
-			}
+			// No id but a record's hash can hold anything: both are gone from every map.
+			for (const p of [honest, vandal])
+				expect(contents(p.records)).toEqual(contents(mapOf(land.all)));
+			expect(snapshot.removed).toBe(2);
+			expect(snapshot.diagnostics.map((d) => d.id).sort()).toEqual(ids(land.all));
 			expect(country(snapshot)).toEqual(await honestOnly());
 		}
 	);

@@ -18,8 +18,11 @@ import {
 } from '../model';
 import { RECORDS_MAP } from './docs';
 import {
+	HASH_PER_PASS,
 	LOCAL_ORIGIN,
 	RecordStore,
+	REMOVE_PER_PASS,
+	REMOVE_PER_TRANSACTION,
 	type DiagnosticEntry,
 	type RecordStatus,
 	type RecordVerifier,
@@ -198,6 +201,8 @@ describe('(b) healing', () => {
 			await settle(network, [honest.store]);
 
 			expect(honest.store.snapshot.healed - healed).toBe(touched);
+			// Junk over a verified record is healed, never removed.
+			expect(honest.store.snapshot.removed).toBe(0);
 			expect(contents(honest.records)).toEqual(before);
 			expect(contents(vandal.records)).toEqual(before); // the vandal's copy is healed too
 			expect(alwaysValid.length).toBeGreaterThan(0);
@@ -340,7 +345,11 @@ describe('(d) junk is diagnosed or removed, never shown', () => {
 			() => raw(sha256Hex('{}'), { record: '{}', signature: 'not base64!' }),
 			invalid('entry_malformed')
 		],
-		['a valid entry under another id', () => raw(sha256Hex('elsewhere'), land.posts[0]!.entry), REMOVED],
+		[
+			'a valid entry under another id',
+			() => raw(sha256Hex('elsewhere'), land.posts[0]!.entry),
+			REMOVED
+		],
 		[
 			'text that is not JSON',
 			() => raw(sha256Hex('{oops'), { record: '{oops', signature: 'AAAA' }),
@@ -370,6 +379,15 @@ describe('(d) junk is diagnosed or removed, never shown', () => {
 				return raw(sha256Hex(text.value), { record: text.value, signature: 'AAAA' });
 			},
 			invalid('kind_unknown')
+		],
+		[
+			'a record of a version this peer does not know',
+			() => {
+				const text = canonicalText({ ...recordOf(land.posts[0]!), v: 2 });
+				if (!text.ok) throw new Error(text.message);
+				return raw(sha256Hex(text.value), { record: text.value, signature: 'AAAA' });
+			},
+			invalid('version_unsupported')
 		],
 		[
 			'a post by alice signed by bob',
@@ -976,5 +994,180 @@ describe('(h) a preloaded frame shows the country before its document loads', ()
 		expect(records.has(forged.id)).toBe(false);
 		expect(store.snapshot.diagnostics.some((d) => d.id === forged.id)).toBe(false);
 		expect(summary(store.snapshot)).toEqual(summary(await fromScratch(Y.encodeStateAsUpdate(doc))));
+	});
+});
+
+describe('(i) junk for good is removed, and nothing else', () => {
+	/** Every store-made deletion, per transaction, and the `removed` count of each view. */
+	function watch(p: Peer) {
+		const perTransaction: number[] = [];
+		const perView: number[] = [];
+		p.records.observe((event) => {
+			if (event.transaction.origin !== p.store) return;
+			const deleted = [...event.changes.keys.values()].filter((c) => c.action === 'delete');
+			if (deleted.length) perTransaction.push(deleted.length);
+		});
+		let last = p.store.snapshot.removed;
+		p.store.on('change', (s) => {
+			perView.push(s.removed - last);
+			last = s.removed;
+		});
+		return { perTransaction, perView };
+	}
+
+	it('an entry with fields besides record and signature is a record: kept, valid', async () => {
+		const network = new Network({ seed: 51 });
+		const honest = peer(network);
+		const vandal = attacker(network);
+		await honest.store.publish(land.all.filter((r) => r !== land.posts[1]));
+		const extra = { ...land.posts[1]!.entry, note: 'a later version may add fields' };
+		vandal.records.set(land.posts[1]!.id, extra);
+		vandal.records.set(sha256Hex('moved'), extra); // the same under a wrong id: removed
+		await settle(network, [honest.store]);
+		expect(honest.records.get(land.posts[1]!.id)).toEqual(extra);
+		expect(honest.store.statusOf(land.posts[1]!.id)).toEqual(VALID);
+		expect(honest.records.has(sha256Hex('moved'))).toBe(false);
+		expect(honest.store.snapshot.removed).toBe(1);
+	});
+
+	it('judges what the map holds when it removes: a record that replaced the junk stays', async () => {
+		const doc = new Y.Doc();
+		const records = doc.getMap<unknown>(RECORDS_MAP);
+		const store = new RecordStore({
+			countryId: land.country,
+			records,
+			verifier: createVerifier({ useWorkers: false })
+		});
+		await store.publish(land.all.filter((r) => r !== land.posts[0]));
+		const target = land.posts[0]!;
+		// The junk is judged (its text hashed) and, meanwhile, the record arrives under its id.
+		const subtle = globalThis.crypto.subtle;
+		const digest = subtle.digest;
+		let replaced = false;
+		subtle.digest = function (this: SubtleCrypto, ...args: Parameters<SubtleCrypto['digest']>) {
+			if (!replaced) {
+				replaced = true;
+				records.set(target.id, { ...target.entry });
+			}
+			return digest.apply(this, args);
+		};
+		try {
+			records.set(target.id, { record: 'junk', signature: 'AAAA' });
+			await store.settled();
+		} finally {
+			subtle.digest = digest;
+		}
+		expect(replaced).toBe(true);
+		expect(records.get(target.id)).toEqual(target.entry);
+		expect(store.statusOf(target.id)).toEqual(VALID);
+		expect(store.snapshot.removed).toBe(0);
+	});
+
+	it('junk seen only in a preload removes nothing: the map’s own entries are judged', async () => {
+		const doc = new Y.Doc();
+		const records = doc.getMap<unknown>(RECORDS_MAP);
+		const store = new RecordStore({
+			countryId: land.country,
+			records,
+			verifier: createVerifier({ useWorkers: false })
+		});
+		const [post, other] = land.posts as [Signed, Signed];
+		// A damaged frame: junk under the ids of two real records, and under a new id.
+		await store.preload([
+			...land.all.filter((r) => r !== post && r !== other),
+			{ id: post.id, entry: { record: 'junk', signature: 'AAAA' } },
+			{ id: other.id, entry: 42 as unknown as Signed['entry'] },
+			{ id: sha256Hex('frame only'), entry: { record: 'x', signature: 'AAAA' } }
+		]);
+		doc.transact(() => {
+			for (const { id, entry } of land.all) records.set(id, { ...entry });
+		});
+		store.mapLoaded();
+		await store.settled();
+		expect(contents(records)).toEqual(
+			land.all.map((r) => [r.id, r.entry] as [string, unknown]).sort(([a], [b]) => (a < b ? -1 : 1))
+		);
+		expect(store.snapshot.removed).toBe(0);
+		expect(summary(store.snapshot).valid).toEqual(ids(land.all));
+	});
+
+	it('removes a flood of junk in bounded passes and transactions, and keeps every record', async () => {
+		const network = new Network({ seed: 52 });
+		const honest = peer(network);
+		const vandal = attacker(network);
+		await honest.store.publish(land.all);
+		await settle(network, [honest.store]);
+		const seen = watch(honest);
+		const flood = 2 * REMOVE_PER_PASS + 500;
+		vandal.doc.transact(() => {
+			for (let i = 0; i < flood; i++) {
+				vandal.records.set(
+					sha256Hex(`flood ${i}`),
+					i % 2 ? i : { record: `${i}`, signature: 'AAAA' }
+				);
+			}
+		});
+		await settle(network, [honest.store]);
+		expect(contents(honest.records)).toEqual(contents(vandal.records));
+		expect(summary(honest.store.snapshot).valid).toEqual(ids(land.all));
+		expect(honest.records.size).toBe(land.all.length);
+		expect(honest.store.snapshot.removed).toBe(flood);
+		expect(honest.store.snapshot.diagnostics).toHaveLength(land.all.length);
+		// Three passes at most of REMOVE_PER_PASS each, in transactions of at most 250.
+		expect(Math.max(...seen.perView)).toBeLessThanOrEqual(REMOVE_PER_PASS);
+		expect(seen.perView.filter((n) => n > 0).length).toBe(3);
+		expect(Math.max(...seen.perTransaction)).toBeLessThanOrEqual(REMOVE_PER_TRANSACTION);
+		expect(seen.perTransaction.reduce((a, b) => a + b, 0)).toBe(flood);
+	});
+
+	it('200 junk entries of 200 KB: hashed a bounded amount per pass, and gone from the document', async () => {
+		const network = new Network({ seed: 53 });
+		const honest = peer(network);
+		const vandal = attacker(network);
+		await honest.store.publish(land.all);
+		await settle(network, [honest.store]);
+		const clean = Y.encodeStateAsUpdate(honest.doc).byteLength;
+		const seen = watch(honest);
+		const size = 200_000;
+		const junk = Array.from({ length: 200 }, (_, i) => `${i}`.padEnd(size, 'x'));
+		vandal.doc.transact(() => {
+			junk.forEach((text, i) =>
+				vandal.records.set(sha256Hex(`big ${i}`), { record: text, signature: 'AAAA' })
+			);
+		});
+		const flooded = Y.encodeStateAsUpdate(vandal.doc).byteLength;
+		await settle(network, [honest.store]);
+		const after = Y.encodeStateAsUpdate(honest.doc).byteLength;
+		expect(flooded).toBeGreaterThan(200 * size);
+		expect(after).toBeLessThan(clean + 64 * 1024);
+		expect(honest.records.size).toBe(land.all.length);
+		expect(summary(honest.store.snapshot).valid).toEqual(ids(land.all));
+		// No pass hashes much more than HASH_PER_PASS.
+		expect(Math.max(...seen.perView)).toBeLessThanOrEqual(Math.ceil(HASH_PER_PASS / size));
+		console.info(
+			`200 × 200 KB junk: document ${flooded} B flooded, ${after} B after removal (${clean} B clean)`
+		);
+	});
+
+	it('a vandal rewriting junk again and again costs one deletion per write, a bounded pass at a time', async () => {
+		const network = new Network({ seed: 54 });
+		const honest = peer(network);
+		const vandal = attacker(network);
+		await honest.store.publish(land.all);
+		await settle(network, [honest.store]);
+		const seen = watch(honest);
+		const junkIds = Array.from({ length: 300 }, (_, i) => sha256Hex(`again ${i}`));
+		const rounds = 8;
+		for (let round = 0; round < rounds; round++) {
+			vandal.doc.transact(() => {
+				for (const id of junkIds) vandal.records.set(id, round % 2 ? [round] : `junk ${round}`);
+			});
+			await settle(network, [honest.store]);
+			expect(honest.records.size).toBe(land.all.length);
+		}
+		expect(honest.store.snapshot.removed).toBe(rounds * junkIds.length);
+		expect(Math.max(...seen.perView)).toBeLessThanOrEqual(REMOVE_PER_PASS);
+		expect(Math.max(...seen.perTransaction)).toBeLessThanOrEqual(REMOVE_PER_TRANSACTION);
+		expect(summary(honest.store.snapshot).valid).toEqual(ids(land.all));
 	});
 });

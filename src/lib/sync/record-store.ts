@@ -122,10 +122,10 @@ const LOAD_CHUNK = 500;
  * text hashed to judge them: a vandal writing junk faster than that costs each honest peer
  * one bounded pass at a time, with the browser free in between (the rest waits its turn).
  */
-const REMOVE_PER_PASS = 1000;
-const HASH_PER_PASS = 8 * 1024 * 1024;
+export const REMOVE_PER_PASS = 1000;
+export const HASH_PER_PASS = 8 * 1024 * 1024;
 /** Deletions per transaction: each is one small update (a delete set) to every peer. */
-const REMOVE_PER_TRANSACTION = 250;
+export const REMOVE_PER_TRANSACTION = 250;
 /**
  * Parse failures that come before or at the id check (R10–R14): only entries failing so
  * may be junk for good. Any later failure means the id is the text's hash.
