@@ -1072,23 +1072,37 @@ describe('(i) junk for good is removed, and nothing else', () => {
 			verifier: createVerifier({ useWorkers: false })
 		});
 		const [post, other] = land.posts as [Signed, Signed];
-		// A damaged frame: junk under the ids of two real records, and under a new id.
+		// A record this peer cannot judge yet (no key for carol): never verified, never junk.
+		const stranger = await sign(
+			carol,
+			makePost({
+				country: land.country,
+				author: carol.key.fingerprint,
+				at: T0 + 70,
+				title: 'Not a citizen here',
+				body: ''
+			})
+		);
+		const held = [...land.all, stranger];
+		// A damaged frame: junk under the ids of three entries the document holds, and a new id.
 		await store.preload([
 			...land.all.filter((r) => r !== post && r !== other),
 			{ id: post.id, entry: { record: 'junk', signature: 'AAAA' } },
 			{ id: other.id, entry: 42 as unknown as Signed['entry'] },
+			{ id: stranger.id, entry: { record: 'junk', signature: 'AAAA' } },
 			{ id: sha256Hex('frame only'), entry: { record: 'x', signature: 'AAAA' } }
 		]);
 		doc.transact(() => {
-			for (const { id, entry } of land.all) records.set(id, { ...entry });
+			for (const { id, entry } of held) records.set(id, { ...entry });
 		});
 		store.mapLoaded();
 		await store.settled();
 		expect(contents(records)).toEqual(
-			land.all.map((r) => [r.id, r.entry] as [string, unknown]).sort(([a], [b]) => (a < b ? -1 : 1))
+			held.map((r) => [r.id, r.entry] as [string, unknown]).sort(([a], [b]) => (a < b ? -1 : 1))
 		);
 		expect(store.snapshot.removed).toBe(0);
 		expect(summary(store.snapshot).valid).toEqual(ids(land.all));
+		expect(store.statusOf(stranger.id)).toMatchObject({ status: 'pending', reason: 'no_key' });
 	});
 
 	it('removes a flood of junk in bounded passes and transactions, and keeps every record', async () => {

@@ -489,6 +489,7 @@ export class RecordStore extends ObservableV2<Events> {
 			this.failed.delete(id);
 			this.parsed.delete(id);
 			this.unchecked.delete(id);
+			this.suspects.delete(id);
 			// Yjs can hold `undefined` under a key: present, yet read as nothing.
 			if (this.map.has(id) && this.map.get(id) === undefined) this.suspects.add(id);
 			if (value === undefined) continue;
