@@ -5,7 +5,7 @@
  * else that fails (too large, not JSON, not canonical, an unknown kind or version, a bad
  * signature, a key not here yet, a rule) may pass elsewhere or later, and stays.
  */
-import { sha256Hex, utf8, HEX64 } from '../model';
+import { sha256Hex, HEX64 } from '../model';
 
 /**
  * `not_an_entry`: the value is not an object holding a string `record` and a string
@@ -22,12 +22,14 @@ export function entryText(value: unknown): string | null {
 	return typeof record === 'string' && typeof signature === 'string' ? record : null;
 }
 
+const encoder = new TextEncoder();
+
 /** SHA-256 hex of a text's UTF-8 bytes, as parseEntry hashes it; off this thread where it can. */
 async function hashText(text: string): Promise<string> {
 	const subtle = globalThis.crypto?.subtle;
 	// Without WebCrypto (a page served over plain http from another host): the model's own.
 	if (!subtle) return sha256Hex(text);
-	const digest = new Uint8Array(await subtle.digest('SHA-256', utf8(text)));
+	const digest = new Uint8Array(await subtle.digest('SHA-256', encoder.encode(text)));
 	let hex = '';
 	for (const byte of digest) hex += byte.toString(16).padStart(2, '0');
 	return hex;

@@ -28,6 +28,7 @@ import {
 	type RecordVerifier,
 	type StoreSnapshot
 } from './record-store';
+import { junkReason, type JunkReason } from './junk';
 import { forge, sign, signedCountry, signer, T0, type Signed } from './fixtures/country';
 import { Network, seededRandom, settle } from './fixtures/network';
 
@@ -998,6 +999,55 @@ describe('(h) a preloaded frame shows the country before its document loads', ()
 });
 
 describe('(i) junk for good is removed, and nothing else', () => {
+	/** [name, id, value, reason] — what junkReason says, with and without WebCrypto. */
+	const verdicts: [string, () => string, () => unknown, JunkReason | null][] = [
+		['a record under its id', () => land.posts[0]!.id, () => land.posts[0]!.entry, null],
+		['a record under another id', () => sha256Hex('x'), () => land.posts[0]!.entry, 'wrong_id'],
+		[
+			'uppercase hex of its id',
+			() => land.posts[0]!.id.toUpperCase(),
+			() => land.posts[0]!.entry,
+			'wrong_id'
+		],
+		[
+			'not JSON, under its hash',
+			() => sha256Hex('{oops'),
+			() => ({ record: '{oops', signature: '' }),
+			null
+		],
+		[
+			'a lone surrogate, hashed as U+FFFD',
+			() => sha256Hex('\ufffd'),
+			() => ({ record: '\ud800', signature: '' }),
+			null
+		],
+		['extra fields', () => sha256Hex('a'), () => ({ record: 'a', signature: 'b', c: 1 }), null],
+		['a number', () => sha256Hex('a'), () => 1, 'not_an_entry'],
+		['a string', () => sha256Hex('a'), () => 'a', 'not_an_entry'],
+		['a list', () => sha256Hex('a'), () => ['a', 'b'], 'not_an_entry'],
+		['a record only', () => sha256Hex('a'), () => ({ record: 'a' }), 'not_an_entry'],
+		[
+			'a number for a signature',
+			() => sha256Hex('a'),
+			() => ({ record: 'a', signature: 1 }),
+			'not_an_entry'
+		]
+	];
+	it.each(verdicts)('[junk] %s', async (_name, id, value, reason) => {
+		expect(await junkReason(id(), value())).toBe(reason);
+		Object.defineProperty(globalThis.crypto, 'subtle', { value: undefined, configurable: true });
+		try {
+			expect(await junkReason(id(), value())).toBe(reason);
+		} finally {
+			delete (globalThis.crypto as { subtle?: unknown }).subtle;
+		}
+		expect(globalThis.crypto.subtle).toBeDefined();
+	});
+	it('[junk] a present undefined is no entry; an absent one is nothing', async () => {
+		expect(await junkReason(sha256Hex('a'), undefined, true)).toBe('not_an_entry');
+		expect(await junkReason(sha256Hex('a'), undefined)).toBeNull();
+	});
+
 	/** Every store-made deletion, per transaction, and the `removed` count of each view. */
 	function watch(p: Peer) {
 		const perTransaction: number[] = [];
