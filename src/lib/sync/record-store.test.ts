@@ -18,13 +18,17 @@ import {
 } from '../model';
 import { RECORDS_MAP } from './docs';
 import {
+	HASH_PER_PASS,
 	LOCAL_ORIGIN,
 	RecordStore,
+	REMOVE_PER_PASS,
+	REMOVE_PER_TRANSACTION,
 	type DiagnosticEntry,
 	type RecordStatus,
 	type RecordVerifier,
 	type StoreSnapshot
 } from './record-store';
+import { junkReason, type JunkReason } from './junk';
 import { forge, sign, signedCountry, signer, T0, type Signed } from './fixtures/country';
 import { Network, seededRandom, settle } from './fixtures/network';
 
@@ -72,6 +76,7 @@ const recordOf = (signed: Signed) => JSON.parse(signed.entry.record) as AnyRecor
 const contents = (map: Y.Map<unknown>) =>
 	Object.entries(map.toJSON()).sort(([a], [b]) => (a < b ? -1 : 1));
 const VALID: RecordStatus = { status: 'valid' };
+const REMOVED = 'removed' as const;
 
 /** What a new peer shows for a document state: the view rebuilt from scratch. */
 async function fromScratch(state: Uint8Array): Promise<StoreSnapshot> {
@@ -197,6 +202,8 @@ describe('(b) healing', () => {
 			await settle(network, [honest.store]);
 
 			expect(honest.store.snapshot.healed - healed).toBe(touched);
+			// Junk over a verified record is healed, never removed.
+			expect(honest.store.snapshot.removed).toBe(0);
 			expect(contents(honest.records)).toEqual(before);
 			expect(contents(vandal.records)).toEqual(before); // the vandal's copy is healed too
 			expect(alwaysValid.length).toBeGreaterThan(0);
@@ -292,14 +299,17 @@ describe('(c) two valid signatures of the same records', () => {
 	});
 });
 
-describe('(d) junk is diagnosed, never shown', () => {
+describe('(d) junk is diagnosed or removed, never shown', () => {
 	const STRANGER = 'ab'.repeat(20);
 
-	/** [name, the entries a vandal writes (the first is judged), the status it must get] */
+	/**
+	 * [name, the entries a vandal writes (the first is judged), the status it must get, or
+	 * `REMOVED`: junk for good (junk.ts), deleted from every map by the honest peer]
+	 */
 	type Junk = [
 		name: string,
 		make: () => Promise<Signed[]> | Signed[],
-		expected: { status: 'invalid'; code: ReasonCode } | { status: 'pending' }
+		expected: { status: 'invalid'; code: ReasonCode } | { status: 'pending' } | typeof REMOVED
 	];
 	const raw = (id: string, entry: unknown) => [{ id, entry } as unknown as Signed];
 	const invalid = (code: ReasonCode) => ({ status: 'invalid' as const, code });
@@ -326,15 +336,11 @@ describe('(d) junk is diagnosed, never shown', () => {
 		);
 
 	const cases: Junk[] = [
-		['a number', () => raw(sha256Hex('n'), 42), invalid('entry_malformed')],
-		['a string', () => raw(sha256Hex('s'), 'record'), invalid('entry_malformed')],
-		['null', () => raw(sha256Hex('null'), null), invalid('entry_malformed')],
-		['a list', () => raw(sha256Hex('l'), [1, 2]), invalid('entry_malformed')],
-		[
-			'an entry without a signature',
-			() => raw(sha256Hex('no signature'), { record: '{}' }),
-			invalid('entry_malformed')
-		],
+		['a number', () => raw(sha256Hex('n'), 42), REMOVED],
+		['a string', () => raw(sha256Hex('s'), 'record'), REMOVED],
+		['null', () => raw(sha256Hex('null'), null), REMOVED],
+		['a list', () => raw(sha256Hex('l'), [1, 2]), REMOVED],
+		['an entry without a signature', () => raw(sha256Hex('{}'), { record: '{}' }), REMOVED],
 		[
 			'a signature that is not base64',
 			() => raw(sha256Hex('{}'), { record: '{}', signature: 'not base64!' }),
@@ -343,7 +349,7 @@ describe('(d) junk is diagnosed, never shown', () => {
 		[
 			'a valid entry under another id',
 			() => raw(sha256Hex('elsewhere'), land.posts[0]!.entry),
-			invalid('record_malformed')
+			REMOVED
 		],
 		[
 			'text that is not JSON',
@@ -374,6 +380,15 @@ describe('(d) junk is diagnosed, never shown', () => {
 				return raw(sha256Hex(text.value), { record: text.value, signature: 'AAAA' });
 			},
 			invalid('kind_unknown')
+		],
+		[
+			'a record of a version this peer does not know',
+			() => {
+				const text = canonicalText({ ...recordOf(land.posts[0]!), v: 2 });
+				if (!text.ok) throw new Error(text.message);
+				return raw(sha256Hex(text.value), { record: text.value, signature: 'AAAA' });
+			},
+			invalid('version_unsupported')
 		],
 		[
 			'a post by alice signed by bob',
@@ -465,10 +480,18 @@ describe('(d) junk is diagnosed, never shown', () => {
 		});
 		await settle(network, [honest.store]);
 
-		const { country, diagnostics, healed } = honest.store.snapshot;
+		const { country, diagnostics, healed, removed } = honest.store.snapshot;
 		const [target] = junk;
 		const diagnosis = diagnostics.find((d) => d.id === target!.id.slice(0, 80));
-		expect(diagnosis).toMatchObject(expected);
+		if (expected === REMOVED) {
+			expect(diagnosis).toBeUndefined();
+			for (const p of [honest, vandal]) expect(p.records.has(target!.id)).toBe(false);
+			expect(removed).toBe(1);
+		} else {
+			expect(diagnosis).toMatchObject(expected);
+			for (const p of [honest, vandal]) expect(p.records.has(target!.id)).toBe(true);
+			expect(removed).toBe(0);
+		}
 		for (const { id } of junk) expect(country.valid.has(id)).toBe(false);
 		expect([...country.valid.keys()].sort()).toEqual(ids(land.all));
 		expect(healed).toBe(0);
@@ -478,16 +501,18 @@ describe('(d) junk is diagnosed, never shown', () => {
 		const network = new Network({ seed: 32 });
 		const honest = peer(network);
 		const vandal = attacker(network);
-		vandal.records.set(sha256Hex('elsewhere'), land.posts[0]!.entry);
-		vandal.records.set(sha256Hex('n'), 42);
+		// Not canonical, or not JSON: junk here, yet hashed to its id, so it stays (junk.ts).
+		const pretty = JSON.stringify(recordOf(land.posts[0]!), null, 1);
+		vandal.records.set(sha256Hex(pretty), { record: pretty, signature: 'AAAA' });
+		vandal.records.set(sha256Hex('n'), { record: 'n', signature: 'AAAA' });
 		await settle(network, [honest.store]);
 		const byId = new Map(honest.store.snapshot.diagnostics.map((d) => [d.id, d]));
-		expect(byId.get(sha256Hex('elsewhere'))).toMatchObject({
+		expect(byId.get(sha256Hex(pretty))).toMatchObject({
 			kind: 'post',
 			author: alice.key.fingerprint,
 			at: null,
 			status: 'invalid',
-			code: 'record_malformed'
+			code: 'record_not_canonical'
 		});
 		expect(byId.get(sha256Hex('n'))).toMatchObject({ kind: '?', author: '', status: 'invalid' });
 	});
@@ -669,7 +694,7 @@ describe('(f) live changes cost what they change', () => {
 		const { store, records } = counted();
 		await store.publish(land.all);
 		const before = store.snapshot;
-		records.set(sha256Hex('junk'), 42);
+		records.set(sha256Hex('junk'), { record: 'junk', signature: 'AAAA' });
 		await store.settled();
 		expect(store.snapshot).not.toBe(before);
 		expect(store.snapshot.country).toBe(before.country);
@@ -695,7 +720,7 @@ describe('(f) live changes cost what they change', () => {
 		await store.publish([land.genesis, land.founding]);
 		const early = store.snapshot; // its diagnostics not read yet
 		await store.publish([land.invite]);
-		records.set(sha256Hex('junk'), 'junk');
+		records.set(sha256Hex('junk'), { record: 'junk', signature: 'AAAA' });
 		await store.settled();
 		const line = (d: DiagnosticEntry) => `${d.id} ${d.status}`;
 		expect(early.diagnostics.map(line)).toEqual(
@@ -970,5 +995,243 @@ describe('(h) a preloaded frame shows the country before its document loads', ()
 		expect(records.has(forged.id)).toBe(false);
 		expect(store.snapshot.diagnostics.some((d) => d.id === forged.id)).toBe(false);
 		expect(summary(store.snapshot)).toEqual(summary(await fromScratch(Y.encodeStateAsUpdate(doc))));
+	});
+});
+
+describe('(i) junk for good is removed, and nothing else', () => {
+	/** [name, id, value, reason] — what junkReason says, with and without WebCrypto. */
+	const verdicts: [string, () => string, () => unknown, JunkReason | null][] = [
+		['a record under its id', () => land.posts[0]!.id, () => land.posts[0]!.entry, null],
+		['a record under another id', () => sha256Hex('x'), () => land.posts[0]!.entry, 'wrong_id'],
+		[
+			'uppercase hex of its id',
+			() => land.posts[0]!.id.toUpperCase(),
+			() => land.posts[0]!.entry,
+			'wrong_id'
+		],
+		[
+			'not JSON, under its hash',
+			() => sha256Hex('{oops'),
+			() => ({ record: '{oops', signature: '' }),
+			null
+		],
+		[
+			'a lone surrogate, hashed as U+FFFD',
+			() => sha256Hex('\ufffd'),
+			() => ({ record: '\ud800', signature: '' }),
+			null
+		],
+		['extra fields', () => sha256Hex('a'), () => ({ record: 'a', signature: 'b', c: 1 }), null],
+		['a number', () => sha256Hex('a'), () => 1, 'not_an_entry'],
+		['a string', () => sha256Hex('a'), () => 'a', 'not_an_entry'],
+		['a list', () => sha256Hex('a'), () => ['a', 'b'], 'not_an_entry'],
+		['a record only', () => sha256Hex('a'), () => ({ record: 'a' }), 'not_an_entry'],
+		[
+			'a number for a signature',
+			() => sha256Hex('a'),
+			() => ({ record: 'a', signature: 1 }),
+			'not_an_entry'
+		]
+	];
+	it.each(verdicts)('[junk] %s', async (_name, id, value, reason) => {
+		expect(await junkReason(id(), value())).toBe(reason);
+		Object.defineProperty(globalThis.crypto, 'subtle', { value: undefined, configurable: true });
+		try {
+			expect(await junkReason(id(), value())).toBe(reason);
+		} finally {
+			delete (globalThis.crypto as { subtle?: unknown }).subtle;
+		}
+		expect(globalThis.crypto.subtle).toBeDefined();
+	});
+	it('[junk] a present undefined is no entry; an absent one is nothing', async () => {
+		expect(await junkReason(sha256Hex('a'), undefined, true)).toBe('not_an_entry');
+		expect(await junkReason(sha256Hex('a'), undefined)).toBeNull();
+	});
+
+	/** Every store-made deletion, per transaction, and the `removed` count of each view. */
+	function watch(p: Peer) {
+		const perTransaction: number[] = [];
+		const perView: number[] = [];
+		p.records.observe((event) => {
+			if (event.transaction.origin !== p.store) return;
+			const deleted = [...event.changes.keys.values()].filter((c) => c.action === 'delete');
+			if (deleted.length) perTransaction.push(deleted.length);
+		});
+		let last = p.store.snapshot.removed;
+		p.store.on('change', (s) => {
+			perView.push(s.removed - last);
+			last = s.removed;
+		});
+		return { perTransaction, perView };
+	}
+
+	it('an entry with fields besides record and signature is a record: kept, valid', async () => {
+		const network = new Network({ seed: 51 });
+		const honest = peer(network);
+		const vandal = attacker(network);
+		await honest.store.publish(land.all.filter((r) => r !== land.posts[1]));
+		const extra = { ...land.posts[1]!.entry, note: 'a later version may add fields' };
+		vandal.records.set(land.posts[1]!.id, extra);
+		vandal.records.set(sha256Hex('moved'), extra); // the same under a wrong id: removed
+		await settle(network, [honest.store]);
+		expect(honest.records.get(land.posts[1]!.id)).toEqual(extra);
+		expect(honest.store.statusOf(land.posts[1]!.id)).toEqual(VALID);
+		expect(honest.records.has(sha256Hex('moved'))).toBe(false);
+		expect(honest.store.snapshot.removed).toBe(1);
+	});
+
+	it('judges what the map holds when it removes: a record that replaced the junk stays', async () => {
+		const doc = new Y.Doc();
+		const records = doc.getMap<unknown>(RECORDS_MAP);
+		const store = new RecordStore({
+			countryId: land.country,
+			records,
+			verifier: createVerifier({ useWorkers: false })
+		});
+		await store.publish(land.all.filter((r) => r !== land.posts[0]));
+		const target = land.posts[0]!;
+		// The junk is judged (its text hashed) and, meanwhile, the record arrives under its id.
+		const subtle = globalThis.crypto.subtle;
+		const digest = subtle.digest;
+		let replaced = false;
+		subtle.digest = function (this: SubtleCrypto, ...args: Parameters<SubtleCrypto['digest']>) {
+			if (!replaced) {
+				replaced = true;
+				records.set(target.id, { ...target.entry });
+			}
+			return digest.apply(this, args);
+		};
+		try {
+			records.set(target.id, { record: 'junk', signature: 'AAAA' });
+			await store.settled();
+		} finally {
+			subtle.digest = digest;
+		}
+		expect(replaced).toBe(true);
+		expect(records.get(target.id)).toEqual(target.entry);
+		expect(store.statusOf(target.id)).toEqual(VALID);
+		expect(store.snapshot.removed).toBe(0);
+	});
+
+	it('junk seen only in a preload removes nothing: the map’s own entries are judged', async () => {
+		const doc = new Y.Doc();
+		const records = doc.getMap<unknown>(RECORDS_MAP);
+		const store = new RecordStore({
+			countryId: land.country,
+			records,
+			verifier: createVerifier({ useWorkers: false })
+		});
+		const [post, other] = land.posts as [Signed, Signed];
+		// A record this peer cannot judge yet (no key for carol): never verified, never junk.
+		const stranger = await sign(
+			carol,
+			makePost({
+				country: land.country,
+				author: carol.key.fingerprint,
+				at: T0 + 70,
+				title: 'Not a citizen here',
+				body: ''
+			})
+		);
+		const held = [...land.all, stranger];
+		// A damaged frame: junk under the ids of three entries the document holds, and a new id.
+		await store.preload([
+			...land.all.filter((r) => r !== post && r !== other),
+			{ id: post.id, entry: { record: 'junk', signature: 'AAAA' } },
+			{ id: other.id, entry: 42 as unknown as Signed['entry'] },
+			{ id: stranger.id, entry: { record: 'junk', signature: 'AAAA' } },
+			{ id: sha256Hex('frame only'), entry: { record: 'x', signature: 'AAAA' } }
+		]);
+		doc.transact(() => {
+			for (const { id, entry } of held) records.set(id, { ...entry });
+		});
+		store.mapLoaded();
+		await store.settled();
+		expect(contents(records)).toEqual(
+			held.map((r) => [r.id, r.entry] as [string, unknown]).sort(([a], [b]) => (a < b ? -1 : 1))
+		);
+		expect(store.snapshot.removed).toBe(0);
+		expect(summary(store.snapshot).valid).toEqual(ids(land.all));
+		expect(store.statusOf(stranger.id)).toMatchObject({ status: 'pending', reason: 'no_key' });
+	});
+
+	it('removes a flood of junk in bounded passes and transactions, and keeps every record', async () => {
+		const network = new Network({ seed: 52 });
+		const honest = peer(network);
+		const vandal = attacker(network);
+		await honest.store.publish(land.all);
+		await settle(network, [honest.store]);
+		const seen = watch(honest);
+		const flood = 2 * REMOVE_PER_PASS + 500;
+		vandal.doc.transact(() => {
+			for (let i = 0; i < flood; i++) {
+				vandal.records.set(
+					sha256Hex(`flood ${i}`),
+					i % 2 ? i : { record: `${i}`, signature: 'AAAA' }
+				);
+			}
+		});
+		await settle(network, [honest.store]);
+		expect(contents(honest.records)).toEqual(contents(vandal.records));
+		expect(summary(honest.store.snapshot).valid).toEqual(ids(land.all));
+		expect(honest.records.size).toBe(land.all.length);
+		expect(honest.store.snapshot.removed).toBe(flood);
+		expect(honest.store.snapshot.diagnostics).toHaveLength(land.all.length);
+		// Three passes at most of REMOVE_PER_PASS each, in transactions of at most 250.
+		expect(Math.max(...seen.perView)).toBeLessThanOrEqual(REMOVE_PER_PASS);
+		expect(seen.perView.filter((n) => n > 0).length).toBe(3);
+		expect(Math.max(...seen.perTransaction)).toBeLessThanOrEqual(REMOVE_PER_TRANSACTION);
+		expect(seen.perTransaction.reduce((a, b) => a + b, 0)).toBe(flood);
+	});
+
+	it('200 junk entries of 200 KB: hashed a bounded amount per pass, and gone from the document', async () => {
+		const network = new Network({ seed: 53 });
+		const honest = peer(network);
+		const vandal = attacker(network);
+		await honest.store.publish(land.all);
+		await settle(network, [honest.store]);
+		const clean = Y.encodeStateAsUpdate(honest.doc).byteLength;
+		const seen = watch(honest);
+		const size = 200_000;
+		const junk = Array.from({ length: 200 }, (_, i) => `${i}`.padEnd(size, 'x'));
+		vandal.doc.transact(() => {
+			junk.forEach((text, i) =>
+				vandal.records.set(sha256Hex(`big ${i}`), { record: text, signature: 'AAAA' })
+			);
+		});
+		const flooded = Y.encodeStateAsUpdate(vandal.doc).byteLength;
+		await settle(network, [honest.store]);
+		const after = Y.encodeStateAsUpdate(honest.doc).byteLength;
+		expect(flooded).toBeGreaterThan(200 * size);
+		expect(after).toBeLessThan(clean + 64 * 1024);
+		expect(honest.records.size).toBe(land.all.length);
+		expect(summary(honest.store.snapshot).valid).toEqual(ids(land.all));
+		// No pass hashes much more than HASH_PER_PASS.
+		expect(Math.max(...seen.perView)).toBeLessThanOrEqual(Math.ceil(HASH_PER_PASS / size));
+		console.info(
+			`200 × 200 KB junk: document ${flooded} B flooded, ${after} B after removal (${clean} B clean)`
+		);
+	});
+
+	it('a vandal rewriting junk again and again costs one deletion per write, a bounded pass at a time', async () => {
+		const network = new Network({ seed: 54 });
+		const honest = peer(network);
+		const vandal = attacker(network);
+		await honest.store.publish(land.all);
+		await settle(network, [honest.store]);
+		const seen = watch(honest);
+		const junkIds = Array.from({ length: 300 }, (_, i) => sha256Hex(`again ${i}`));
+		const rounds = 8;
+		for (let round = 0; round < rounds; round++) {
+			vandal.doc.transact(() => {
+				for (const id of junkIds) vandal.records.set(id, round % 2 ? [round] : `junk ${round}`);
+			});
+			await settle(network, [honest.store]);
+			expect(honest.records.size).toBe(land.all.length);
+		}
+		expect(honest.store.snapshot.removed).toBe(rounds * junkIds.length);
+		expect(Math.max(...seen.perView)).toBeLessThanOrEqual(REMOVE_PER_PASS);
+		expect(Math.max(...seen.perTransaction)).toBeLessThanOrEqual(REMOVE_PER_TRANSACTION);
+		expect(summary(honest.store.snapshot).valid).toEqual(ids(land.all));
 	});
 });

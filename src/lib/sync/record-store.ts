@@ -20,6 +20,7 @@ import {
 	type Verified
 } from '../model';
 import type { EntryItem, EntryVerdict } from '../identity/verify';
+import { entryText, junkReason } from './junk';
 
 export type RecordVerifier = {
 	verifyMany(items: { parsed: ParsedRecord; publicKey: string }[]): Promise<Result<Verified>[]>;
@@ -70,6 +71,11 @@ export type StoreSnapshot = {
 	diagnostics: DiagnosticEntry[];
 	healed: number;
 	/**
+	 * Junk entries this peer removed from the map: values that are no entry, or entries whose
+	 * id is not their text's hash (junk.ts). No version of the app could ever accept them.
+	 */
+	removed: number;
+	/**
 	 * Entries the record map holds (counted when first read: Yjs counts a map's entries one by
 	 * one, too slow to do for every live record of a large country). Those not in
 	 * `diagnostics` have not been read yet: they are still to be parsed and checked.
@@ -112,6 +118,26 @@ export const LOCAL_ORIGIN = Symbol('webocracy-local-write');
  * records at a time, with the browser free to render and handle input in between.
  */
 const LOAD_CHUNK = 500;
+/**
+ * At most this many junk entries are judged and removed per pass, and at most this much
+ * text hashed to judge them: a vandal writing junk faster than that costs each honest peer
+ * one bounded pass at a time, with the browser free in between (the rest waits its turn).
+ */
+export const REMOVE_PER_PASS = 1000;
+export const HASH_PER_PASS = 8 * 1024 * 1024;
+/** Deletions per transaction: each is one small update (a delete set) to every peer. */
+export const REMOVE_PER_TRANSACTION = 250;
+/**
+ * Parse failures that come before or at the id check (R10–R14): only entries failing so
+ * may be junk for good. Any later failure means the id is the text's hash.
+ */
+const BEFORE_ID: ReadonlySet<ReasonCode> = new Set<ReasonCode>([
+	'entry_malformed',
+	'record_too_large',
+	'record_malformed',
+	'record_not_canonical'
+]);
+
 /** While a large batch is checked, the view is brought up to date about this often. */
 const PROGRESS_MS = 1000;
 /**
@@ -203,6 +229,11 @@ export class RecordStore extends ObservableV2<Events> {
 	private running: Promise<void> = Promise.resolve();
 	private scheduled = false;
 	private healed = 0;
+	private removed = 0;
+	/** Ids whose entry may be junk for good: judged again, from the map alone, by sweep. */
+	private readonly suspects = new Set<string>();
+	/** A pass that stopped at its bounds: the next one yields to the browser first. */
+	private sweepAgain = false;
 	private current: StoreSnapshot;
 	private readonly observer: (event: Y.YMapEvent<unknown>, tx: Y.Transaction) => void;
 
@@ -221,6 +252,7 @@ export class RecordStore extends ObservableV2<Events> {
 			country: deriveCountry(this.countryId, []),
 			diagnostics: [],
 			healed: 0,
+			removed: 0,
 			held: 0
 		};
 		this.observer = (event, tx) => {
@@ -377,6 +409,10 @@ export class RecordStore extends ObservableV2<Events> {
 	}
 
 	private async process(): Promise<void> {
+		if (this.sweepAgain) {
+			this.sweepAgain = false;
+			await yieldToBrowser();
+		}
 		if (this.recheckWaiting) {
 			this.recheckWaiting = false;
 			await this.verifyPending();
@@ -385,6 +421,7 @@ export class RecordStore extends ObservableV2<Events> {
 		this.dirty.clear();
 		if (ids.length <= LOAD_CHUNK) {
 			await this.check(ids);
+			await this.sweep();
 			this.recompute(true);
 			return;
 		}
@@ -416,6 +453,7 @@ export class RecordStore extends ObservableV2<Events> {
 			await yieldToBrowser();
 		}
 		await Promise.all(checking);
+		await this.sweep();
 		this.recompute(true);
 	}
 
@@ -452,6 +490,9 @@ export class RecordStore extends ObservableV2<Events> {
 			this.failed.delete(id);
 			this.parsed.delete(id);
 			this.unchecked.delete(id);
+			this.suspects.delete(id);
+			// Yjs can hold `undefined` under a key: present, yet read as nothing.
+			if (this.map.has(id) && this.map.get(id) === undefined) this.suspects.add(id);
 			if (value === undefined) continue;
 			const item = this.verifier.checkEntries ? this.checkable(id, value) : null;
 			if (item) {
@@ -462,7 +503,7 @@ export class RecordStore extends ObservableV2<Events> {
 			if (parsed.ok) {
 				this.parsed.set(id, parsed.value);
 				this.unchecked.add(id);
-			} else this.failed.set(id, describeUnparsed(id, value, parsed.code, parsed.message));
+			} else this.unparsed(id, value, parsed);
 		}
 		return { ids, toHeal, contested, toCheck };
 	}
@@ -488,8 +529,7 @@ export class RecordStore extends ObservableV2<Events> {
 				return;
 			}
 			if (!verdict.parsed.ok) {
-				const { code, message } = verdict.parsed;
-				this.failed.set(id, describeUnparsed(id, entry, code, message));
+				this.unparsed(id, entry, verdict.parsed);
 				return;
 			}
 			const parsed = verdict.parsed.value;
@@ -498,6 +538,61 @@ export class RecordStore extends ObservableV2<Events> {
 			// No verdict: not this author's record after all; verifyPending judges it.
 			if (verdict.verified) this.judged(parsed, verdict.verified);
 		});
+	}
+
+	/** An entry that did not parse: listed with the reason, and suspected of being junk. */
+	private unparsed(id: string, value: unknown, failure: { code: ReasonCode; message: string }) {
+		this.failed.set(id, describeUnparsed(id, value, failure.code, failure.message));
+		if (BEFORE_ID.has(failure.code)) this.suspects.add(id);
+	}
+
+	/**
+	 * Remove junk (junk.ts) from the map, within this pass's bounds. Each verdict is on what
+	 * the map holds under the id, never on a preloaded copy, and an entry is deleted only if
+	 * it is still that very value: a record that replaced it since is never touched. Records
+	 * this peer verified are healed instead; records awaiting a verdict (publish) wait for a
+	 * later pass. Deleting the same Yjs item twice is a no-op, so honest peers converge.
+	 */
+	private async sweep(): Promise<void> {
+		const batch: { id: string; value: unknown }[] = [];
+		let bytes = 0;
+		let more = false;
+		for (const id of this.suspects) {
+			if (batch.length >= REMOVE_PER_PASS || bytes >= HASH_PER_PASS) {
+				more = true;
+				break;
+			}
+			if (this.published.has(id) || this.waiters.has(id)) continue;
+			this.suspects.delete(id);
+			if (this.verified.has(id) || !this.map.has(id)) continue;
+			const value = this.map.get(id);
+			batch.push({ id, value });
+			bytes += entryText(value)?.length ?? 0;
+		}
+		if (!batch.length) return;
+		const reasons = await Promise.all(batch.map(({ id, value }) => junkReason(id, value, true)));
+		const doomed = batch
+			.filter(({ id, value }, i) => {
+				const unchanged = this.map.has(id) && this.map.get(id) === value;
+				return reasons[i] && unchanged && !this.verified.has(id) && !this.published.has(id);
+			})
+			.map(({ id }) => id);
+		for (let i = 0; i < doomed.length; i += REMOVE_PER_TRANSACTION) {
+			const ids = doomed.slice(i, i + REMOVE_PER_TRANSACTION);
+			this.map.doc?.transact(() => {
+				for (const id of ids) this.map.delete(id);
+			}, this);
+		}
+		for (const id of doomed) {
+			this.failed.delete(id);
+			this.parsed.delete(id);
+			this.unchecked.delete(id);
+		}
+		this.removed += doomed.length;
+		if (more) {
+			this.sweepAgain = true;
+			this.schedule();
+		}
 	}
 
 	/** Settle contested entries, heal, and verify the new records of one read. */
@@ -606,6 +701,7 @@ export class RecordStore extends ObservableV2<Events> {
 		this.current = snapshotOf({
 			country,
 			healed: this.healed,
+			removed: this.removed,
 			countHeld: () => this.map.size,
 			keys,
 			parsed: [...this.parsed.values()],
@@ -673,17 +769,19 @@ function diagnose(parsed: ParsedRecord, judged: Judged): DiagnosticEntry {
 function snapshotOf(options: {
 	country: CountryView;
 	healed: number;
+	removed: number;
 	countHeld: () => number;
 	keys: ReadonlyMap<string, string>;
 	parsed: readonly ParsedRecord[];
 	failed: readonly [string, DiagnosticEntry][];
 }): StoreSnapshot {
-	const { country, healed, countHeld, keys, parsed, failed } = options;
+	const { country, healed, removed, countHeld, keys, parsed, failed } = options;
 	let diagnostics: DiagnosticEntry[] | null = null;
 	let held: number | null = null;
 	return {
 		country,
 		healed,
+		removed,
 		get held() {
 			return (held ??= countHeld());
 		},
