@@ -1222,8 +1222,8 @@ describe('webocracy mirror (bad input; syncing is in tests/e2e/mirror.test.ts)',
 			let stdout = '';
 			const port = await new Promise<number>((resolve, reject) => {
 				const timer = setTimeout(
-					() => reject(new Error(`not serving after 20 s: ${stdout}`)),
-					20_000
+					() => reject(new Error(`not serving after 15 s: ${stdout}`)),
+					15_000
 				);
 				child.stdout.on('data', (d) => {
 					stdout += d;
@@ -1264,5 +1264,5 @@ describe('webocracy mirror (bad input; syncing is in tests/e2e/mirror.test.ts)',
 			await signaling.close();
 		}
 		expect(await exited).toBe(0);
-	});
+	}, 60_000);
 });

@@ -40,8 +40,8 @@ export type ServeLimits = {
 
 /**
  * Node's defaults leave a header 60 s, a request 5 min and a silent socket forever, checked
- * every 30 s, with no cap on connections. 512 stays well under the usual limit of 1,024 open
- * files per process, which the writer, the store and WebRTC share.
+ * every 30 s, with no cap on connections. 512: about 85 visitors at once (a browser opens
+ * about 6 connections), while the writer, the store and WebRTC keep descriptors of their own.
  */
 export const SERVE_LIMITS: Readonly<ServeLimits> = {
 	maxConnections: 512,

@@ -83,6 +83,9 @@ test('records a vandal deletes or alters are healed by honest peers', async ({ n
 			record: firstPost!.entry.record.replace('Post number 0', 'Vandalised'),
 			signature: firstPost!.entry.signature
 		});
+		// Junk under new ids: not an entry at all, and a text under an id that is not its hash.
+		vandal.records.set('junk-number', 42);
+		vandal.records.set('0'.repeat(64), { ...firstPost!.entry });
 	});
 
 	// The browser restores all three, and the vandal's own copy is healed back.
@@ -92,12 +95,19 @@ test('records a vandal deletes or alters are healed by honest peers', async ({ n
 	await expect
 		.poll(() => (vandal.records.get(firstPost!.id) as { record: string }).record)
 		.toBe(firstPost!.entry.record);
+	// The junk is removed from every copy, the vandal's included.
+	await expect
+		.poll(() => [vandal.records.has('junk-number'), vandal.records.has('0'.repeat(64))])
+		.toEqual([false, false]);
 	await expect(alice.getByTestId('citizens')).toContainText('Founder');
 	await alice.getByRole('link', { name: /Diagnostics/ }).click();
 	await expect(alice.getByTestId('diagnostics-summary')).toContainText(
 		`${records.length + 1} valid · 0 invalid`
 	);
 	await expect(alice.getByTestId('diagnostics-summary')).toContainText('3 restored');
+	await expect(alice.getByTestId('diagnostics-summary')).toContainText(
+		'2 junk entries removed (no version of the app could accept them)'
+	);
 	await vandal.close();
 });
 

@@ -69,7 +69,7 @@ test('offline: the app reloads with no network, keeps a write, and syncs it once
 	await expect(bob.getByTestId('citizens')).not.toContainText('Ada in the air');
 
 	await ada.context().setOffline(false);
-	await expect(ada.getByTestId('offline-notice')).toHaveText('');
+	await expect(ada.getByTestId('offline-notice')).toHaveText('Back online — syncing');
 	await expect(bob.getByTestId('citizens')).toContainText('Ada in the air');
 });
 

@@ -34,7 +34,7 @@ export class IdentityState {
 			this.keys = listed.value.keys;
 			const { skipped } = listed.value;
 			this.problem = skipped.length
-				? `${skipped.length} stored key(s) could not be read and were skipped: ${skipped.map((s) => s.message).join('; ')}`
+				? `${skipped.length === 1 ? 'One stored key could not be read and was' : `${skipped.length} stored keys could not be read and were`} skipped: ${skipped.map((s) => s.message).join('; ')}`
 				: null;
 		} else {
 			this.problem = listed.message;

@@ -8,7 +8,7 @@ describe('counts in words', () => {
 		[2, 'ballot', undefined, '2 ballots'],
 		[1, 'reply', 'replies', '1 reply'],
 		[3, 'reply', 'replies', '3 replies'],
-		[1000, 'record', undefined, '1000 records']
+		[1000, 'record', undefined, '1,000 records']
 	])('%s %s', (n, one, many, text) => {
 		expect(count(n, one, many)).toBe(text);
 	});

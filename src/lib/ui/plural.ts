@@ -8,7 +8,10 @@ export function plural(n: number, one: string, many = `${one}s`): string {
 	return n === 1 ? one : many;
 }
 
-/** `n` and its noun: `count(1, 'seat')` is "1 seat", `count(2, 'entry', 'entries')` "2 entries". */
+/**
+ * `n` and its noun: `count(1, 'seat')` is "1 seat", `count(2, 'entry', 'entries')` "2 entries".
+ * Digits grouped the English way ("1,000"), whatever the browser's locale: the text is English.
+ */
 export function count(n: number, one: string, many = `${one}s`): string {
-	return `${n} ${plural(n, one, many)}`;
+	return `${n.toLocaleString('en')} ${plural(n, one, many)}`;
 }
