@@ -163,6 +163,7 @@ describe('a document reopened in slices', () => {
 					db.close();
 					const sliced = new Y.Doc({ gc: true });
 					const unreadable = await applyRows(rows, {
+						doc: sliced,
 						apply: (piece) => Y.applyUpdate(sliced, piece),
 						pieceBytes,
 						sliceMs: 0
