@@ -101,11 +101,13 @@ function stateOf(records) {
  * @param {Entry[]} records
  */
 function healedStateOf(records) {
-	const [author, vandal, healer] = [1_000, 2_000, 3_000].map((clientID) => {
+	/** @param {number} clientID */
+	const writer = (clientID) => {
 		const doc = new Y.Doc();
 		doc.clientID = clientID;
 		return doc;
-	});
+	};
+	const [author, vandal, healer] = [writer(1_000), writer(2_000), writer(3_000)];
 	writeAll(author, records, ({ entry }) => ({ ...entry }));
 	Y.applyUpdate(vandal, Y.encodeStateAsUpdate(author));
 	writeAll(vandal, records, () => ({ record: 'vandalised', signature: 'none' }));
