@@ -106,7 +106,7 @@ async function loadStored(
 			lost = true;
 		}
 	};
-	/** Where the load stops short, a lost write is stored whole at once. */
+	/** A lost write is stored with the whole state, once, as the load ends. */
 	const keepLost = () => {
 		if (lost && !persistence._destroyed) interim(Y.encodeStateAsUpdate(doc), null);
 		lost = false;
@@ -137,12 +137,12 @@ async function loadStored(
 			return new StorageReadError({ cause: error, rows: unreadable.length, keptAside: false });
 		}
 	}
+	keepLost();
 	done();
 	if (persistence._destroyed) return null;
-	// The rows put aside left the store; the whole state stands in for a lost write.
+	// The rows put aside left the store.
 	internals._dbsize += written - unreadable.length;
 	doc.on('update', internals._storeUpdate);
-	if (lost) internals._storeUpdate(Y.encodeStateAsUpdate(doc), null);
 	return unreadable.length ? new StorageReadError({ cause: null, rows: unreadable.length }) : null;
 }
 

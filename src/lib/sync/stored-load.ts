@@ -86,7 +86,7 @@ export async function applyRows(
 		try {
 			apply(update);
 		} catch (error) {
-			console.error('An observer failed while the stored document loaded:', error);
+			console.error('An error while a stored update applied (the load goes on):', error);
 		}
 	};
 	for (const row of rows) {
