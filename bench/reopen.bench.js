@@ -22,7 +22,7 @@ const POST_BYTES = 620;
 const ROUNDS = 4;
 const FIXTURE_VERSION = 1;
 /** @type {import('./browser/reopen.ts').Layout[]} */
-const LAYOUTS = ['pieces', 'compacted'];
+const LAYOUTS = ['pieces', 'compacted', 'healed'];
 
 /**
  * The join bench's country (same seed function and sizes), signed once and cached.
@@ -62,25 +62,58 @@ async function signedCountry(ctx) {
 }
 
 /**
- * The public document's state, written as the app writes (NodePeer.write: transactions of
- * about 64 KiB).
+ * `records` written into `doc` as the app writes (NodePeer.write: transactions of about
+ * 64 KiB), each entry as `value` makes it.
+ * @param {Y.Doc} doc
  * @param {Entry[]} records
+ * @param {(r: Entry) => unknown} value
  */
-function stateOf(records) {
-	const doc = new Y.Doc();
+function writeAll(doc, records, value) {
 	const map = doc.getMap('records');
 	for (let i = 0, bytes = 0, start = 0; i <= records.length; i++) {
 		const r = records[i];
 		if (i === records.length || bytes > 64 * 1024) {
 			doc.transact(() => {
-				for (const { id, entry } of records.slice(start, i)) map.set(id, { ...entry });
+				for (const entry of records.slice(start, i)) map.set(entry.id, value(entry));
 			});
 			start = i;
 			bytes = 0;
 		}
 		if (r) bytes += r.entry.record.length + r.entry.signature.length;
 	}
+}
+
+/**
+ * The public document's state, written as the app writes it.
+ * @param {Entry[]} records
+ */
+function stateOf(records) {
+	const doc = new Y.Doc();
+	writeAll(doc, records, ({ entry }) => ({ ...entry }));
 	return Y.encodeStateAsUpdate(doc);
+}
+
+/**
+ * The same country after a vandal overwrote every record and a citizen put each back (three
+ * writers). Client ids healer > vandal > author: Yjs writes the healer's section first, and
+ * each of its entries replaces the vandal's, written after it — structs that build on a later
+ * client's, as after any overwrite.
+ * @param {Entry[]} records
+ */
+function healedStateOf(records) {
+	/** @param {number} clientID */
+	const writer = (clientID) => {
+		const doc = new Y.Doc();
+		doc.clientID = clientID;
+		return doc;
+	};
+	const [author, vandal, healer] = [writer(1_000), writer(2_000), writer(3_000)];
+	writeAll(author, records, ({ entry }) => ({ ...entry }));
+	Y.applyUpdate(vandal, Y.encodeStateAsUpdate(author));
+	writeAll(vandal, records, () => ({ record: 'vandalised', signature: 'none' }));
+	Y.applyUpdate(healer, Y.encodeStateAsUpdate(vandal));
+	writeAll(healer, records, ({ entry }) => ({ ...entry }));
+	return Y.encodeStateAsUpdate(healer);
 }
 
 /** @type {import('./support/harness.js').Bench} */
@@ -88,11 +121,11 @@ export default {
 	name: 'reopen',
 	async run(ctx) {
 		const { countryId, records, cached } = await signedCountry(ctx);
-		const state = stateOf(records);
 		const { newPage } = await ctx.browser();
-		// The bench page is served from here: the page fetches the state beside it.
+		// The bench page is served from here: the page fetches the states beside it.
 		const pageDir = join(ctx.root, 'node_modules/.cache/webocracy-bench/page');
-		await writeFile(join(pageDir, 'reopen-state.bin'), state);
+		await writeFile(join(pageDir, 'reopen-state.bin'), stateOf(records));
+		await writeFile(join(pageDir, 'reopen-healed.bin'), healedStateOf(records));
 		/** @type {MetricInput[]} */
 		const rows = [];
 		for (const layout of LAYOUTS) {
@@ -102,7 +135,7 @@ export default {
 				const stored = await page.evaluate((o) => window.bench.reopen.prepare(o), {
 					countryId: id,
 					layout,
-					url: './reopen-state.bin'
+					url: layout === 'healed' ? './reopen-healed.bin' : './reopen-state.bin'
 				});
 				/** @type {{ ours: ReopenTimes[], stock: ReopenTimes[] }} */
 				const runs = { ours: [], stock: [] };
@@ -143,10 +176,13 @@ export default {
 				);
 				/** @param {(t: ReopenTimes) => number} f @param {'ours' | 'stock'} p */
 				const pick = (f, p) => median(runs[p].map(f));
-				const what =
-					layout === 'pieces'
-						? `${stored.rows} rows of ≤ 256 KiB (as stored after a join)`
-						: 'one row (as stored after compaction)';
+				const what = {
+					pieces: `${stored.rows} rows of ≤ 256 KiB (as stored after a join)`,
+					compacted: 'one row (as stored after compaction)',
+					healed:
+						'one row (as stored after compaction) written by three clients: every record ' +
+						'vandalised, then healed'
+				}[layout];
 				const baselineName = 'stock y-indexeddb: every row in one transaction';
 				const n = `median of ${ROUNDS}`;
 				rows.push(

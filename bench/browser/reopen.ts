@@ -10,8 +10,11 @@ import { openCountryDocs, storageName } from '../../src/lib/sync';
 import { cutUpdate } from '../../src/lib/sync/update-pieces';
 import { startProbe, type Probe } from './identity';
 
-/** How the stored rows look: after a join (one row per 256 KiB piece) or after compaction. */
-export type Layout = 'pieces' | 'compacted';
+/**
+ * How the stored rows look: after a join (one row per 256 KiB piece), after compaction (one
+ * row), or after compaction of a country three clients wrote (one row; see healedStateOf).
+ */
+export type Layout = 'pieces' | 'compacted' | 'healed';
 
 export type ReopenTimes = Omit<Probe, 'callMs'> & {
 	/** Constructor → the document holds what was stored (whenLoaded / every whenSynced). */
@@ -40,7 +43,7 @@ export async function prepare(options: {
 	const doc = new Y.Doc({ gc: true });
 	const persistence = new IndexeddbPersistence(storageName(options.countryId, 'public'), doc);
 	await persistence.whenSynced;
-	const parts = options.layout === 'compacted' ? [state] : [...cutUpdate(state, JOIN_PIECE_BYTES)];
+	const parts = options.layout === 'pieces' ? [...cutUpdate(state, JOIN_PIECE_BYTES)] : [state];
 	// y-indexeddb stores each transaction's update as one row, as on a device.
 	for (const part of parts) Y.applyUpdate(doc, part, 'peer');
 	await settle(await persistence._db);

@@ -1,6 +1,6 @@
 import 'fake-indexeddb/auto';
 import { afterEach, describe, expect, it } from 'vitest';
-import { openCountryDocs, StorageWriteError, type CountryDocs } from './docs';
+import { openCountryDocs, StorageReadError, StorageWriteError, type CountryDocs } from './docs';
 
 type FakeStore = { add(...args: unknown[]): unknown; transaction: FakeTransaction };
 type FakeTransaction = { _abort(name: string): void };
@@ -130,5 +130,61 @@ describe('CountryDocs.flushed', () => {
 		await docs.flushed();
 		const again = await reopen(docs);
 		expect([...again.records.keys()].sort()).toEqual(['later', 'lost']);
+	});
+});
+
+/** Settled within `ms`, or still pending then. */
+function settledWithin(promise: Promise<unknown>, ms: number): Promise<boolean> {
+	return Promise.race([
+		promise.then(() => true),
+		new Promise<boolean>((resolve) => setTimeout(() => resolve(false), ms))
+	]);
+}
+
+describe('CountryDocs.whenLoaded', () => {
+	it('settles, saying so, when the browser will not open the database', async () => {
+		const rejections: unknown[] = [];
+		const onRejection = (reason: unknown) => rejections.push(reason);
+		process.on('unhandledRejection', onRejection);
+		const indexedDBOpen = indexedDB.open;
+		// As a browser refusing storage (private mode, a broken profile): an error event.
+		indexedDB.open = function (this: IDBFactory, name: string) {
+			const request = indexedDBOpen.call(this, `${name}-refused-${counter++}`);
+			Object.defineProperty(request, 'onsuccess', { set() {}, get: () => null });
+			setTimeout(() => {
+				const error = new DOMException('refused', 'UnknownError');
+				request.onerror?.({ target: { error } } as unknown as Event);
+			}, 0);
+			return request;
+		};
+		let docs: CountryDocs;
+		try {
+			docs = docsFor(`refused-${counter++}`);
+		} finally {
+			indexedDB.open = indexedDBOpen;
+		}
+		try {
+			expect(await settledWithin(docs.whenLoaded, 1000)).toBe(true);
+			expect(docs.loadProblem).toBeInstanceOf(StorageReadError);
+			expect(docs.loadProblem?.rows).toBeNull();
+			expect(docs.loadProblem?.message).toMatch(/could not be read \(.*refused\)/);
+			docs.records.set('a', 1);
+			await expect(docs.flushed()).rejects.toBeInstanceOf(StorageWriteError);
+			open.splice(open.indexOf(docs), 1);
+			await docs.destroy();
+			await new Promise((r) => setTimeout(r, 20));
+		} finally {
+			process.off('unhandledRejection', onRejection);
+		}
+		// Only y-indexeddb's own, one per document: its constructor chains on the database
+		// promise and handles no failure, out of our reach.
+		expect(rejections).toHaveLength(2);
+	});
+
+	it('settles when the documents close before the database opened', async () => {
+		const docs = openCountryDocs(`closed-early-${counter++}`);
+		await docs.destroy();
+		expect(await settledWithin(docs.whenLoaded, 1000)).toBe(true);
+		expect(docs.loadProblem).toBeNull();
 	});
 });

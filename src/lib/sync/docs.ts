@@ -72,6 +72,10 @@ function openPersistence(name: string, doc: Y.Doc): Opened {
 	const loaded = new Promise<StorageReadError | null>((resolve) => {
 		// Synchronously on 'synced': no write can slip between its load and ours.
 		persistence.once('synced', () => resolve(loadStored(persistence, internals)));
+		// No 'synced' ever comes when the database does not open, or once the document is
+		// closed: the country must still go on (and connect) without it.
+		internals._db.catch((cause: unknown) => resolve(new StorageReadError({ cause, rows: null })));
+		doc.once('destroy', () => resolve(null));
 	});
 	return { persistence, loaded };
 }
@@ -87,54 +91,94 @@ async function loadStored(
 	const { doc } = persistence;
 	const db = persistence.db!;
 	let written = 0;
+	/** A write made during the load that could not even be queued: stored whole after. */
+	let lost = false;
 	// Writes made during the load: stored as y-indexeddb stores them (one row each), but
 	// counted towards its compaction only once the document holds everything stored.
 	const interim = (update: Uint8Array, origin: unknown) => {
 		if (origin === persistence || persistence._destroyed) return;
-		db.transaction([UPDATES_STORE], 'readwrite').objectStore(UPDATES_STORE).add(update);
-		written++;
+		try {
+			db.transaction([UPDATES_STORE], 'readwrite').objectStore(UPDATES_STORE).add(update);
+			written++;
+		} catch (error) {
+			// Never thrown into the writer, nor into a piece being applied (that row is sound).
+			console.error('A write made while the stored document loaded was not stored:', error);
+			lost = true;
+		}
+	};
+	/** A lost write is stored with the whole state, once, as the load ends. */
+	const keepLost = () => {
+		if (lost && !persistence._destroyed) interim(Y.encodeStateAsUpdate(doc), null);
+		lost = false;
 	};
 	doc.on('update', interim);
 	const done = () => doc.off('update', interim);
 	doc.once('destroy', done);
 	let unreadable: UnreadableRow[];
 	try {
-		const rows = readRows(db);
-		unreadable = await applyRows(await rows, {
+		unreadable = await applyRows(await readRows(db), {
+			doc,
 			apply: quietApply(doc, persistence, interim),
 			stopped: () => persistence._destroyed
 		});
-		if (persistence._destroyed) return null;
-		if (unreadable.length) await putAside(db, unreadable);
 	} catch (error) {
-		// Nothing could be read, or the unreadable rows not kept aside: keep adding rows, never
-		// compact (that would drop what the document lacks).
+		// Nothing could be read: keep adding rows, never compact (that would drop what the
+		// document lacks).
+		keepLost();
 		return new StorageReadError({ cause: error, rows: null });
 	}
+	if (persistence._destroyed) return null;
+	if (unreadable.length) {
+		try {
+			await putAside(db, unreadable);
+		} catch (error) {
+			// The damaged rows stay among the updates: keep adding rows, never compact.
+			keepLost();
+			return new StorageReadError({ cause: error, rows: unreadable.length, keptAside: false });
+		}
+	}
+	keepLost();
 	done();
 	if (persistence._destroyed) return null;
-	internals._dbsize += written;
+	// The rows put aside left the store.
+	internals._dbsize += written - unreadable.length;
 	doc.on('update', internals._storeUpdate);
 	return unreadable.length ? new StorageReadError({ cause: null, rows: unreadable.length }) : null;
 }
 
 /** This device's stored copy of a document, or part of it, could not be read. */
 export class StorageReadError extends Error {
-	/** How many stored updates were unreadable (kept aside); null: none could be read. */
+	/** How many stored updates were unreadable; null: none could be read. */
 	readonly rows: number | null;
-	constructor({ cause, rows }: { cause: unknown; rows: number | null }) {
+	constructor({
+		cause,
+		rows,
+		keptAside = true
+	}: {
+		cause: unknown;
+		rows: number | null;
+		/** Whether the unreadable rows were moved aside (false: they stay where they were). */
+		keptAside?: boolean;
+	}) {
+		const updates = `${rows} stored update${rows === 1 ? ' was' : 's were'} unreadable`;
 		super(
 			rows === null
 				? `This country’s copy on this device could not be read (${messageOf(cause)}). It ` +
 						'opens with what peers send; nothing stored here was changed.'
-				: `Part of this country’s copy on this device is damaged: ${rows} stored ` +
-						`update${rows === 1 ? ' was' : 's were'} unreadable (kept aside). The rest ` +
-						'opened; what is missing comes back from peers that have it.'
+				: keptAside
+					? `Part of this country’s copy on this device is damaged: ${updates} (kept ` +
+						'aside). The rest opened; what is missing comes back from peers that have it.'
+					: `Part of this country’s copy on this device is damaged: ${updates}, and ` +
+						`could not be set aside (${messageOf(cause)}). The rest opened; the damaged ` +
+						'updates stay stored as they were, and what is missing comes back from peers ' +
+						'that have it.'
 		);
 		this.name = 'StorageReadError';
 		this.rows = rows;
 	}
 }
+
+function noop() {}
 
 function messageOf(error: unknown): string {
 	if (error instanceof Error || error instanceof DOMException) return error.message || error.name;
@@ -183,6 +227,7 @@ function watchWrites(persistence: IndexeddbPersistence, doc: Y.Doc) {
 	/** Write transactions not finished yet: each settles when it commits or aborts. */
 	const pending = new Set<Promise<void>>();
 	const database = (persistence as unknown as IdbInternals)._db;
+	// A database that never opened is reported by the load (StorageReadError) and by flushed.
 	void database.then((db) => {
 		const open = db.transaction.bind(db);
 		db.transaction = ((stores, mode, options) => {
@@ -200,7 +245,7 @@ function watchWrites(persistence: IndexeddbPersistence, doc: Y.Doc) {
 			}
 			return tx;
 		}) as IDBDatabase['transaction'];
-	});
+	}, noop);
 	/** The whole document as one more row: it holds every update, the lost ones too. */
 	async function storeWhole(): Promise<void> {
 		const db = await database;
@@ -215,7 +260,12 @@ function watchWrites(persistence: IndexeddbPersistence, doc: Y.Doc) {
 	return {
 		/** Wait for earlier writes; if one was lost, store the whole state again once. */
 		async flushed(): Promise<void> {
-			await flushPersistence(persistence);
+			try {
+				await flushPersistence(persistence);
+			} catch (error) {
+				// The database never opened: nothing of this session is stored here.
+				throw new StorageWriteError(error instanceof DOMException ? error : null);
+			}
 			await Promise.all(pending);
 			if (failure === undefined) return;
 			failure = undefined;
@@ -271,7 +321,8 @@ export function openCountryDocs(
 		},
 		async destroy() {
 			destroyed = true;
-			await Promise.all((await opened).map((o) => o.persistence.destroy()));
+			// A database that never opened has nothing to close.
+			await Promise.all((await opened).map((o) => o.persistence.destroy().catch(noop)));
 			publicDoc.destroy();
 			citizensDoc.destroy();
 		}

@@ -163,6 +163,7 @@ describe('a document reopened in slices', () => {
 					db.close();
 					const sliced = new Y.Doc({ gc: true });
 					const unreadable = await applyRows(rows, {
+						doc: sliced,
 						apply: (piece) => Y.applyUpdate(sliced, piece),
 						pieceBytes,
 						sliceMs: 0
@@ -428,5 +429,257 @@ describe('damaged stored data', () => {
 		const again = await reopen(docs);
 		expect([...again.records.keys()].sort()).toEqual(['kept', 'new']);
 		expect(again.loadProblem).toBeNull();
+	});
+});
+
+/**
+ * A country whose every record was overwritten by a vandal and put back by a healer, as one
+ * compacted row. Client ids healer > vandal > author: Yjs writes the healer's section first,
+ * and each of its structs builds on the vandal's and author's items, written after it.
+ */
+function healedState(records: number, bytes = 300): Uint8Array {
+	const [author, vandal, healer] = [10, 20, 30].map((clientID) => {
+		const doc = new Y.Doc({ gc: true });
+		doc.clientID = clientID;
+		return doc;
+	}) as [Y.Doc, Y.Doc, Y.Doc];
+	const entry = (i: number) => ({ record: `post ${i} ${'p'.repeat(bytes)}`, signature: 's' });
+	const write = (doc: Y.Doc, value: (i: number) => unknown) => {
+		for (let i = 0; i < records; i += 50)
+			doc.transact(() => {
+				for (let j = i; j < Math.min(records, i + 50); j++)
+					doc.getMap('records').set(`r${j}`, value(j));
+			});
+	};
+	write(author, entry);
+	Y.applyUpdate(vandal, Y.encodeStateAsUpdate(author));
+	write(vandal, () => 'vandalised');
+	Y.applyUpdate(healer, Y.encodeStateAsUpdate(vandal));
+	write(healer, entry);
+	return Y.encodeStateAsUpdate(healer);
+}
+
+describe('rows whose structs build on later clients', () => {
+	it('never keep more than a piece waiting: the rest of the row applies whole', async () => {
+		const state = healedState(600);
+		const pieceBytes = 4 * 1024;
+		const doc = new Y.Doc({ gc: true });
+		// What waits is merged again with every later piece: its size is the cost.
+		let mostWaiting = 0;
+		const unreadable = await applyRows([{ key: 1, value: state }], {
+			doc,
+			apply: (piece) => {
+				Y.applyUpdate(doc, piece);
+				mostWaiting = Math.max(mostWaiting, doc.store.pendingStructs?.update.length ?? 0);
+			},
+			pieceBytes,
+			sliceMs: 0
+		});
+		expect(unreadable).toEqual([]);
+		expect(state.length).toBeGreaterThan(50 * pieceBytes);
+		expect(mostWaiting).toBeLessThan(2 * pieceBytes);
+		expect(doc.store.pendingStructs).toBeNull();
+		const whole = new Y.Doc({ gc: true });
+		Y.applyUpdate(whole, state);
+		expectSame(doc, whole);
+	});
+
+	it('reopens a healed country stored as one row as stock y-indexeddb does', async () => {
+		const id = `healed-${counter++}`;
+		const name = storageName(id, 'public');
+		const seed = await stock(name);
+		Y.applyUpdate(seed.doc, healedState(400), 'peer');
+		await closeStock(seed);
+		const docs = docsFor(id);
+		await docs.whenLoaded;
+		expect(docs.loadProblem).toBeNull();
+		const reference = await stock(name);
+		try {
+			expectSame(docs.publicDoc, reference.doc);
+			expect(docs.publicDoc.store.pendingStructs).toBeNull();
+		} finally {
+			await closeStock(reference);
+		}
+	});
+});
+
+/** A country with one stored row of ~300 KB (several pieces), closed, not reopened yet. */
+async function storedCountry(records = 300): Promise<string> {
+	const id = `stored-${counter++}`;
+	const first = docsFor(id);
+	await first.whenLoaded;
+	first.publicDoc.transact(() => {
+		for (let i = 0; i < records; i++)
+			first.records.set(`r${i}`, { record: 'z'.repeat(900), signature: 's' });
+	});
+	await first.flushed();
+	open.splice(open.indexOf(first), 1);
+	await first.destroy();
+	return id;
+}
+
+describe('errors that are not damage', () => {
+	it('an observer that throws while a piece applies: reported, every row still read', async () => {
+		const id = await storedCountry();
+		const errors: unknown[][] = [];
+		const consoleError = console.error;
+		console.error = (...args: unknown[]) => errors.push(args);
+		try {
+			const docs = docsFor(id);
+			let thrown = false;
+			docs.records.observe(() => {
+				if (thrown) return;
+				thrown = true;
+				throw new Error('a bug in some observer');
+			});
+			await docs.whenLoaded;
+			expect(thrown).toBe(true);
+			expect(docs.records.size).toBe(300);
+			expect(docs.loadProblem).toBeNull();
+			expect(errors.flat()).toContainEqual(new Error('a bug in some observer'));
+			expect(await asideRows(storageName(id, 'public'))).toEqual([]);
+		} finally {
+			console.error = consoleError;
+		}
+	});
+
+	it('a write during the load that cannot be queued: the row is sound, the write stored after', async () => {
+		const id = await storedCountry();
+		const proto = IDBObjectStore.prototype;
+		const add = proto.add;
+		let refuse = false;
+		proto.add = function (this: IDBObjectStore, ...args: Parameters<IDBObjectStore['add']>) {
+			if (refuse) {
+				refuse = false;
+				throw new DOMException('the database is closing', 'InvalidStateError');
+			}
+			return add.apply(this, args);
+		};
+		const consoleError = console.error;
+		console.error = () => {};
+		let docs: CountryDocs;
+		try {
+			docs = docsFor(id);
+			// An observer writes while a piece applies; that write's row cannot be added.
+			docs.records.observe(() => {
+				if (docs.records.has('echo')) return;
+				refuse = true;
+				docs.records.set('echo', { record: 'e', signature: 's' });
+			});
+			await docs.whenLoaded;
+		} finally {
+			proto.add = add;
+			console.error = consoleError;
+		}
+		expect(refuse).toBe(false);
+		expect(docs.loadProblem).toBeNull();
+		expect(docs.records.size).toBe(301);
+		await docs.flushed();
+		const again = await reopen(docs);
+		expect(again.records.size).toBe(301);
+		expect(again.records.get('echo')).toEqual({ record: 'e', signature: 's' });
+	});
+});
+
+describe('compaction during the load', () => {
+	it('never runs before every stored row is in (a store left over 500 rows, a write meanwhile)', async () => {
+		const id = await storedCountry();
+		// The tab closed within y-indexeddb's 1 s compaction delay: over 500 rows stay.
+		const second = docsFor(id);
+		await second.whenLoaded;
+		for (let i = 0; i < 520; i++) second.records.set(`s${i}`, i);
+		await second.flushed();
+		open.splice(open.indexOf(second), 1);
+		await second.destroy();
+		// Its compaction delay cut to nothing: any compaction falls inside the load.
+		const setTimeout = globalThis.setTimeout;
+		globalThis.setTimeout = ((run: () => void, ms?: number, ...rest: unknown[]) =>
+			setTimeout(run, ms === 1000 ? 0 : ms, ...rest)) as typeof globalThis.setTimeout;
+		try {
+			const docs = docsFor(id);
+			let wrote = false;
+			docs.publicDoc.on('afterTransaction', () => {
+				if (wrote || docs.records.size === 0) return;
+				wrote = true;
+				// Past the slice: the write lands between two slices of the load.
+				const until = performance.now() + 12;
+				while (performance.now() < until);
+				queueMicrotask(() => docs.records.set('during', 1));
+			});
+			await docs.whenLoaded;
+			expect(wrote).toBe(true);
+			expect(docs.records.size).toBe(821);
+			await docs.flushed();
+			await new Promise((resolve) => setTimeout(resolve, 100));
+			open.splice(open.indexOf(docs), 1);
+			await docs.destroy();
+		} finally {
+			globalThis.setTimeout = setTimeout;
+		}
+		const third = docsFor(id);
+		await third.whenLoaded;
+		expect(third.records.size).toBe(821);
+		expect(third.records.get('during')).toBe(1);
+	});
+});
+
+describe('damaged rows, once', () => {
+	it('are reported and moved aside on the first open only', async () => {
+		const id = `once-${counter++}`;
+		const name = storageName(id, 'public');
+		const first = docsFor(id);
+		await first.whenLoaded;
+		first.records.set('good', 1);
+		await first.flushed();
+		await addRows(name, [Uint8Array.of(1, 2, 3)]);
+		let docs = first;
+		const reports: (number | null | undefined)[] = [];
+		for (let i = 0; i < 3; i++) {
+			docs = await reopen(docs);
+			reports.push(docs.loadProblem?.rows);
+			docs.records.set(`w${i}`, i);
+			await docs.flushed();
+		}
+		expect(reports).toEqual([1, undefined, undefined]);
+		expect((await asideRows(name)).map((row) => row.value)).toEqual([Uint8Array.of(1, 2, 3)]);
+		const db = await rawDb(name);
+		const rows = await readRows(db);
+		db.close();
+		expect(rows.map((row) => row.value)).not.toContainEqual(Uint8Array.of(1, 2, 3));
+		expect([...docs.records.keys()].sort()).toEqual(['good', 'w0', 'w1', 'w2']);
+	});
+
+	it('that cannot be set aside: says so truly, and the next open sets them aside', async () => {
+		const id = `aside-${counter++}`;
+		const name = storageName(id, 'public');
+		const first = docsFor(id);
+		await first.whenLoaded;
+		first.records.set('good', 1);
+		await first.flushed();
+		await addRows(name, ['not an update']);
+		open.splice(open.indexOf(first), 1);
+		await first.destroy();
+		const proto = IDBObjectStore.prototype;
+		const put = proto.put;
+		proto.put = function () {
+			throw new DOMException('no room', 'QuotaExceededError');
+		};
+		let docs: CountryDocs;
+		try {
+			docs = docsFor(id);
+			await docs.whenLoaded;
+		} finally {
+			proto.put = put;
+		}
+		expect(docs.records.get('good')).toBe(1);
+		expect(docs.loadProblem?.rows).toBe(1);
+		expect(docs.loadProblem?.message).toMatch(
+			/could not be set aside \(no room\)\. The rest opened/
+		);
+		expect(docs.loadProblem?.message).not.toMatch(/nothing stored here was changed/);
+		expect(await asideRows(name)).toEqual([]);
+		const again = await reopen(docs);
+		expect(again.loadProblem?.rows).toBe(1);
+		expect(await asideRows(name)).toHaveLength(1);
 	});
 });

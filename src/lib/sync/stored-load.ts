@@ -10,7 +10,7 @@
  * browser's (and other programs') to damage, and the rest of the country must still open.
  */
 import * as Y from 'yjs';
-import { cutUpdate } from './update-pieces';
+import { cutUpdate, isWellFormedUpdate, MalformedUpdate } from './update-pieces';
 
 /** Struct bytes per piece: one applies in about a millisecond on a laptop. */
 export const PIECE_BYTES = 64 * 1024;
@@ -41,16 +41,26 @@ export function yieldToPage(): Promise<void> {
 	});
 }
 
+/** What of `doc`'s structs waits on missing ones: Yjs replaces it whenever more come to wait. */
+const waitingOf = (doc: Y.Doc): Uint8Array | null => doc.store.pendingStructs?.update ?? null;
+
 /**
  * Apply stored rows to `doc` in order, each cut into pieces of about `pieceBytes`, yielding
  * to the page whenever a slice has run `sliceMs`. `apply` applies one piece (the caller
  * chooses the origin and which listeners hear it); `stopped` ends the load early (the
  * document was closed). Returns the rows that could not be read: a row that breaks off
  * part-way keeps the pieces before the break, as they are whole updates of their own.
+ *
+ * Yjs writes an update's clients in descending id order, so a struct that builds on a later
+ * client's item (an overwrite, a heal, co-edited text) cannot integrate from its piece: it
+ * waits, and every later piece merges into what waits, which grows quadratic. Once a piece
+ * leaves structs waiting, the rest of that row is applied whole, as stock y-indexeddb does
+ * (Yjs skips what is already in): never slower than stock, only less sliced.
  */
 export async function applyRows(
 	rows: readonly StoredRow[],
 	options: {
+		doc: Y.Doc;
 		apply: (piece: Uint8Array) => void;
 		stopped?: () => boolean;
 		pieceBytes?: number;
@@ -58,26 +68,54 @@ export async function applyRows(
 		now?: () => number;
 	}
 ): Promise<UnreadableRow[]> {
-	const { apply, stopped = () => false, pieceBytes = PIECE_BYTES, sliceMs = SLICE_MS } = options;
+	const { doc, apply, stopped = () => false } = options;
+	const { pieceBytes = PIECE_BYTES, sliceMs = SLICE_MS } = options;
 	const now = options.now ?? (() => performance.now());
 	const unreadable: UnreadableRow[] = [];
 	let sliceStart = now();
+	/** Give the page a turn once the slice is used up; false: the document was closed. */
+	const turn = async () => {
+		if (now() - sliceStart < sliceMs) return true;
+		await yieldToPage();
+		sliceStart = now();
+		return !stopped();
+	};
+	// A throwing observer (or listener) is a bug elsewhere, not damage: Yjs has integrated
+	// the update before it calls them, so the row is read all the same.
+	const applyReported = (update: Uint8Array) => {
+		try {
+			apply(update);
+		} catch (error) {
+			console.error('An error while a stored update applied (the load goes on):', error);
+		}
+	};
 	for (const row of rows) {
 		if (!(row.value instanceof Uint8Array)) {
 			unreadable.push({ ...row, reason: 'not a Yjs update' });
 			continue;
 		}
-		try {
-			for (const piece of cutUpdate(row.value, pieceBytes)) {
-				if (now() - sliceStart >= sliceMs) {
-					await yieldToPage();
-					if (stopped()) return unreadable;
-					sliceStart = now();
-				}
-				apply(piece);
+		const pieces = cutUpdate(row.value, pieceBytes);
+		let waiting = waitingOf(doc);
+		for (;;) {
+			let next: IteratorResult<Uint8Array>;
+			try {
+				next = pieces.next();
+			} catch (error) {
+				if (!(error instanceof MalformedUpdate)) throw error;
+				unreadable.push({ ...row, reason: error.message || 'malformed update' });
+				break;
 			}
-		} catch (error) {
-			unreadable.push({ ...row, reason: error instanceof Error ? error.message : String(error) });
+			if (next.done) break;
+			if (!(await turn())) return unreadable;
+			applyReported(next.value);
+			const after = waitingOf(doc);
+			// A malformed rest is still cut, to name the row and keep what reads before the break.
+			if (after !== null && after !== waiting && isWellFormedUpdate(row.value)) {
+				if (!(await turn())) return unreadable;
+				applyReported(row.value);
+				break;
+			}
+			waiting = after;
 		}
 	}
 	return unreadable;
@@ -97,15 +135,20 @@ export function readRows(db: IDBDatabase): Promise<StoredRow[]> {
 }
 
 /**
- * Copy unreadable rows into the key–value store, under ['unreadable', key]: y-indexeddb's
- * compaction deletes every row older than the state it writes, and these may yet be
- * recovered by hand (or by a later version that reads them).
+ * Move unreadable rows into the key–value store, under ['unreadable', key], in one
+ * transaction: y-indexeddb's compaction would delete them with every row older than the
+ * state it writes, and they may yet be recovered by hand (or by a later version that reads
+ * them). Out of 'updates', they are not read, reported and copied again on every open.
  */
 export function putAside(db: IDBDatabase, rows: readonly StoredRow[]): Promise<void> {
 	return new Promise((resolve, reject) => {
-		const tx = db.transaction([CUSTOM_STORE], 'readwrite');
-		const store = tx.objectStore(CUSTOM_STORE);
-		for (const { key, value } of rows) store.put(value, ['unreadable', key]);
+		const tx = db.transaction([UPDATES_STORE, CUSTOM_STORE], 'readwrite');
+		const aside = tx.objectStore(CUSTOM_STORE);
+		const updates = tx.objectStore(UPDATES_STORE);
+		for (const { key, value } of rows) {
+			aside.put(value, ['unreadable', key]);
+			updates.delete(key);
+		}
 		tx.oncomplete = () => resolve();
 		tx.onerror = () => reject(tx.error ?? new Error('aborted'));
 		tx.onabort = () => reject(tx.error ?? new Error('aborted'));
@@ -134,9 +177,10 @@ export function quietApply(
 		try {
 			Y.applyUpdate(doc, piece, origin);
 		} finally {
+			// Also when an observer threw: its own writes are in the document by then.
 			doc.off('afterTransaction', watch);
 			doc.on('update', listener);
+			if (foreign) listener(Y.encodeStateAsUpdate(doc), null);
 		}
-		if (foreign) listener(Y.encodeStateAsUpdate(doc), null);
 	};
 }
