@@ -21,6 +21,7 @@ import {
 } from '../model';
 import type { EntryItem, EntryVerdict } from '../identity/verify';
 import { entryText, junkReason } from './junk';
+import { yieldToPage } from './yield';
 
 export type RecordVerifier = {
 	verifyMany(items: { parsed: ParsedRecord; publicKey: string }[]): Promise<Result<Verified>[]>;
@@ -145,19 +146,6 @@ const PROGRESS_MS = 1000;
  * queued (each takes its share of a chunk), instead of idling while this thread reads it.
  */
 const CHUNKS_IN_FLIGHT = 3;
-
-/** Let the browser run other tasks (render, input) before going on; not throttled like timers. */
-function yieldToBrowser(): Promise<void> {
-	if (typeof MessageChannel === 'undefined') return new Promise((r) => setTimeout(r, 0));
-	return new Promise((resolve) => {
-		const channel = new MessageChannel();
-		channel.port1.onmessage = () => {
-			channel.port1.close();
-			resolve();
-		};
-		channel.port2.postMessage(null);
-	});
-}
 
 /** The kinds that make the country's frame: its genesis, citizens and their admission. */
 const FOUNDATIONAL_KINDS: ReadonlySet<string> = new Set(['genesis', 'citizen', 'invite']);
@@ -411,7 +399,7 @@ export class RecordStore extends ObservableV2<Events> {
 	private async process(): Promise<void> {
 		if (this.sweepAgain) {
 			this.sweepAgain = false;
-			await yieldToBrowser();
+			await yieldToPage();
 		}
 		if (this.recheckWaiting) {
 			this.recheckWaiting = false;
@@ -450,7 +438,7 @@ export class RecordStore extends ObservableV2<Events> {
 				shownAt = performance.now();
 			}
 			checking.push(this.verifyRead(this.read(chunk)));
-			await yieldToBrowser();
+			await yieldToPage();
 		}
 		await Promise.all(checking);
 		await this.sweep();

@@ -11,6 +11,7 @@
  */
 import * as Y from 'yjs';
 import { cutUpdate, isWellFormedUpdate, MalformedUpdate } from './update-pieces';
+import { yieldToPage } from './yield';
 
 /** Struct bytes per piece: one applies in about a millisecond on a laptop. */
 export const PIECE_BYTES = 64 * 1024;
@@ -24,22 +25,6 @@ export const CUSTOM_STORE = 'custom';
 
 export type StoredRow = { key: IDBValidKey; value: unknown };
 export type UnreadableRow = StoredRow & { reason: string };
-
-/**
- * Give the page a turn: input, rendering and timers run before the next slice. A message
- * task, not setTimeout, which browsers stretch to 4 ms once timeouts nest.
- */
-export function yieldToPage(): Promise<void> {
-	if (typeof MessageChannel === 'undefined') return new Promise((r) => setTimeout(r, 0));
-	return new Promise((resolve) => {
-		const channel = new MessageChannel();
-		channel.port1.onmessage = () => {
-			channel.port1.close();
-			resolve();
-		};
-		channel.port2.postMessage(null);
-	});
-}
 
 /** What of `doc`'s structs waits on missing ones: Yjs replaces it whenever more come to wait. */
 const waitingOf = (doc: Y.Doc): Uint8Array | null => doc.store.pendingStructs?.update ?? null;
