@@ -546,16 +546,22 @@ export class RecordStore extends ObservableV2<Events> {
 		let bytes = 0;
 		let more = false;
 		for (const id of this.suspects) {
-			if (batch.length >= REMOVE_PER_PASS || bytes >= HASH_PER_PASS) {
+			if (this.published.has(id) || this.waiters.has(id)) continue;
+			if (this.verified.has(id) || !this.map.has(id)) {
+				this.suspects.delete(id);
+				continue;
+			}
+			const value = this.map.get(id);
+			// UTF-8 takes at most 3 bytes per UTF-16 unit: the bound holds whatever the text. A
+			// larger entry still gets a pass, alone.
+			const size = 3 * (entryText(value)?.length ?? 0);
+			if (batch.length >= REMOVE_PER_PASS || (batch.length && bytes + size > HASH_PER_PASS)) {
 				more = true;
 				break;
 			}
-			if (this.published.has(id) || this.waiters.has(id)) continue;
 			this.suspects.delete(id);
-			if (this.verified.has(id) || !this.map.has(id)) continue;
-			const value = this.map.get(id);
 			batch.push({ id, value });
-			bytes += entryText(value)?.length ?? 0;
+			bytes += size;
 		}
 		if (!batch.length) return;
 		const reasons = await Promise.all(batch.map(({ id, value }) => junkReason(id, value, true)));

@@ -5,6 +5,7 @@ import * as Y from 'yjs';
 import { IndexeddbPersistence, storeState } from 'y-indexeddb';
 import { openCountryDocs, storageName, StorageReadError, type CountryDocs } from './docs';
 import { applyRows, quietApply, readRows, type StoredRow } from './stored-load';
+import { isWellFormedUpdate } from './update-pieces';
 
 let counter = 0;
 const open: CountryDocs[] = [];
@@ -326,6 +327,29 @@ async function asideRows(name: string): Promise<StoredRow[]> {
 	db.close();
 	return rows;
 }
+
+describe('rows the byte walk refuses but Yjs reads', () => {
+	it('a value nested deeper than the walk goes: the row is applied whole, nothing set aside', async () => {
+		const id = `deep-${counter++}`;
+		const name = storageName(id, 'public');
+		const first = docsFor(id);
+		await first.whenLoaded;
+		first.records.set('good', { record: 'g', signature: 's' });
+		await first.flushed();
+		// What an older build stored from a vandal (peers checked updates with Y.decodeUpdate).
+		const old = new Y.Doc();
+		let deep: unknown = 'x';
+		for (let i = 0; i < 300; i++) deep = [deep];
+		old.getMap('records').set('deep junk', deep);
+		old.getMap('records').set('after', { record: 'a', signature: 's' });
+		const row = Y.encodeStateAsUpdate(old);
+		expect(isWellFormedUpdate(row)).toBe(false);
+		await addRows(name, [row]);
+		const again = await reopen(first);
+		expect([...again.records.keys()].sort()).toEqual(['after', 'deep junk', 'good']);
+		expect(again.loadProblem).toBeNull();
+	});
+});
 
 describe('damaged stored data', () => {
 	let rejections: unknown[] = [];

@@ -87,7 +87,13 @@ export async function applyRows(
 				next = pieces.next();
 			} catch (error) {
 				if (!(error instanceof MalformedUpdate)) throw error;
-				unreadable.push({ ...row, reason: error.message || 'malformed update' });
+				// The walk refuses some things Yjs reads (values nested deeper than it goes), and
+				// older builds stored what peers sent unwalked: a row is damaged only if Yjs
+				// cannot read it either. Else it is applied whole, as stock y-indexeddb would.
+				if (decodesInYjs(row.value)) {
+					if (!(await turn())) return unreadable;
+					applyReported(row.value);
+				} else unreadable.push({ ...row, reason: error.message || 'malformed update' });
 				break;
 			}
 			if (next.done) break;
@@ -104,6 +110,16 @@ export async function applyRows(
 		}
 	}
 	return unreadable;
+}
+
+/** Whether Yjs itself reads the update (slow: it builds every value; for rare rows only). */
+function decodesInYjs(update: Uint8Array): boolean {
+	try {
+		Y.decodeUpdate(update);
+		return true;
+	} catch {
+		return false;
+	}
 }
 
 /** Every row of the updates store, in key order, in one read-only transaction. */
