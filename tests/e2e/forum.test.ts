@@ -268,3 +268,31 @@ test('bad input gets a clear message; script in titles and bodies stays inert', 
 	}
 	expect(dialogs).toEqual([]);
 });
+
+test('removing a shared draft asks first and says so; a bad tag gets the post editor’s words', async ({
+	newPerson
+}) => {
+	const ada = await newPerson();
+	await createIdentity(ada, 'Ada');
+	await foundCountry(ada, 'Scrapland');
+	await openSection(ada, AREA);
+	await ada.getByRole('button', { name: 'Start a shared draft' }).click();
+	await ada.getByLabel('Title').pressSequentially('Old idea');
+	await ada.getByLabel(/Tags/).fill('Bad Tag');
+	await ada.getByRole('button', { name: 'Publish as my post' }).click();
+	await expect(ada.getByRole('alert')).toContainText('This is not a tag: “Bad Tag”');
+	await expect(ada.getByRole('alert')).not.toContainText('body.tags');
+
+	await ada.getByRole('button', { name: 'Remove the draft' }).click();
+	const confirm = ada.getByRole('group', { name: 'Confirm removal' });
+	await expect(confirm).toContainText('Remove this draft for every citizen?');
+	await expect(confirm.getByRole('button', { name: 'Yes, remove it' })).toBeFocused();
+	await confirm.getByRole('button', { name: 'Cancel' }).click();
+	await expect(confirm).toHaveCount(0);
+	await ada.getByRole('button', { name: 'Remove the draft' }).click();
+	await confirm.getByRole('button', { name: 'Yes, remove it' }).click();
+	await expect(ada.getByRole('status').filter({ hasText: 'Removed the draft' })).toHaveText(
+		'Removed the draft “Old idea” for every citizen.'
+	);
+	await expect(ada.getByTestId('draft-list')).toHaveCount(0);
+});
