@@ -47,6 +47,7 @@ async function reply(page: Page, body: string) {
 	await form.getByLabel('Your reply', { exact: true }).fill(body);
 	await form.getByRole('button', { name: 'Reply' }).click();
 	await expect(form.getByLabel('Your reply', { exact: true })).toHaveValue('');
+	await expect(form.getByLabel('Your reply', { exact: true })).toBeFocused();
 }
 
 test('a thread and its replies reach every citizen, and no peer without the citizens’ secret', async ({

@@ -138,8 +138,11 @@ test('a vandal’s edit is reverted from the history, for everyone', async ({ ne
 	await original.getByRole('button', { name: 'Cancel' }).click();
 	await expect(ada.getByTestId('revision')).toHaveCount(2);
 	await original.getByRole('button', { name: 'Revert to this' }).click();
+	// The focus follows: to the confirm, then to the outcome (far above the revision).
+	await expect(original.getByRole('button', { name: 'Yes, revert' })).toBeFocused();
 	await original.getByRole('button', { name: 'Yes, revert' }).click();
 	await expect(ada.getByTestId('revert-outcome')).toContainText('Reverted');
+	await expect(ada.getByTestId('revert-outcome')).toBeFocused();
 	await expect(ada.getByTestId('revision')).toHaveCount(3);
 	await expect(ada.getByTestId('revision').first().locator('del.diff-line')).toContainText(
 		'LOL this country is gone'

@@ -168,6 +168,13 @@ test('a newcomer on a phone: forms fit the screen, a wrong link says so and lead
 		'1 ballot counted; my own count agrees.'
 	);
 	await expect(open.getByLabel('For term')).toHaveValue('2');
+	// "You opened…" invites to stand and vote: gone once voting has closed.
+	await open.getByLabel('Voting closes in (minutes)').fill('0.1');
+	await open.getByRole('button', { name: 'Open the election now' }).click();
+	const second = ada.getByTestId('election').first();
+	await expect(second.getByTestId('election-done')).toContainText('You opened this election');
+	await expect(second).toHaveAttribute('data-phase', 'counting', { timeout: 30_000 });
+	await expect(second.getByTestId('election-done')).toHaveCount(0);
 
 	// A cut-short post link, inside the country: the tabs and a way back stay.
 	await ada.goto(`/c/${countryId}/posts/12345`);
