@@ -74,7 +74,7 @@ export function checkNewPassphrase(passphrase: string): Result<string, 'passphra
 	if (typeof passphrase !== 'string' || [...passphrase].length < PASSPHRASE_MIN) {
 		return err(
 			'passphrase_weak',
-			`the passphrase must have at least ${PASSPHRASE_MIN} characters`,
+			`The passphrase is too short: use at least ${PASSPHRASE_MIN} characters.`,
 			'passphrase'
 		);
 	}
@@ -138,7 +138,11 @@ async function describe(
 function decryptError(error: unknown): Result<never, IdentityErrorCode> {
 	const message = messageOf(error);
 	return /passphrase/i.test(message)
-		? err('passphrase_wrong', 'the passphrase does not unlock this key', 'passphrase')
+		? err(
+				'passphrase_wrong',
+				'That passphrase does not unlock this key. Check it (and Caps Lock) and try again.',
+				'passphrase'
+			)
 		: err('key_unsupported', `the key cannot be unlocked here: ${message}`);
 }
 
@@ -224,7 +228,11 @@ async function readOneKey(
 		return err('key_unsupported', `this holds ${blocks} armored blocks; export one key`, 'armored');
 	}
 	if (armorChecksumMatches(armored) === false) {
-		return err('key_unreadable', 'this key was damaged in transit (armor checksum)', 'armored');
+		return err(
+			'key_unreadable',
+			'This key file is damaged: part of it changed on the way. Export the key again and import the new file.',
+			'armored'
+		);
 	}
 	let keys: (PublicKey | PrivateKey)[];
 	try {
