@@ -115,7 +115,9 @@ test('a corrupt key file is refused on import', async ({ newPerson }) => {
 	await page.getByLabel('…or paste it').fill('-----BEGIN PGP PRIVATE KEY BLOCK-----\n\ngarbage\n');
 	await page.getByLabel("The key's passphrase").fill(PASSPHRASE);
 	await page.getByRole('button', { name: 'Import key' }).click();
-	await expect(page.getByRole('alert')).toBeVisible();
+	await expect(page.getByRole('region', { name: 'Import a key' }).getByRole('alert')).toHaveText(
+		'This is not a readable OpenPGP key: it may be cut short, or not a key at all.'
+	);
 	await expect(page.getByTestId('identity-badge')).toHaveCount(0);
 });
 

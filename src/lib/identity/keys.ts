@@ -217,15 +217,19 @@ async function readOneKey(
 	armored: unknown
 ): Promise<Result<PublicKey | PrivateKey, IdentityErrorCode>> {
 	if (typeof armored !== 'string' || armored.trim() === '') {
-		return err('key_unreadable', 'no key was given', 'armored');
+		return err('key_unreadable', 'Paste a key or choose a key file.', 'armored');
 	}
 	if (armored.length > MAX_IMPORT_CHARS) {
-		return err('key_unreadable', 'this is too large to be one OpenPGP key', 'armored');
+		return err('key_unreadable', 'This is too large to be one OpenPGP key.', 'armored');
 	}
 	// openpgp reads only the first armored block and would silently drop the rest.
 	const blocks = armored.match(/^-----BEGIN PGP /gm)?.length ?? 0;
 	if (blocks > 1) {
-		return err('key_unsupported', `this holds ${blocks} armored blocks; export one key`, 'armored');
+		return err(
+			'key_unsupported',
+			`This holds ${blocks} keys or blocks: export one key on its own and import that.`,
+			'armored'
+		);
 	}
 	if (armorChecksumMatches(armored) === false) {
 		return err(
@@ -237,13 +241,16 @@ async function readOneKey(
 	let keys: (PublicKey | PrivateKey)[];
 	try {
 		keys = await openpgp.readKeys({ armoredKeys: armored.trim() });
-	} catch (error) {
-		return err('key_unreadable', `this is not an armored OpenPGP key: ${messageOf(error)}`);
+	} catch {
+		return err(
+			'key_unreadable',
+			'This is not a readable OpenPGP key: it may be cut short, or not a key at all.'
+		);
 	}
 	const [key] = keys;
-	if (!key) return err('key_unreadable', 'no key found', 'armored');
+	if (!key) return err('key_unreadable', 'No key was found in this text.', 'armored');
 	if (keys.length > 1) {
-		return err('key_unsupported', `this holds ${keys.length} keys; export just one`, 'armored');
+		return err('key_unsupported', `This holds ${keys.length} keys: export just one.`, 'armored');
 	}
 	return ok(key);
 }
@@ -294,7 +301,11 @@ export async function importIdentity(options: {
 	if (!read.ok) return read;
 	const key = read.value;
 	if (!key.isPrivate()) {
-		return err('key_not_private', 'this is a public key; import the private key', 'armored');
+		return err(
+			'key_not_private',
+			'This is a public key: import the private key (its first line says PRIVATE KEY).',
+			'armored'
+		);
 	}
 	const version = key.keyPacket.version;
 	if (version !== 4 && version !== 6) {
