@@ -47,6 +47,7 @@ async function reply(page: Page, body: string) {
 	await form.getByLabel('Your reply', { exact: true }).fill(body);
 	await form.getByRole('button', { name: 'Reply' }).click();
 	await expect(form.getByLabel('Your reply', { exact: true })).toHaveValue('');
+	await expect(form.getByLabel('Your reply', { exact: true })).toBeFocused();
 }
 
 test('a thread and its replies reach every citizen, and no peer without the citizens’ secret', async ({
@@ -58,7 +59,9 @@ test('a thread and its replies reach every citizen, and no peer without the citi
 	const { signaling, secret } = invitation.value;
 
 	await openThread(ada, 'Where shall we meet?', 'I propose **the old mill**.');
-	const adaFingerprint = await ada.getByTestId('provenance').first().locator('.mono').innerText();
+	const adaKey = ada.getByTestId('provenance').first().locator('[data-fingerprint]');
+	const adaFingerprint = await adaKey.textContent();
+	expect(adaFingerprint).toMatch(/^[0-9a-f]{16}…$/);
 
 	await openSection(bob, AREA);
 	const row = bob.getByTestId('thread-row');
@@ -68,7 +71,7 @@ test('a thread and its replies reach every citizen, and no peer without the citi
 	const opening = bob.getByTestId('forum-message').first();
 	await expect(opening.locator('strong', { hasText: 'the old mill' })).toBeVisible();
 	await expect(opening.getByTestId('provenance')).toContainText('Ada');
-	await expect(opening.getByTestId('provenance')).toContainText(adaFingerprint);
+	await expect(opening.getByTestId('provenance')).toContainText(adaFingerprint!);
 	await reply(bob, 'The mill suits me. *Bring bread.*');
 
 	// Ada, still on the thread page, sees the reply arrive, signed by Bob.
@@ -267,4 +270,32 @@ test('bad input gets a clear message; script in titles and bodies stays inert', 
 		await expect(page.getByTestId('thread-row').getByRole('link')).toHaveText(title);
 	}
 	expect(dialogs).toEqual([]);
+});
+
+test('removing a shared draft asks first and says so; a bad tag gets the post editor’s words', async ({
+	newPerson
+}) => {
+	const ada = await newPerson();
+	await createIdentity(ada, 'Ada');
+	await foundCountry(ada, 'Scrapland');
+	await openSection(ada, AREA);
+	await ada.getByRole('button', { name: 'Start a shared draft' }).click();
+	await ada.getByLabel('Title').pressSequentially('Old idea');
+	await ada.getByLabel(/Tags/).fill('Bad Tag');
+	await ada.getByRole('button', { name: 'Publish as my post' }).click();
+	await expect(ada.getByRole('alert')).toContainText('This is not a tag: “Bad Tag”');
+	await expect(ada.getByRole('alert')).not.toContainText('body.tags');
+
+	await ada.getByRole('button', { name: 'Remove the draft' }).click();
+	const confirm = ada.getByRole('group', { name: 'Confirm removal' });
+	await expect(confirm).toContainText('Remove this draft for every citizen?');
+	await expect(confirm.getByRole('button', { name: 'Yes, remove it' })).toBeFocused();
+	await confirm.getByRole('button', { name: 'Cancel' }).click();
+	await expect(confirm).toHaveCount(0);
+	await ada.getByRole('button', { name: 'Remove the draft' }).click();
+	await confirm.getByRole('button', { name: 'Yes, remove it' }).click();
+	await expect(ada.getByRole('status').filter({ hasText: 'Removed the draft' })).toHaveText(
+		'Removed the draft “Old idea” for every citizen.'
+	);
+	await expect(ada.getByTestId('draft-list')).toHaveCount(0);
 });

@@ -98,11 +98,14 @@ test('a page written by one citizen, edited by another: history shows who change
 
 	await openPage(bob, ABOUT);
 	await expect(bob.getByTestId('page-body')).toContainText('We drink tea.');
-	const fingerprint = await bob
-		.getByTestId('byline')
-		.locator('[data-fingerprint]')
-		.getAttribute('data-fingerprint');
+	const key = bob.getByTestId('byline').locator('[data-fingerprint]');
+	const fingerprint = await key.getAttribute('data-fingerprint');
 	expect(fingerprint).toMatch(/^[0-9a-f]{40,64}$/);
+	// A key reads the same way everywhere: four upper-case groups, as on the forum.
+	// (Spaced by CSS: a copy takes the plain hex.)
+	const groups = fingerprint!.slice(0, 16).toUpperCase().match(/.{4}/g);
+	expect(await key.locator('span').allInnerTexts()).toEqual(groups);
+	expect(await key.innerText()).toBe(`${groups!.join('')}…`);
 
 	await editPage(bob, ORIGINAL.replace('We drink tea.', 'We drink coffee.'));
 	await expect(bob.getByTestId('page-body')).toContainText('We drink coffee.');
@@ -138,8 +141,11 @@ test('a vandal’s edit is reverted from the history, for everyone', async ({ ne
 	await original.getByRole('button', { name: 'Cancel' }).click();
 	await expect(ada.getByTestId('revision')).toHaveCount(2);
 	await original.getByRole('button', { name: 'Revert to this' }).click();
+	// The focus follows: to the confirm, then to the outcome (far above the revision).
+	await expect(original.getByRole('button', { name: 'Yes, revert' })).toBeFocused();
 	await original.getByRole('button', { name: 'Yes, revert' }).click();
 	await expect(ada.getByTestId('revert-outcome')).toContainText('Reverted');
+	await expect(ada.getByTestId('revert-outcome')).toBeFocused();
 	await expect(ada.getByTestId('revision')).toHaveCount(3);
 	await expect(ada.getByTestId('revision').first().locator('del.diff-line')).toContainText(
 		'LOL this country is gone'

@@ -143,24 +143,38 @@ test('a newcomer on a phone: forms fit the screen, a wrong link says so and lead
 	const election = ada.getByTestId('election');
 	// The new election is at the top of the list, far from the form: it says it is open, and
 	// the focus goes there, just before the form to stand in it.
-	const opened = election.getByTestId('election-opened');
-	await expect.soft(opened).toContainText('You opened this election for term 1.');
-	await expect.soft(opened).toBeFocused();
+	const done = election.getByTestId('election-done');
+	await expect.soft(done).toContainText('You opened this election for term 1.');
+	await expect.soft(done).toBeFocused();
+	// Each step says it worked, where the focus is.
 	const stand = ada.getByRole('form', { name: 'Stand in this election' });
 	await stand.getByLabel('Your statement to the voters').fill('Steady.');
 	await stand.getByRole('button', { name: 'Stand as a candidate' }).click();
+	await expect(done).toHaveText('You are a candidate in this election.');
+	await expect(done).toBeFocused();
 	const vote = ada.getByRole('form', { name: 'Vote' });
 	await vote.getByLabel('Ada').check();
 	await vote.getByRole('button', { name: 'Cast my ballot' }).click();
+	await expect(done).toContainText('Your ballot is recorded.');
+	await expect(done).toBeFocused();
 	// One of a thing is said in the singular.
 	await expect(election.getByTestId('live-count')).toHaveText('Live count: 1 ballot so far.');
 	await expect(election).toHaveAttribute('data-phase', 'counting', { timeout: 30_000 });
 	await ada.getByRole('button', { name: 'Certify the result (1 ballot)', exact: true }).click();
 	await expect(election).toHaveAttribute('data-phase', 'certified');
+	await expect(done).toHaveText('The result is certified.');
+	await expect(done).toBeFocused();
 	await expect(election.getByTestId('certification')).toContainText(
 		'1 ballot counted; my own count agrees.'
 	);
 	await expect(open.getByLabel('For term')).toHaveValue('2');
+	// "You opened…" invites to stand and vote: gone once voting has closed.
+	await open.getByLabel('Voting closes in (minutes)').fill('0.1');
+	await open.getByRole('button', { name: 'Open the election now' }).click();
+	const second = ada.getByTestId('election').first();
+	await expect(second.getByTestId('election-done')).toContainText('You opened this election');
+	await expect(second).toHaveAttribute('data-phase', 'counting', { timeout: 30_000 });
+	await expect(second.getByTestId('election-done')).toHaveCount(0);
 
 	// A cut-short post link, inside the country: the tabs and a way back stay.
 	await ada.goto(`/c/${countryId}/posts/12345`);
@@ -176,7 +190,16 @@ test('a newcomer on a phone: forms fit the screen, a wrong link says so and lead
 	await ada.getByRole('link', { name: 'Your countries' }).click();
 	await expect(ada.getByRole('link', { name: 'Phonia' })).toBeVisible();
 
-	// A mistyped passphrase (the full loads above locked the key): said plainly, ready to retype.
+	// Locked (the full loads above lock the key), a leader is offered one unlock form for the
+	// election and ban forms, not nothing.
+	await ada.goto(`/c/${countryId}/government`);
+	await expect(ada.getByTestId('government-unlock')).toContainText(
+		'Unlock your identity to open an election, stand, vote or certify, and to ban an author'
+	);
+	await expect(ada.getByRole('form', { name: 'Unlock identity' })).toHaveCount(1);
+	await expect(ada.getByTestId('ban-locked')).toContainText('unlock your identity to ban');
+
+	// A mistyped passphrase: said plainly, ready to retype.
 	await ada.goto(`/c/${countryId}/forum`);
 	const unlockForm = ada.getByRole('form', { name: 'Unlock identity' });
 	await unlockForm.getByLabel('Passphrase').fill('not my passphrase');
@@ -194,10 +217,14 @@ test('a newcomer on a phone: forms fit the screen, a wrong link says so and lead
 	const badge = ada.getByTestId('identity-badge');
 	await expect(badge).toContainText(/· locked/);
 	await badge.getByRole('link', { name: 'Unlock' }).click();
-	await expect(ada).toHaveURL(/\/identity#unlock$/);
-	const headerUnlock = ada.getByRole('form', { name: 'Unlock identity' });
-	await headerUnlock.getByLabel('Passphrase').fill(PASSPHRASE);
-	await headerUnlock.getByRole('button', { name: 'Unlock' }).click();
+	await expect(ada).toHaveURL(/\/identity\?next=[^#]*forum#unlock$/);
+	// Ready to type, and back to the forum once unlocked.
+	await expect(
+		ada.getByRole('form', { name: 'Unlock identity' }).getByLabel('Passphrase')
+	).toBeFocused();
+	await ada.keyboard.type(PASSPHRASE);
+	await ada.keyboard.press('Enter');
+	await expect(ada).toHaveURL(new RegExp(`/c/${countryId}/forum$`));
 	await expect(badge).toContainText('unlocked');
 	await expect(badge.getByRole('link', { name: 'Unlock' })).toHaveCount(0);
 });

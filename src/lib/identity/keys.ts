@@ -74,7 +74,7 @@ export function checkNewPassphrase(passphrase: string): Result<string, 'passphra
 	if (typeof passphrase !== 'string' || [...passphrase].length < PASSPHRASE_MIN) {
 		return err(
 			'passphrase_weak',
-			`the passphrase must have at least ${PASSPHRASE_MIN} characters`,
+			`The passphrase is too short: use at least ${PASSPHRASE_MIN} characters.`,
 			'passphrase'
 		);
 	}
@@ -138,7 +138,11 @@ async function describe(
 function decryptError(error: unknown): Result<never, IdentityErrorCode> {
 	const message = messageOf(error);
 	return /passphrase/i.test(message)
-		? err('passphrase_wrong', 'the passphrase does not unlock this key', 'passphrase')
+		? err(
+				'passphrase_wrong',
+				'That passphrase does not unlock this key. Check it (and Caps Lock) and try again.',
+				'passphrase'
+			)
 		: err('key_unsupported', `the key cannot be unlocked here: ${message}`);
 }
 
@@ -213,29 +217,40 @@ async function readOneKey(
 	armored: unknown
 ): Promise<Result<PublicKey | PrivateKey, IdentityErrorCode>> {
 	if (typeof armored !== 'string' || armored.trim() === '') {
-		return err('key_unreadable', 'no key was given', 'armored');
+		return err('key_unreadable', 'Paste a key or choose a key file.', 'armored');
 	}
 	if (armored.length > MAX_IMPORT_CHARS) {
-		return err('key_unreadable', 'this is too large to be one OpenPGP key', 'armored');
+		return err('key_unreadable', 'This is too large to be one OpenPGP key.', 'armored');
 	}
 	// openpgp reads only the first armored block and would silently drop the rest.
 	const blocks = armored.match(/^-----BEGIN PGP /gm)?.length ?? 0;
 	if (blocks > 1) {
-		return err('key_unsupported', `this holds ${blocks} armored blocks; export one key`, 'armored');
+		return err(
+			'key_unsupported',
+			`This holds ${blocks} keys or blocks: export one key on its own and import that.`,
+			'armored'
+		);
 	}
 	if (armorChecksumMatches(armored) === false) {
-		return err('key_unreadable', 'this key was damaged in transit (armor checksum)', 'armored');
+		return err(
+			'key_unreadable',
+			'This key file is damaged: part of it changed on the way. Export the key again and import the new file.',
+			'armored'
+		);
 	}
 	let keys: (PublicKey | PrivateKey)[];
 	try {
 		keys = await openpgp.readKeys({ armoredKeys: armored.trim() });
-	} catch (error) {
-		return err('key_unreadable', `this is not an armored OpenPGP key: ${messageOf(error)}`);
+	} catch {
+		return err(
+			'key_unreadable',
+			'This is not a readable OpenPGP key: it may be cut short, or not a key at all.'
+		);
 	}
 	const [key] = keys;
-	if (!key) return err('key_unreadable', 'no key found', 'armored');
+	if (!key) return err('key_unreadable', 'No key was found in this text.', 'armored');
 	if (keys.length > 1) {
-		return err('key_unsupported', `this holds ${keys.length} keys; export just one`, 'armored');
+		return err('key_unsupported', `This holds ${keys.length} keys: export just one.`, 'armored');
 	}
 	return ok(key);
 }
@@ -286,7 +301,11 @@ export async function importIdentity(options: {
 	if (!read.ok) return read;
 	const key = read.value;
 	if (!key.isPrivate()) {
-		return err('key_not_private', 'this is a public key; import the private key', 'armored');
+		return err(
+			'key_not_private',
+			'This is a public key: import the private key (its first line says PRIVATE KEY).',
+			'armored'
+		);
 	}
 	const version = key.keyPacket.version;
 	if (version !== 4 && version !== 6) {
