@@ -76,7 +76,7 @@ test('a damaged or foreign file is refused and nothing changes', async ({
 			Buffer.from(bytes.map((b, i) => (i === bytes.length - 20 ? b ^ 0xff : b))),
 			/damaged/
 		],
-		['not ours', Buffer.from('{"hello": "world"}'), /not a Webocracy state file/],
+		['not ours', Buffer.from('{"hello": "world"}'), /not a Webocracy country file/],
 		['newer', Buffer.from(bytes.map((b, i) => (i === 9 ? 9 : b))), /newer Webocracy/]
 	];
 	const other = await newPerson();

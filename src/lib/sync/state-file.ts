@@ -135,7 +135,7 @@ export async function readStateFile(
 	}
 	const head = file.subarray(0, MAGIC.length);
 	if (!file.byteLength || !head.every((b, i) => b === MAGIC[i])) {
-		return err('file_not_webocracy', 'This is not a Webocracy state file.');
+		return err('file_not_webocracy', 'This is not a Webocracy country file.');
 	}
 	if (file.byteLength < MAGIC.length + 2) return err('file_truncated', 'The file is cut short.');
 	const version = new DataView(file.buffer, file.byteOffset + MAGIC.length, 2).getUint16(0);
