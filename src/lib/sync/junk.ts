@@ -5,7 +5,8 @@
  * else that fails (too large, not JSON, not canonical, an unknown kind or version, a bad
  * signature, a key not here yet, a rule) may pass elsewhere or later, and stays.
  */
-import { sha256Hex, HEX64 } from '../model';
+import { bytesToHex } from '@noble/hashes/utils.js';
+import { sha256Hex, HEX64, type SignedEntry } from '../model';
 
 /**
  * `not_an_entry`: the value is not an object holding a string `record` and a string
@@ -15,11 +16,11 @@ import { sha256Hex, HEX64 } from '../model';
  */
 export type JunkReason = 'not_an_entry' | 'wrong_id';
 
-/** The record text of a value shaped as an entry, or null: any other value is junk. */
-export function entryText(value: unknown): string | null {
+/** The value as an entry when it has the shape of one (two strings), or null: junk. */
+export function storedEntry(value: unknown): SignedEntry | null {
 	if (typeof value !== 'object' || value === null) return null;
-	const { record, signature } = value as { record?: unknown; signature?: unknown };
-	return typeof record === 'string' && typeof signature === 'string' ? record : null;
+	const { record, signature } = value as Partial<Record<keyof SignedEntry, unknown>>;
+	return typeof record === 'string' && typeof signature === 'string' ? { record, signature } : null;
 }
 
 const encoder = new TextEncoder();
@@ -29,10 +30,7 @@ async function hashText(text: string): Promise<string> {
 	const subtle = globalThis.crypto?.subtle;
 	// Without WebCrypto (a page served over plain http from another host): the model's own.
 	if (!subtle) return sha256Hex(text);
-	const digest = new Uint8Array(await subtle.digest('SHA-256', encoder.encode(text)));
-	let hex = '';
-	for (const byte of digest) hex += byte.toString(16).padStart(2, '0');
-	return hex;
+	return bytesToHex(new Uint8Array(await subtle.digest('SHA-256', encoder.encode(text))));
 }
 
 /**
@@ -46,8 +44,8 @@ export async function junkReason(
 	present = value !== undefined
 ): Promise<JunkReason | null> {
 	if (!present) return null;
-	const text = entryText(value);
-	if (text === null) return 'not_an_entry';
+	const text = storedEntry(value)?.record;
+	if (text === undefined) return 'not_an_entry';
 	// Every SHA-256 hex has this form: another id needs no hashing to be wrong.
 	if (!HEX64.test(id)) return 'wrong_id';
 	try {

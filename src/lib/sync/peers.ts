@@ -7,10 +7,10 @@ import type * as Y from 'yjs';
 import { WebrtcProvider } from 'y-webrtc';
 import { Awareness } from 'y-protocols/awareness';
 import * as decoding from 'lib0/decoding';
-import * as encoding from 'lib0/encoding';
 import { ObservableV2 } from 'lib0/observable';
 import { chunkedRtc, type ChunkStats, type RtcImplementation } from './chunked-rtc';
 import type { CountryDocs } from './docs';
+import { MESSAGE_SYNC, SYNC_STEP_2, SYNC_UPDATE, syncMessage } from './messages';
 import { relayToTabsAfterPeers } from './tab-relay';
 import { cutUpdate, isWellFormedUpdate, MalformedUpdate } from './update-pieces';
 import {
@@ -73,10 +73,6 @@ const onSignalingDrop = (provider: GuardedProvider, reason: SignalingDrop) =>
 export const roomName = (countryId: string, part: 'public' | 'citizens') =>
 	`webocracy/${countryId}/${part}`;
 
-const MESSAGE_SYNC = 0;
-/** y-protocols' sync message types. */
-const SYNC_STEP_2 = 1;
-const SYNC_UPDATE = 2;
 /**
  * Updates larger than this travel as several (UPDATE_PIECE_BYTES each): the joiner applies,
  * and its record store starts checking, each piece as it arrives.
@@ -139,14 +135,6 @@ function isAwarenessUpdate(bytes: Uint8Array): boolean {
 	}
 	return true;
 }
-
-const syncMessage = (type: number, update: Uint8Array): Uint8Array => {
-	const encoder = encoding.createEncoder();
-	encoding.writeVarUint(encoder, MESSAGE_SYNC);
-	encoding.writeVarUint(encoder, type);
-	encoding.writeVarUint8Array(encoder, update);
-	return encoding.toUint8Array(encoder);
-};
 
 /** A Yjs update with nothing in it: no structs, no deletions. */
 const EMPTY_UPDATE = Uint8Array.of(0, 0);

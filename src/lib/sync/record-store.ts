@@ -20,7 +20,7 @@ import {
 	type Verified
 } from '../model';
 import type { EntryItem, EntryVerdict } from '../identity/verify';
-import { entryText, junkReason } from './junk';
+import { junkReason, storedEntry } from './junk';
 import { yieldToPage } from './yield';
 
 export type RecordVerifier = {
@@ -172,13 +172,6 @@ const carriesKey = (parsed: ParsedRecord) => signingKeyFor(parsed, NO_KEYS) !== 
  * record names this author.
  */
 const CLAIMED_AUTHOR = /^\{"at":[-+.0-9eE]{1,32},"author":"([0-9a-f]{40}|[0-9a-f]{64})"/;
-
-/** The entry as a worker takes it, when it has the shape of one (two strings). */
-function storedEntry(value: unknown): SignedEntry | null {
-	if (typeof value !== 'object' || value === null) return null;
-	const { record, signature } = value as Partial<Record<keyof SignedEntry, unknown>>;
-	return typeof record === 'string' && typeof signature === 'string' ? { record, signature } : null;
-}
 
 const sameEntry = (a: unknown, b: ParsedRecord): boolean =>
 	typeof a === 'object' &&
@@ -554,7 +547,7 @@ export class RecordStore extends ObservableV2<Events> {
 			const value = this.map.get(id);
 			// UTF-8 takes at most 3 bytes per UTF-16 unit: the bound holds whatever the text. A
 			// larger entry still gets a pass, alone.
-			const size = 3 * (entryText(value)?.length ?? 0);
+			const size = 3 * (storedEntry(value)?.record.length ?? 0);
 			if (batch.length >= REMOVE_PER_PASS || (batch.length && bytes + size > HASH_PER_PASS)) {
 				more = true;
 				break;

@@ -14,8 +14,7 @@
 import type * as Y from 'yjs';
 import type { WebrtcProvider } from 'y-webrtc';
 import { publish } from 'lib0/broadcastchannel';
-import * as encoding from 'lib0/encoding';
-import { writeUpdate } from 'y-protocols/sync';
+import { SYNC_UPDATE, syncMessage } from './messages';
 
 /** Later than a live record's check and view take, sooner than a frame. */
 export const TAB_RELAY_DELAY_MS = 8;
@@ -31,8 +30,6 @@ type RoomInternals = {
 	mux: (f: () => void) => void;
 	_docUpdateHandler: (update: Uint8Array, origin: unknown) => void;
 };
-
-const MESSAGE_SYNC = 0;
 
 function isRoomInternals(room: unknown): room is RoomInternals {
 	const r = room as Partial<RoomInternals> | null;
@@ -67,10 +64,7 @@ export async function relayToTabsAfterPeers(provider: WebrtcProvider): Promise<b
 		for (const message of waiting.splice(0)) room.mux(() => publish(room.name, message));
 	};
 	const relay = (update: Uint8Array) => {
-		const encoder = encoding.createEncoder();
-		encoding.writeVarUint(encoder, MESSAGE_SYNC);
-		writeUpdate(encoder, update);
-		const message = encoding.toUint8Array(encoder);
+		const message = syncMessage(SYNC_UPDATE, update);
 		// As y-webrtc's own relay: a peer whose channel just closed must not stop the others.
 		room.webrtcConns.forEach((conn) => {
 			try {

@@ -1,36 +1,36 @@
 import { describe, expect, it } from 'vitest';
-import { deriveCountry, type Citizen } from '$lib/model';
 import type { DiagnosticEntry } from '$lib/state';
 import { CHECKING_MESSAGE, diagnosticLines } from './lines';
 
 const WAITING = 'the author’s key is not here yet';
-const entry = (id: string, kind: string, author: string, status: DiagnosticEntry['status']) =>
+/** A pending entry says why, as the store does: `checking` when its key is here. */
+const entry = (
+	id: string,
+	kind: string,
+	author: string,
+	status: DiagnosticEntry['status'],
+	reason: 'checking' | 'no_key' = 'checking'
+) =>
 	(status === 'invalid'
 		? { id, kind, author, at: 1, status, code: 'signature_invalid', message: 'bad signature' }
 		: status === 'pending'
-			? { id, kind, author, at: 1, status, message: WAITING }
+			? { id, kind, author, at: 1, status, reason, message: WAITING }
 			: { id, kind, author, at: 1, status }) as DiagnosticEntry;
 
-/** A view whose founder is F and whose one other citizen is C. */
-const country = {
-	...deriveCountry('c1', []),
-	founder: 'F',
-	citizenByKey: new Map([['C', { name: 'Cee' } as Citizen]])
-};
 const diagnostics = [
 	entry('1', 'genesis', 'F', 'valid'),
 	entry('2', 'post', 'V', 'valid'),
 	entry('3', 'post', 'X', 'invalid'),
-	entry('4', 'post', 'F', 'pending'), // founder's key: known
-	entry('5', 'post', 'C', 'pending'), // a citizen's: known
-	entry('6', 'post', 'V', 'pending'), // V has a valid record: known
+	entry('4', 'post', 'F', 'pending'), // the founder's key is here
+	entry('5', 'post', 'C', 'pending'), // a citizen's
+	entry('6', 'post', 'V', 'pending'), // V has a valid record
 	entry('7', 'citizen', 'N', 'pending'), // carries its own key
-	entry('8', 'post', 'U', 'pending') // nobody here holds U's key
+	entry('8', 'post', 'U', 'pending', 'no_key') // nobody here holds U's key
 ];
 
 describe('diagnosticLines', () => {
 	it('while loading, a pending record whose key is known is still being checked', () => {
-		const { lines, counts } = diagnosticLines({ country, diagnostics }, true);
+		const { lines, counts } = diagnosticLines({ diagnostics }, true);
 		expect(lines.map((l) => l.shown)).toEqual([
 			'valid',
 			'valid',
@@ -49,7 +49,7 @@ describe('diagnosticLines', () => {
 	});
 
 	it('once settled, whatever is still pending waits for its key', () => {
-		const { counts, lines } = diagnosticLines({ country, diagnostics }, false);
+		const { counts, lines } = diagnosticLines({ diagnostics }, false);
 		expect(counts).toEqual({ valid: 2, invalid: 1, checking: 0, waiting: 5 });
 		expect(lines.filter((l) => l.shown === 'waiting').every((l) => l.message === WAITING)).toBe(
 			true
@@ -61,14 +61,14 @@ describe('diagnosticLines', () => {
 			{ ...entry('4', 'post', 'F', 'pending'), reason: 'no_key' }, // key known, yet no_key
 			{ ...entry('8', 'post', 'U', 'pending'), reason: 'checking' } // unknown, yet checking
 		] as DiagnosticEntry[];
-		const { lines, unread } = diagnosticLines({ country, diagnostics: said, held: 5 }, true);
+		const { lines, unread } = diagnosticLines({ diagnostics: said, held: 5 }, true);
 		expect(lines.map((l) => l.shown)).toEqual(['waiting', 'checking']);
 		expect(unread).toBe(3);
-		expect(diagnosticLines({ country, diagnostics: said, held: 1 }, true).unread).toBe(0);
+		expect(diagnosticLines({ diagnostics: said, held: 1 }, true).unread).toBe(0);
 	});
 
 	it('nothing held: all zero', () => {
-		expect(diagnosticLines({ country, diagnostics: [] }, true).counts).toEqual({
+		expect(diagnosticLines({ diagnostics: [] }, true).counts).toEqual({
 			valid: 0,
 			invalid: 0,
 			checking: 0,
@@ -80,7 +80,7 @@ describe('diagnosticLines', () => {
 		const far = { ...entry('9', 'post', 'U', 'pending'), at: Number.MAX_SAFE_INTEGER };
 		const none = { ...entry('10', '?', '', 'invalid'), at: null };
 		const [near, beyond, missing] = diagnosticLines(
-			{ country, diagnostics: [entry('1', 'genesis', 'F', 'valid'), far, none] },
+			{ diagnostics: [entry('1', 'genesis', 'F', 'valid'), far, none] },
 			false
 		).lines;
 		expect(near!.time).toEqual({
