@@ -9,7 +9,7 @@ import * as v from 'valibot';
 import type { PrivateKey, PublicKey } from 'openpgp';
 import { DISPLAY_NAME_MAX } from '../model/kinds/citizen';
 import { cleanText, encodeRecord, type AnyRecord, type SignedEntry } from '../model/record';
-import { err, ok, type ReasonCode, type Result } from '../model/result';
+import { err, messageOf, ok, type ReasonCode, type Result } from '../model/result';
 import { lineText } from '../model/schema';
 import { armorChecksumMatches } from './armor';
 import { bytesToBase64 } from './base64';
@@ -80,9 +80,6 @@ export function checkNewPassphrase(passphrase: string): Result<string, 'passphra
 	}
 	return ok(passphrase);
 }
-
-const messageOf = (error: unknown): string =>
-	error instanceof Error ? error.message : String(error);
 
 async function library(): Promise<Result<OpenPGPModule, 'library_unavailable'>> {
 	try {

@@ -5,7 +5,7 @@
  * written by another version of the app may not parse.
  */
 import * as v from 'valibot';
-import { err, ok, type Result } from '../model/result';
+import { err, messageOf, ok, type Result } from '../model/result';
 import type { IdentityKey } from './keys';
 import type { PersistentVerifiedCache } from './verify';
 
@@ -14,9 +14,6 @@ type StorageError = 'storage_failed';
 const KEYS_STORE = 'keys';
 const VERIFIED_STORE = 'verified';
 const DB_VERSION = 1;
-
-const messageOf = (error: unknown): string =>
-	error instanceof Error ? error.message : error ? String(error) : 'unknown error';
 
 /** A lazily opened database; a failed open is retried on the next call. */
 function database(name: string, store: string, keyPath?: string) {

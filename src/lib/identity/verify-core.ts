@@ -5,6 +5,7 @@
 import type { PublicKey } from 'openpgp';
 import { bytesToHex } from '@noble/hashes/utils.js';
 import { sha256Hex } from '../model/hash';
+import { messageOf } from '../model/result';
 import { base64ToBytes } from './base64';
 import { verifyFast, webCrypto, type FastCrypto } from './fast-signature';
 import {
@@ -56,9 +57,6 @@ const DEFAULT_MAX_PARSED = 256;
 type KeyEntry =
 	| { fingerprint: string; facts: KeyFacts | null; cryptoKey: Promise<unknown> | null }
 	| { error: string };
-
-const messageOf = (error: unknown): string =>
-	error instanceof Error ? error.message : String(error);
 
 const outcome = (
 	fingerprint: string | null,

@@ -13,7 +13,7 @@
  * are no workers (Node, Vitest, old browsers) with the same code.
  */
 import type { ParsedRecord, SignedEntry } from '../model/record';
-import { err, ok, type Err, type Result } from '../model/result';
+import { err, messageOf, ok, type Err, type Result } from '../model/result';
 import { unsafeAssumeVerified, type Verified } from '../model/verified';
 import { checkFacts, type KeyFacts } from './key-facts';
 import { Lru } from './lru';
@@ -477,7 +477,7 @@ export function createVerifier(options: VerifierOptions = {}): Verifier {
 			outcomes = await runEntryJobs(jobs);
 		} catch (error) {
 			// Nothing below should throw; if it does, no record passes unchecked.
-			const message = `could not be checked: ${error instanceof Error ? error.message : error}`;
+			const message = `could not be checked: ${messageOf(error)}`;
 			outcomes = jobs.map(() => ({ parsed: err('entry_malformed', message), outcome: null }));
 		}
 		const verdicts: EntryVerdict[] = items.map(() => ({
@@ -527,7 +527,7 @@ export function createVerifier(options: VerifierOptions = {}): Verifier {
 				answers = await slow(missing.map((i) => items[i] as VerifyItem));
 			} catch (error) {
 				// Nothing below should throw; if it does, no record passes unchecked.
-				const message = error instanceof Error ? error.message : String(error);
+				const message = messageOf(error);
 				answers = missing.map(() => err('signature_invalid', `verification failed: ${message}`));
 			}
 			missing.forEach((index, j) => {

@@ -54,3 +54,11 @@ export const err = <C extends string>(code: C, message: string, path = ''): Err<
 	path,
 	message
 });
+
+/** What a thrown value says, for a message a person may read: never "undefined" or empty. */
+export const messageOf = (error: unknown): string =>
+	error instanceof Error
+		? error.message || error.name
+		: error === undefined || error === null
+			? 'unknown error'
+			: String(error);

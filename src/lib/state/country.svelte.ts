@@ -15,7 +15,7 @@ import {
 } from '../sync';
 // Types only: the connection's code (y-webrtc, simple-peer) loads when a country connects.
 import type { ConnectionStatus, CountryConnection, RemotePeer } from '../sync/peers';
-import { err, ok, sha256Hex, type Result, type SignedEntry } from '../model';
+import { err, messageOf, ok, sha256Hex, type Result, type SignedEntry } from '../model';
 import { ForumState } from './forum.svelte';
 
 export type CountryOptions = {
@@ -126,7 +126,7 @@ export class CountryState {
 		try {
 			await this.docs.flushed();
 		} catch (error) {
-			const message = error instanceof Error ? error.message : String(error);
+			const message = messageOf(error);
 			return err('storage_failed', message);
 		}
 		return ok(verdicts);

@@ -6,6 +6,7 @@
  */
 import { dev } from '$app/environment';
 import type { Workbox } from 'workbox-window';
+import { messageOf } from '../model';
 
 export const SERVICE_WORKER_URL = '/sw.js';
 /** Looking for a new version while the app stays open (the browser also looks on each load). */
@@ -111,8 +112,4 @@ export class PwaState {
 			// Cache storage unreadable: nothing to tell with confidence.
 		}
 	}
-}
-
-function messageOf(error: unknown): string {
-	return error instanceof Error ? error.message : String(error);
 }

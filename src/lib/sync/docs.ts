@@ -5,6 +5,7 @@
  */
 import * as Y from 'yjs';
 import { IndexeddbPersistence } from 'y-indexeddb';
+import { messageOf } from '../model';
 import {
 	applyRows,
 	putAside,
@@ -179,11 +180,6 @@ export class StorageReadError extends Error {
 }
 
 function noop() {}
-
-function messageOf(error: unknown): string {
-	if (error instanceof Error || error instanceof DOMException) return error.message || error.name;
-	return String(error);
-}
 
 /** Some of a document's updates are not in IndexedDB: they live only in this session. */
 export class StorageWriteError extends Error {
