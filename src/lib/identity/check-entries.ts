@@ -18,6 +18,8 @@ import type {
 	WorkerResponse
 } from './verify-protocol';
 
+const NO_KEYS: ReadonlyMap<string, string> = new Map();
+
 /**
  * Parse each entry as parseEntry does (its checks, its errors), then verify those that name
  * the job's author and are signed with that author's key (not genesis or citizen records,
@@ -39,10 +41,9 @@ export async function checkEntries(
 			return;
 		}
 		outcomes.push({ parsed: { ok: true, record: parsed.value.record }, outcome: null });
+		// A record carrying its own key is checked with that; any other with the one given.
 		const signer =
-			typeof author === 'string' && typeof publicKey === 'string'
-				? signingKeyFor(parsed.value, new Map([[author, publicKey]]))
-				: null;
+			typeof publicKey === 'string' ? (signingKeyFor(parsed.value, NO_KEYS) ?? publicKey) : null;
 		if (parsed.value.record.author !== author || signer !== publicKey) return;
 		from.push(i);
 		jobs.push({

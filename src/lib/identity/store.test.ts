@@ -216,6 +216,14 @@ describe('createVerifiedCacheStore', () => {
 			...many.map(() => true),
 			false
 		]);
+		// Keys it already holds are not written again; only the new one makes a row.
+		await fresh.addMany([...many.slice(0, 10), 'only']);
+		expect(await rows()).toBe(3);
+		await fresh.addMany(['only', 'new key']);
+		expect(await rows()).toBe(4);
+		const later = createVerifiedCacheStore(name);
+		expect(await later.hasMany(['new key'])).toEqual([true]);
+		later.close();
 		raw.close();
 		cache.close();
 		fresh.close();

@@ -296,9 +296,13 @@ export function createVerifiedCacheStore(dbName = 'webocracy-verified'): Verifie
 		},
 
 		async addMany(keys) {
-			if (keys.length === 0) return;
+			// Keys already held are not written again: small batches are checked (and saved)
+			// anew in every session, and each tab saves what it checked.
+			const held = known ? await known.catch(() => null) : null;
+			const fresh = held ? keys.filter((key) => !held.has(key)) : [...keys];
+			if (fresh.length === 0) return;
 			const at = Date.now();
-			const row: BatchRow = { at, keys: [...keys] };
+			const row: BatchRow = { at, keys: fresh };
 			const name = `${BATCH_PREFIX}${at.toString(36)}-${(batchCounter++).toString(36)}-${Math.random().toString(36).slice(2)}`;
 			// The time is kept so a future version can prune old entries.
 			unwrap(
@@ -307,10 +311,7 @@ export function createVerifiedCacheStore(dbName = 'webocracy-verified'): Verifie
 					settle(undefined);
 				})
 			);
-			if (known) {
-				const held = await known.catch(() => null);
-				for (const key of keys) held?.add(key);
-			}
+			for (const key of fresh) held?.add(key);
 		},
 
 		async clear() {

@@ -120,16 +120,9 @@ export function createVerifyCore(options: VerifyCoreOptions = {}): VerifyCore {
 		}
 	}
 
-	async function idMatches(data: Uint8Array, id: string): Promise<boolean> {
-		let hash: Uint8Array;
-		try {
-			hash = await backend.digest(8, [data]);
-		} catch {
-			// The id cannot be checked here: the default backend hashes with noble as a last resort.
-			hash = await webCrypto.digest(8, [data]);
-		}
-		return bytesToHex(hash) === id;
-	}
+	// Both backends hash SHA-256 whatever happens (WebCrypto's falls back to noble).
+	const idMatches = async (data: Uint8Array, id: string): Promise<boolean> =>
+		bytesToHex(await backend.digest(8, [data])) === id;
 
 	function parsedKey(openpgp: OpenPGPModule, name: string, armored: string) {
 		let parsed = parsedKeys.get(name);
@@ -187,6 +180,8 @@ export function createVerifyCore(options: VerifyCoreOptions = {}): VerifyCore {
 		/** Loaded only when a job needs it: known keys on the fast path need no openpgp. */
 		let openpgp: Promise<OpenPGPModule> | null = null;
 		const load = () => (openpgp ??= loadOpenpgp());
+		/** Each distinct armored key is hashed once per batch, however many authors it has. */
+		const names = new Map<string, string>();
 		const reported = new Set<string>();
 
 		async function openpgpCheck(
@@ -223,11 +218,12 @@ export function createVerifyCore(options: VerifyCoreOptions = {}): VerifyCore {
 			if (job.publicKey.length > MAX_KEY_CHARS) {
 				return outcome(null, 'key_mismatch', 'the public key is too large to be one key');
 			}
-			let name = keyNames.get(job.publicKey);
+			let name = names.get(job.publicKey) ?? keyNames.get(job.publicKey);
 			if (name === undefined) {
 				name = sha256Hex(job.publicKey);
 				keyNames.set(job.publicKey, name);
 			}
+			names.set(job.publicKey, name);
 			let entry = givenEntry(job);
 			if (!entry) {
 				const known = keys.get(name);
