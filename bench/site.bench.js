@@ -12,7 +12,7 @@ import { existsSync } from 'node:fs';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { importForNode } from './support/bundle.js';
-import { withTimeout } from './support/harness.js';
+import { median, percentile, withTimeout } from './support/harness.js';
 
 /** @typedef {import('./support/harness.js').MetricInput} MetricInput */
 /** @typedef {import('./browser/site.ts').SignedSiteCountry} SignedSiteCountry */
@@ -22,21 +22,6 @@ const POSTS = 10_000;
 const CITIZENS = 20;
 const RUNS = 2;
 const INCREMENTAL_RUNS = 20;
-
-/** @param {number[]} values */
-const median = (values) => {
-	const sorted = [...values].sort((a, b) => a - b);
-	return sorted[Math.floor((sorted.length - 1) / 2)] ?? NaN;
-};
-
-/**
- * @param {number[]} values
- * @param {number} q
- */
-const quantile = (values, q) => {
-	const sorted = [...values].sort((a, b) => a - b);
-	return sorted[Math.min(sorted.length - 1, Math.ceil(q * sorted.length) - 1)] ?? NaN;
-};
 
 /**
  * @param {import('./support/harness.js').BenchContext} ctx
@@ -167,7 +152,7 @@ export default {
 				note:
 					`median of ${INCREMENTAL_RUNS} passes, as the mirror makes them: verify the post (fresh verifier), extendCountry (the record store's path for a few new records), the planner, ` +
 					`site-writer pass: ${r.incrementalRendered} files rendered, ${r.incrementalWritten} written (atomic, fsync); ` +
-					`p95 ${quantile(r.incrementalMs, 0.95).toFixed(0)} ms, max ${Math.max(...r.incrementalMs).toFixed(0)} ms. Medians by step: ${part('verifyMs')} verify, ` +
+					`p95 ${percentile(r.incrementalMs, 0.95).toFixed(0)} ms, max ${Math.max(...r.incrementalMs).toFixed(0)} ms. Medians by step: ${part('verifyMs')} verify, ` +
 					`${part('deriveMs')} extendCountry, ${part('planMs')} planner (createSitePlanner, kept between passes: updates the parts the post shows in), ` +
 					`${part('writeMs')} writer pass (of which ${part('renderMs')} rendering)`
 			},

@@ -2,7 +2,7 @@ import { mkdir } from 'node:fs/promises';
 import type { Server } from 'node:http';
 import { decodeInvitation, HEX64 } from '../../../src/lib/model';
 import { checkBaseUrl, siteRenderer } from '../../site';
-import { createSiteServer, SERVE_LIMITS } from '../../site-server';
+import { SERVE_LIMITS } from '../../serve-limits';
 import { LogWriteError } from '../../update-log';
 import { required, signalingUrls, text, type Command } from '../args';
 import { CliError, EXIT, storageError } from '../exit';
@@ -165,10 +165,11 @@ It signs nothing. Stop it with Ctrl-C (SIGINT) or SIGTERM.
 		let server: Server | null = null;
 		try {
 			if (servePort !== null) {
+				const { createSiteServer } = await import('../../site-server');
 				server = createSiteServer({
 					outDir,
 					health: () => running.health(),
-					limits: { maxConnections: cap ?? SERVE_LIMITS.maxConnections }
+					limits: cap === undefined ? undefined : { maxConnections: cap }
 				});
 				const host = text(values, 'host') ?? '127.0.0.1';
 				const bound = await listen(server, servePort, host);

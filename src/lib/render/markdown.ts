@@ -79,15 +79,18 @@ md.core.ruler.push('webocracy_demote_headings', (state: StateCore) => {
 md.core.ruler.push('webocracy_safe_attributes', (state: StateCore) => {
 	sanitizeTokens(state.tokens, state);
 });
+let fastTokens: boolean | undefined;
 /**
- * Whether markdown-it builds its tokens the fast way (see fast-tokens.ts). Last, on the
- * finished configuration: the check renders with it.
+ * Whether markdown-it builds its tokens the fast way (see fast-tokens.ts), checked on first
+ * use (it renders a probe twice), not when the module loads: every command of the CLI
+ * imports this, most of them to render nothing. On the finished configuration.
  */
-export const markdownFastTokens = useFastTokens(md);
+export const markdownFastTokens = (): boolean => (fastTokens ??= useFastTokens(md));
 
 /** Markdown to inert HTML. Input over MARKDOWN_MAX_BYTES gives a short notice instead. */
 export function renderMarkdown(source: string): string {
 	if (isTooLarge(source)) return TOO_LARGE_NOTICE;
+	markdownFastTokens();
 	return md.render(source);
 }
 
@@ -113,6 +116,7 @@ export function escapeHtml(text: string): string {
 export function excerpt(source: string, max = 200): string {
 	const limit = Math.floor(max);
 	if (!(limit > 0) || isTooLarge(source)) return '';
+	markdownFastTokens();
 	const parts: string[] = [];
 	for (const token of md.parse(source, {})) {
 		if (token.type === 'inline') parts.push(inlineText(token.children ?? []));

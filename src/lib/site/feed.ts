@@ -2,7 +2,7 @@
 import type { BlogPost } from '../model/content';
 import type { Citizen } from '../model/country';
 import { escapeHtml, renderMarkdown } from '../render/markdown';
-import { isoTime } from './html';
+import { isoTime } from '../model/time';
 import { encodePath, paths } from './paths';
 
 // eslint-disable-next-line no-control-regex -- reason: exactly the characters XML 1.0 forbids

@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { groupedFingerprint, isoTime } from './html';
+import { isoTime } from '../model/time';
+import { groupedFingerprint } from './html';
 
 /** What isoTime must say: Date's own text, or null where Date holds no time. */
 const reference = (at: number): string | null => {

@@ -49,8 +49,6 @@ type Pager = { prev: string | null; next: string | null };
 
 const e = renderInline;
 
-export { isoTime };
-
 /** A `<time>`: the UTC date, and the time of day when asked. Dates are never "now". */
 export function timeTag(at: number, withTime = false): string {
 	const iso = isoTime(at);
