@@ -65,12 +65,6 @@ export function splitMuted<T extends { author: string }>(
 	return { shown, hidden: items.length - shown.length };
 }
 
-/** `items` without those written by `muted` authors (see splitMuted). */
-export const withoutMutedAuthors = <T extends { author: string }>(
-	items: readonly T[],
-	muted: ReadonlySet<string>
-): readonly T[] => splitMuted(items, muted).shown;
-
 /**
  * The valid records of the given `kinds` written by any of `authors`, as `kind:id`: what a
  * search leaves out. Posts are named by every revision, so a post's own id (its first

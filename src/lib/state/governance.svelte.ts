@@ -8,7 +8,6 @@
 import {
 	certificationParts,
 	cleanText,
-	currentTerm,
 	err,
 	makeBallot,
 	makeCandidacy,
@@ -22,7 +21,8 @@ import {
 	type ElectionState,
 	type FeatureAction,
 	type FilterAction,
-	type Result
+	type Result,
+	type TermNow
 } from '../model';
 import type { AppState } from './app.svelte';
 import type { CountryState } from './country.svelte';
@@ -59,8 +59,7 @@ async function publishAs(
 }
 
 /** The term a new election is for by default: the next one, or this one while nobody is elected. */
-export function nextElectionTerm(country: CountryState, now: number): number {
-	const term = currentTerm(country.view, now);
+export function nextElectionTerm(term: TermNow): number {
 	return term.tenure ? term.term + 1 : Math.max(1, term.term);
 }
 
