@@ -101,20 +101,56 @@ type Fixtures = {
 	newPerson: () => Promise<Page>;
 };
 
+/** Console lines kept per page, printed only when a test fails. */
+const CONSOLE_KEPT = 300;
+
 export const test = base.extend<Fixtures>({
-	newPerson: async ({ browser }: { browser: Browser }, use) => {
+	newPerson: async ({ browser }: { browser: Browser }, use, testInfo) => {
 		const contexts: Awaited<ReturnType<Browser['newContext']>>[] = [];
+		const people: { page: Page; lines: string[] }[] = [];
+		const started = Date.now();
 		await use(async () => {
 			const context = await browser.newContext();
 			contexts.push(context);
+			// y-webrtc's own log (connections, offers, glare), for the report of a failed test.
+			await context.addInitScript(() => {
+				try {
+					localStorage.setItem('log', 'y-webrtc');
+				} catch {
+					// storage refused (a test that fills it): no log, nothing else changes
+				}
+			});
 			const page = await context.newPage();
+			const lines: string[] = [];
+			people.push({ page, lines });
+			page.on('console', (message) => {
+				lines.push(`${Date.now() - started} ms ${message.type()}: ${message.text()}`);
+				if (lines.length > CONSOLE_KEPT) lines.shift();
+			});
 			page.on('pageerror', (error) =>
 				console.error(`[page error] ${error.message}\n${error.stack}`)
 			);
 			return page;
 		});
+		if (testInfo.status !== testInfo.expectedStatus) {
+			for (const [index, { page, lines }] of people.entries()) {
+				console.error(`--- person ${index + 1}: ${await whereThePersonIs(page)}`);
+				console.error(lines.join('\n'));
+			}
+		}
 		await Promise.all(contexts.map((c) => c.close()));
 	}
 });
+
+/** The page's address and its connection badge, for a failed test's report. */
+async function whereThePersonIs(page: Page): Promise<string> {
+	if (page.isClosed()) return 'page closed';
+	const badge = page.getByTestId('connection');
+	const state =
+		(await badge.count()) === 1
+			? `${await badge.getAttribute('data-state')}: ${await badge.innerText()}`
+			: 'no connection badge';
+	return `${page.url()} (${state})`;
+}
 
 export { expect };
