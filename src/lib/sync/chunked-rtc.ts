@@ -12,7 +12,7 @@
  * and `split` is asked to cut large ones to at most PLAIN_MESSAGE_MAX. Without `compress`,
  * both ends are taken to be ours and large messages are always framed.
  */
-import { deflate, inflate } from './deflate';
+import { deflate as platformDeflate, inflate, type Deflate } from './deflate';
 
 /** A frame starts with bytes no y-webrtc message starts with (a varuint ≥ 2^35). */
 const MAGIC = [0xff, 0xff, 0xff, 0xff, 0xff, 0x57];
@@ -64,6 +64,8 @@ export type ChannelHooks = {
 	split?: MessageSplitter;
 	/** Say HELLO; frame (and deflate) large messages only to peers that said it too. */
 	compress?: boolean;
+	/** How to deflate (raw DEFLATE): the platform's CompressionStream unless given. */
+	deflate?: Deflate;
 };
 
 const hasMagic = (bytes: Uint8Array, magic: number[]): boolean =>
@@ -197,7 +199,12 @@ const toBytes = (data: unknown): Uint8Array | null => {
 export function chunkedChannel(
 	channel: RTCDataChannel,
 	stats: ChunkStats,
-	{ accept = () => true, split = (message) => [message], compress = false }: ChannelHooks = {}
+	{
+		accept = () => true,
+		split = (message) => [message],
+		compress = false,
+		deflate = platformDeflate
+	}: ChannelHooks = {}
 ): RTCDataChannel {
 	const reassembler = new Reassembler();
 	const queue: Uint8Array[] = [];
@@ -359,6 +366,7 @@ export function chunkedChannel(
 		get(target, prop) {
 			if (prop === 'send') return send;
 			if (prop === 'onmessage') return userOnMessage;
+			if (prop === RECEIVE) return onMessage;
 			const value = Reflect.get(target, prop, target);
 			return typeof value === 'function' ? value.bind(target) : value;
 		},
@@ -373,6 +381,26 @@ export function chunkedChannel(
 	});
 }
 
+/** How a chunked channel is handed messages that came on another channel (readAsOwn). */
+const RECEIVE = Symbol('receive');
+
+/**
+ * Read a channel the peer made as if its messages came on the one this end made. That
+ * happens after glare: both ends announced at once and offered, each as the initiator with
+ * a channel of its own, and y-webrtc had the end with the lower token answer the other's
+ * offer on its initiator peer. The connection then opens, and each end sends on its own
+ * channel while simple-peer, as an initiator, reads only its own: both ends counted the
+ * peer as connected and heard nothing from it, for good. (A plain y-webrtc peer on the
+ * other end still does not hear this one: it reads only its own channel.)
+ */
+function readAsOwn(theirs: RTCDataChannel, own: RTCDataChannel): void {
+	const receive = (own as unknown as Record<typeof RECEIVE, (event: MessageEvent) => void>)[
+		RECEIVE
+	];
+	theirs.binaryType = 'arraybuffer';
+	theirs.onmessage = (event) => receive(event);
+}
+
 /** The given RTC implementation, with every data channel chunked. */
 export function chunkedRtc(
 	base: RtcImplementation,
@@ -382,12 +410,16 @@ export function chunkedRtc(
 	const Base = base.RTCPeerConnection;
 	class ChunkedPeerConnection extends Base {
 		private userOnDataChannel: ((event: RTCDataChannelEvent) => void) | null = null;
+		/** The channel this end made (as the offering side): the one its peer library reads. */
+		private ownChannel: RTCDataChannel | null = null;
 		constructor(config?: RTCConfiguration) {
 			super(config);
 			super.addEventListener('datachannel', (event: RTCDataChannelEvent) => {
-				this.userOnDataChannel?.({
-					channel: chunkedChannel(event.channel, stats, hooks)
-				} as RTCDataChannelEvent);
+				if (this.userOnDataChannel) {
+					this.userOnDataChannel({
+						channel: chunkedChannel(event.channel, stats, hooks)
+					} as RTCDataChannelEvent);
+				} else if (this.ownChannel) readAsOwn(event.channel, this.ownChannel);
 			});
 			// @roamhq/wrtc defines `ondatachannel` as a plain, non-configurable property of each
 			// instance, which hides the accessor below: the peer library's handler would get the
@@ -406,7 +438,9 @@ export function chunkedRtc(
 			}
 		}
 		override createDataChannel(label: string, init?: RTCDataChannelInit): RTCDataChannel {
-			return chunkedChannel(super.createDataChannel(label, init), stats, hooks);
+			const channel = chunkedChannel(super.createDataChannel(label, init), stats, hooks);
+			this.ownChannel ??= channel;
+			return channel;
 		}
 		// Reads as null: Node implementations (@roamhq/wrtc) dispatch by reading `on<type>`,
 		// which would hand the raw, unchunked channel to the handler a second time.

@@ -9,6 +9,9 @@ import { transformBytes } from './streams';
 
 const FORMAT = 'deflate-raw';
 
+/** Raw DEFLATE of some bytes; Node peers may pass a faster one (`node-deflate.ts`). */
+export type Deflate = (bytes: Uint8Array) => Promise<Uint8Array>;
+
 export async function deflate(bytes: Uint8Array): Promise<Uint8Array> {
 	const out = await transformBytes(bytes, new CompressionStream(FORMAT), Infinity);
 	return out!;

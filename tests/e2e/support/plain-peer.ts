@@ -1,7 +1,8 @@
 /**
  * A plain y-webrtc peer in a browser page of its own: plain-peer-page.ts bundled with Vite's
  * build API (once per test worker, in memory) and served from a small server of the test's
- * own, so the app's build and server stay untouched.
+ * own, so the app's build and server stay untouched. Other test pages (glare-page.ts) are
+ * served the same way.
  */
 import type { Page } from '@playwright/test';
 import { createServer } from 'node:http';
@@ -12,7 +13,7 @@ import { readWireCounts, type WireCounts } from './wire-tap';
 
 const root = join(import.meta.dirname, '../../..');
 
-async function bundle(): Promise<string> {
+async function bundle(entry: string): Promise<string> {
 	const { build } = await import('vite');
 	const result = await build({
 		configFile: false,
@@ -24,7 +25,7 @@ async function bundle(): Promise<string> {
 			minify: false,
 			reportCompressedSize: false,
 			rolldownOptions: {
-				input: join(root, 'tests/e2e/support/plain-peer-page.ts'),
+				input: join(root, 'tests/e2e/support', entry),
 				output: { format: 'es' }
 			}
 		}
@@ -32,29 +33,37 @@ async function bundle(): Promise<string> {
 	const outputs = (Array.isArray(result) ? result : [result]) as {
 		output: { type: string; isEntry?: boolean; code?: string }[];
 	}[];
-	const entry = outputs.flatMap((o) => o.output).find((c) => c.type === 'chunk' && c.isEntry);
-	if (!entry?.code) throw new Error('plain peer: the bundle has no entry chunk');
-	return entry.code;
+	const chunk = outputs.flatMap((o) => o.output).find((c) => c.type === 'chunk' && c.isEntry);
+	if (!chunk?.code) throw new Error(`${entry}: the bundle has no entry chunk`);
+	return chunk.code;
 }
 
 const HTML =
-	'<!doctype html><meta charset="utf-8"><title>Plain y-webrtc peer</title>' +
+	'<!doctype html><meta charset="utf-8"><title>Webocracy test page</title>' +
 	'<link rel="icon" href="data:,">' +
-	'<script type="module" src="/peer.js"></script>';
+	'<script type="module" src="/page.js"></script>';
 
-let serving: Promise<string> | null = null;
+/** Origins serving each bundled page (by its file in tests/e2e/support). */
+const serving = new Map<string, Promise<string>>();
+
+/** The origin of a small server whose `/` runs `entry` (a file in tests/e2e/support). */
+export function testPageOrigin(entry: string): Promise<string> {
+	let origin = serving.get(entry);
+	if (!origin) serving.set(entry, (origin = serve(entry)));
+	return origin;
+}
 
 /**
  * Serve the page from a real server on loopback, not from a Playwright route: Chromium's
  * local network access checks block a routed page's connections to 127.0.0.1 (signaling).
  * One per test worker, unreferenced so that it never keeps the worker alive.
  */
-async function serve(): Promise<string> {
-	const code = await bundle();
+async function serve(entry: string): Promise<string> {
+	const code = await bundle(entry);
 	const server = createServer((request, response) => {
 		const path = new URL(request.url ?? '/', 'http://x').pathname;
 		const [type, body] =
-			path === '/' ? ['text/html', HTML] : path === '/peer.js' ? ['text/javascript', code] : [];
+			path === '/' ? ['text/html', HTML] : path === '/page.js' ? ['text/javascript', code] : [];
 		response.writeHead(body === undefined ? 404 : 200, { 'content-type': type ?? 'text/plain' });
 		response.end(body ?? '');
 	});
@@ -89,7 +98,7 @@ export async function openPlainPeer(
 	page: Page,
 	options: { room: string; signaling: string; map: string }
 ): Promise<PlainPeer> {
-	const origin = await (serving ??= serve());
+	const origin = await testPageOrigin('plain-peer-page.ts');
 	const query = new URLSearchParams({
 		room: options.room,
 		signaling: options.signaling,
