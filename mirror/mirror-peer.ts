@@ -12,6 +12,7 @@ import { recordSetDigest, type CountryView } from '../src/lib/model';
 import { openCountryDocs, RecordStore, type CountryDocs } from '../src/lib/sync';
 import { CountryConnection, type ConnectionStatus } from '../src/lib/sync/peers';
 import type { RtcImplementation } from '../src/lib/sync/chunked-rtc';
+import { nodeDeflate } from '../src/lib/sync/node-deflate';
 import { CliError, EXIT } from './cli/exit';
 import { writeFileAtomic } from './files';
 import { LogFormatError, UpdateLog } from './update-log';
@@ -175,7 +176,8 @@ export class Mirror {
 		const connection = new CountryConnection(docs, {
 			signaling: options.signaling,
 			secret: null,
-			rtc
+			rtc,
+			deflate: nodeDeflate
 		});
 		const mirror = new Mirror(options, docs, log, store, connection, lockPath);
 		mirror.wire();

@@ -16,6 +16,8 @@ import {
 	type MessageSplitter,
 	type RtcImplementation
 } from './chunked-rtc';
+import type { Deflate } from './deflate';
+import { nodeDeflate } from './node-deflate';
 
 /** What every browser's data channel accepts; a frame is exactly this big. */
 const FRAME_BYTES = 16 * 1024;
@@ -633,11 +635,17 @@ function text(size: number, seed = size): Uint8Array<ArrayBuffer> {
 }
 
 /** Two compressing ends; `pump` moves everything either sent across until nothing moves. */
-function compressingLink(options: { receiverCompresses?: boolean; split?: MessageSplitter } = {}) {
+function compressingLink(
+	options: { receiverCompresses?: boolean; split?: MessageSplitter; deflate?: Deflate } = {}
+) {
 	const out = new FakeChannel();
 	const into = new FakeChannel();
 	const stats = newStats();
-	const sender = wrap(out, stats, { compress: true, split: options.split });
+	const sender = wrap(out, stats, {
+		compress: true,
+		split: options.split,
+		deflate: options.deflate
+	});
 	const receiver = wrap(into, stats, { compress: options.receiverCompresses ?? true });
 	const received: Uint8Array[] = [];
 	receiver.onmessage = (event: MessageEvent) =>
@@ -683,6 +691,23 @@ describe('chunkedChannel with compression', () => {
 		expect(digests(received)).toEqual(digests(messages));
 		// 300 KB of text in a few frames, not 19; random bytes that do not shrink go plain.
 		expect(stats.framesSent).toBeLessThan(3 + 1 + Math.ceil(50_000 / FRAME_PAYLOAD) + 2);
+		expect(stats.dropped).toBe(0);
+	});
+
+	it("deflates with the function it is given (a Node peer's zlib); the peer inflates it as any", async () => {
+		let deflated = 0;
+		const counting: Deflate = (bytes) => {
+			deflated++;
+			return nodeDeflate(bytes);
+		};
+		const { sender, received, stats, pump } = compressingLink({ deflate: counting });
+		await pump();
+		const messages = [text(300_000, 11), bytes(40, 12), text(90_000, 13)];
+		for (const m of messages) sender.send(m);
+		await pump(messages.length);
+		expect(digests(received)).toEqual(digests(messages));
+		expect(deflated).toBe(2);
+		expect(stats.framesSent).toBeLessThan(6);
 		expect(stats.dropped).toBe(0);
 	});
 

@@ -10,6 +10,7 @@ import * as decoding from 'lib0/decoding';
 import { ObservableV2 } from 'lib0/observable';
 import { chunkedRtc, type ChunkStats, type RtcImplementation } from './chunked-rtc';
 import type { CountryDocs } from './docs';
+import type { Deflate } from './deflate';
 import { MESSAGE_SYNC, SYNC_STEP_2, SYNC_UPDATE, syncMessage } from './messages';
 import { relayToTabsAfterPeers } from './tab-relay';
 import { cutUpdate, isWellFormedUpdate, MalformedUpdate } from './update-pieces';
@@ -58,6 +59,8 @@ export type ConnectOptions = {
 	rtc?: RtcImplementation;
 	/** Start disconnected (e.g. the browser reports no network). */
 	online?: boolean;
+	/** How large messages are deflated: Node peers pass `nodeDeflate` (`node-deflate.ts`). */
+	deflate?: Deflate;
 };
 
 /**
@@ -216,7 +219,8 @@ export class CountryConnection extends ObservableV2<Events> {
 				return ok;
 			},
 			split: splitSyncMessage,
-			compress: true
+			compress: true,
+			deflate: options.deflate
 		});
 		const peerOpts = { wrtc: rtc, config: { iceServers: [] } };
 		const parts: { doc: Y.Doc; part: 'public' | 'citizens' }[] = [

@@ -24,6 +24,7 @@ import {
 import { openCountryDocs, type CountryDocs } from '../../../src/lib/sync';
 import { CountryConnection } from '../../../src/lib/sync/peers';
 import type { RtcImplementation } from '../../../src/lib/sync/chunked-rtc';
+import { nodeDeflate } from '../../../src/lib/sync/node-deflate';
 
 // y-webrtc signals over the global WebSocket (STACK.md, gotcha 3).
 (globalThis as { WebSocket?: unknown }).WebSocket ??= WebSocket;
@@ -112,7 +113,11 @@ export class NodePeer {
 
 	constructor(countryId: string, options: { signaling: string[]; secret: string | null }) {
 		this.docs = openCountryDocs(countryId, { persist: false });
-		this.connection = new CountryConnection(this.docs, { ...options, rtc: nodeRtc });
+		this.connection = new CountryConnection(this.docs, {
+			...options,
+			rtc: nodeRtc,
+			deflate: nodeDeflate
+		});
 	}
 
 	get records(): Y.Map<unknown> {
