@@ -71,6 +71,8 @@ export type VerifyCore = {
 	verifyDetailed(jobs: readonly VerifyJob[], options?: DetailOptions): Promise<BatchResult>;
 	/** Keys known (each read once with openpgp.readKey, about a millisecond). */
 	readonly keyCount: number;
+	/** Lowercase hex SHA-256 by the backend (native: WebCrypto, or node:crypto). */
+	sha256Hex(data: Uint8Array): Promise<string>;
 };
 
 export type DetailOptions = {
@@ -121,8 +123,10 @@ export function createVerifyCore(options: VerifyCoreOptions = {}): VerifyCore {
 	}
 
 	// Both backends hash SHA-256 whatever happens (WebCrypto's falls back to noble).
+	const nativeSha256Hex = async (data: Uint8Array): Promise<string> =>
+		bytesToHex(await backend.digest(8, [data]));
 	const idMatches = async (data: Uint8Array, id: string): Promise<boolean> =>
-		bytesToHex(await backend.digest(8, [data])) === id;
+		(await nativeSha256Hex(data)) === id;
 
 	function parsedKey(openpgp: OpenPGPModule, name: string, armored: string) {
 		let parsed = parsedKeys.get(name);
@@ -311,7 +315,8 @@ export function createVerifyCore(options: VerifyCoreOptions = {}): VerifyCore {
 		},
 		get keyCount() {
 			return keys.size;
-		}
+		},
+		sha256Hex: nativeSha256Hex
 	};
 }
 

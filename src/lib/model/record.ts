@@ -136,6 +136,24 @@ export function checkRecord(value: unknown): Result<AnyRecord> {
 
 /** Turn whatever a peer put in the map into a parsed record, or say why not. Never throws. */
 export function parseEntry(id: string, entry: unknown): Result<ParsedRecord> {
+	const read = readEntry(entry);
+	return read.ok ? finishEntry(id, read.value, sha256Hex(read.value.bytes)) : read;
+}
+
+/** An entry read up to its id check: what `finishEntry` needs, and the bytes to hash. */
+export type ReadEntry = {
+	text: string;
+	signature: string;
+	/** The record text's UTF-8: what its id is the SHA-256 of. */
+	bytes: Uint8Array;
+	value: unknown;
+};
+
+/**
+ * parseEntry's first half, for a caller that hashes by other means (a worker's WebCrypto):
+ * every check before the id's, in the same order, with the same errors.
+ */
+export function readEntry(entry: unknown): Result<ReadEntry> {
 	if (typeof entry !== 'object' || entry === null) {
 		return err('entry_malformed', 'entry is not an object');
 	}
@@ -157,11 +175,15 @@ export function parseEntry(id: string, entry: unknown): Result<ParsedRecord> {
 	// The same bytes are then hashed for the id.
 	const bytes = utf8(text);
 	if (bytes.length > MAX_RECORD_BYTES) return err('record_too_large', 'record is too large');
-	const actualId = sha256Hex(bytes);
-	if (actualId !== id) return err('record_malformed', 'record does not match its id', 'id');
-	const record = checkRecord(value.value);
+	return ok({ text, signature, bytes, value: value.value });
+}
+
+/** parseEntry's second half: `textHash` is the lowercase hex SHA-256 of `read.bytes`. */
+export function finishEntry(id: string, read: ReadEntry, textHash: string): Result<ParsedRecord> {
+	if (textHash !== id) return err('record_malformed', 'record does not match its id', 'id');
+	const record = checkRecord(read.value);
 	if (!record.ok) return record;
-	return ok({ id, text, signature, record: record.value });
+	return ok({ id, text: read.text, signature: read.signature, record: record.value });
 }
 
 /** Encode a new record (before signing): canonical text and id. */
