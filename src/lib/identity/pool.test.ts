@@ -244,6 +244,25 @@ describe('the verify pool', () => {
 		expect((await running)[0]!.message).toBe('record-0');
 	});
 
+	it('gives a batch to the warm worker while the other is cold; the cold one gets the overflow', async () => {
+		const { pool: p, workers, drain } = pool(2, { chunkSize: 10 });
+		const warming = p.warmUp();
+		expect(workers[0]!.answer()).toBe(true);
+		await warming;
+		// Worker 1 is warming now; a batch of two chunks goes to worker 0 alone.
+		const small = p.run(Array.from({ length: 20 }, (_, i) => job(i, 'k')));
+		expect(workers.map((w) => w.received.filter((r) => !r.warmUp).length)).toEqual([2, 0]);
+		// With worker 0 full, the next chunk goes to the cold one rather than wait (its warm-up
+		// is in flight too, so it has room for one).
+		const more = p.run(Array.from({ length: 20 }, (_, i) => job(20 + i, 'k')));
+		expect(workers.map((w) => w.received.filter((r) => !r.warmUp).length)).toEqual([2, 1]);
+		await drain();
+		expect((await small).map((o) => o.message)).toEqual(
+			Array.from({ length: 20 }, (_, i) => `record-${i}`)
+		);
+		expect((await more).length).toBe(20);
+	});
+
 	it('does not send a warm-up to a worker that already has work', async () => {
 		const { pool: p, workers, drain } = pool(2);
 		const warming = p.warmUp();

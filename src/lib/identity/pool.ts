@@ -60,6 +60,8 @@ type Slot = {
 	load: number;
 	pending: Map<number, Chunk>;
 	dead: boolean;
+	/** It has answered once: openpgp is loaded and the path compiled there. */
+	warm: boolean;
 };
 
 export function createPool(options: {
@@ -116,11 +118,12 @@ export function createPool(options: {
 				// No module workers here (old browser, CSP): the fallback does the work.
 				continue;
 			}
-			const slot: Slot = { worker, load: 0, pending: new Map(), dead: false };
+			const slot: Slot = { worker, load: 0, pending: new Map(), dead: false, warm: false };
 			worker.onmessage = (event) => {
 				const response = event.data as WorkerResponse | EntryWorkerResponse;
 				const chunk = slot.pending.get(response?.seq);
 				if (!chunk) return;
+				slot.warm = true;
 				slot.pending.delete(response.seq);
 				slot.load -= chunk.jobs.length;
 				// The next chunk goes out before this one's results are handled.
@@ -139,15 +142,22 @@ export function createPool(options: {
 		}
 	}
 
-	/** The live worker with the fewest chunks (then jobs) in flight, if it has room. */
+	/**
+	 * The live worker with room to take a chunk: a warm one first, then the one with the
+	 * fewest chunks (then jobs) in flight. A cold worker loads openpgp first (up to a second
+	 * under load), so the first records of a join go to the warm one, and a batch waiting on
+	 * them waits for no cold start; the cold one gets work once the warm ones are full.
+	 */
 	function freeSlot(): Slot | undefined {
 		let best: Slot | undefined;
 		for (const slot of slots) {
 			if (slot.dead || slot.pending.size >= maxInFlight) continue;
 			if (
 				!best ||
-				slot.pending.size < best.pending.size ||
-				(slot.pending.size === best.pending.size && slot.load < best.load)
+				(slot.warm && !best.warm) ||
+				(slot.warm === best.warm &&
+					(slot.pending.size < best.pending.size ||
+						(slot.pending.size === best.pending.size && slot.load < best.load)))
 			) {
 				best = slot;
 			}
