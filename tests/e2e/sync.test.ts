@@ -11,6 +11,26 @@ import {
 	rename,
 	test
 } from './fixtures';
+import { PENDING_CONNECTION_MS } from '../../src/lib/sync/peers';
+
+/** Whether a message to the signaling server carries an offer or answer in a public room. */
+function isPublicOfferOrAnswer(message: string | Buffer): boolean {
+	try {
+		const m = JSON.parse(String(message)) as {
+			type?: string;
+			topic?: string;
+			data?: { type?: string; signal?: { type?: string } };
+		};
+		return (
+			m.type === 'publish' &&
+			m.topic?.endsWith('/public') === true &&
+			m.data?.type === 'signal' &&
+			(m.data.signal?.type === 'offer' || m.data.signal?.type === 'answer')
+		);
+	} catch {
+		return false;
+	}
+}
 
 test('invite → join over WebRTC: both see each other as citizens', async ({ newPerson }) => {
 	const ada = await newPerson();
@@ -63,6 +83,40 @@ test('partition: both write offline, reconnect, converge', async ({ newPerson })
 		await expect(page.getByTestId('citizens')).toContainText('Ada Lovelace');
 		await expect(page.getByTestId('citizens')).toContainText('Bob Kahn');
 	}
+});
+
+test('a lost offer or answer does not keep two people apart: the connection is tried again', async ({
+	newPerson
+}) => {
+	const ada = await newPerson();
+	await createIdentity(ada, 'Ada');
+	await foundCountry(ada, 'Lostland');
+	const link = await invite(ada);
+	const bob = await newPerson();
+	await joinAsNewcomer(bob, link, 'Bob');
+	await expect(ada.getByTestId('citizens')).toContainText('Bob');
+
+	await bob.context().setOffline(true);
+	await expect(bob.getByTestId('connection')).toHaveAttribute('data-state', 'offline');
+	// From now on, the first offer or answer Bob sends in the public room never reaches the
+	// signaling server (as when a peer drops off mid-handshake).
+	let lost = 0;
+	await bob.context().routeWebSocket(/\/signal/, (socket) => {
+		const server = socket.connectToServer();
+		socket.onMessage((message) => {
+			if (lost === 0 && isPublicOfferOrAnswer(message)) lost++;
+			else server.send(message);
+		});
+		server.onMessage((message) => socket.send(message));
+	});
+	await rename(ada, 'Ada Lovelace');
+
+	await bob.context().setOffline(false);
+	// The half-made connection is given up after PENDING_CONNECTION_MS, and tried again.
+	await expect(bob.getByTestId('citizens')).toContainText('Ada Lovelace', {
+		timeout: PENDING_CONNECTION_MS + 10_000
+	});
+	expect(lost).toBe(1);
 });
 
 test('three people: a chain of invites, everyone sees everyone', async ({ newPerson }) => {

@@ -5,7 +5,13 @@ import * as syncProtocol from 'y-protocols/sync';
 import { describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
 import { HELLO } from './chunked-rtc';
-import { isWellFormedMessage, splitSyncMessage, UPDATE_PIECE_BYTES } from './peers';
+import {
+	isWellFormedMessage,
+	PENDING_CONNECTION_MS,
+	splitSyncMessage,
+	stalledConnections,
+	UPDATE_PIECE_BYTES
+} from './peers';
 
 /** A country-sized public document: `count` entries of about 1 KB, in 64 KiB transactions. */
 function bigDoc(count: number): Y.Doc {
@@ -143,5 +149,37 @@ describe('HELLO, to a plain y-webrtc peer', () => {
 		expect([...awareness.getStates().keys()]).toEqual([awareness.clientID]);
 		// And our own filter lets it through as any other non-sync message.
 		expect(isWellFormedMessage(HELLO)).toBe(true);
+	});
+});
+
+describe('stalledConnections', () => {
+	it('gives up a connection pending past the limit, never an open or closed one', () => {
+		const since = new WeakMap<object, number>();
+		const pending = { connected: false, closed: false };
+		const opens = { connected: false, closed: false };
+		const closing = { connected: false, closed: false };
+		const conns = [pending, opens, closing];
+		expect(stalledConnections(conns, since, 1_000)).toEqual([]);
+		opens.connected = true;
+		closing.closed = true;
+		expect(stalledConnections(conns, since, 1_000 + PENDING_CONNECTION_MS)).toEqual([]);
+		expect(stalledConnections(conns, since, 1_001 + PENDING_CONNECTION_MS)).toEqual([pending]);
+		// One that opened late, and dropped its channel later, is not pending again.
+		opens.connected = false;
+		opens.closed = true;
+		expect(stalledConnections([opens], since, 10 * PENDING_CONNECTION_MS)).toEqual([]);
+	});
+
+	it('counts from when it first saw a connection', () => {
+		const since = new WeakMap<object, number>();
+		const early = { connected: false, closed: false };
+		const late = { connected: false, closed: false };
+		stalledConnections([early], since, 0);
+		stalledConnections([early, late], since, 5_000);
+		expect(stalledConnections([early, late], since, PENDING_CONNECTION_MS + 1)).toEqual([early]);
+		expect(stalledConnections([early, late], since, PENDING_CONNECTION_MS + 5_001)).toEqual([
+			early,
+			late
+		]);
 	});
 });

@@ -184,6 +184,38 @@ export function splitSyncMessage(
 	})();
 }
 
+/**
+ * A WebRTC connection still not open this long after it began is given up: y-webrtc then
+ * announces again and both ends start afresh. It never retries a connection it holds, open
+ * or not, so one lost signaling message (an offer or answer in flight when a peer went
+ * offline, or when the signaling server restarted) kept two peers apart until a reload.
+ * Long enough for ICE on a slow network, which takes seconds, not tens of them.
+ */
+export const PENDING_CONNECTION_MS = 12_000;
+
+/** What the watch over pending connections reads of y-webrtc's WebrtcConn. */
+export type PendingConnection = { connected: boolean; closed: boolean };
+
+/**
+ * The connections among `conns` pending for longer than `maxMs` at `now`. `since` holds when
+ * each pending one was first seen (kept here); a connection once open is never given up.
+ */
+export function stalledConnections<C extends PendingConnection>(
+	conns: Iterable<C>,
+	since: WeakMap<object, number>,
+	now: number,
+	maxMs = PENDING_CONNECTION_MS
+): C[] {
+	const stalled: C[] = [];
+	for (const conn of conns) {
+		if (conn.connected || conn.closed) continue;
+		const first = since.get(conn);
+		if (first === undefined) since.set(conn, now);
+		else if (now - first > maxMs) stalled.push(conn);
+	}
+	return stalled;
+}
+
 function browserRtc(): RtcImplementation | null {
 	if (typeof RTCPeerConnection === 'undefined') return null;
 	return { RTCPeerConnection, RTCSessionDescription, RTCIceCandidate };
@@ -270,7 +302,10 @@ export class CountryConnection extends ObservableV2<Events> {
 		};
 		docs.publicDoc.on('update', this.onRemoteUpdate);
 		// Signaling sockets reconnect on their own (with backoff); poll their state cheaply.
-		this.timer = setInterval(() => this.refresh(), 1000);
+		this.timer = setInterval(() => {
+			this.giveUpStalled();
+			this.refresh();
+		}, 1000);
 	}
 
 	get publicAwareness(): Awareness {
@@ -302,6 +337,20 @@ export class CountryConnection extends ObservableV2<Events> {
 		// Going online may have opened new signaling connections.
 		if (online) this.guardSignaling();
 		this.refresh();
+	}
+
+	/** When each pending WebRTC connection was first seen (see stalledConnections). */
+	private readonly pendingSince = new WeakMap<object, number>();
+
+	private giveUpStalled(): void {
+		if (!this.online) return;
+		for (const provider of this.providers) {
+			const conns = provider.room?.webrtcConns.values() ?? [];
+			for (const conn of stalledConnections(conns, this.pendingSince, Date.now())) {
+				// Closing makes y-webrtc forget it and announce again.
+				conn.destroy();
+			}
+		}
 	}
 
 	private guardSignaling(): void {
