@@ -328,11 +328,11 @@ export function chunkedChannel(
 		if (!whole) return;
 		if (!reassembler.deflated && deliveriesWaiting === 0) return deliver(whole);
 		deliveriesWaiting++;
-		const inflated = reassembler.deflated
-			? inflate(whole, MAX_MESSAGE_BYTES)
-			: Promise.resolve(whole);
+		const deflated = reassembler.deflated;
 		delivering = delivering
-			.then(() => inflated)
+			// One inflation at a time: each may grow to MAX_MESSAGE_BYTES, and a peer could
+			// send many small messages that all do.
+			.then(() => (deflated ? inflate(whole, MAX_MESSAGE_BYTES) : whole))
 			.then((message) => {
 				deliveriesWaiting--;
 				// Past MAX_MESSAGE_BYTES once inflated (a bomb), or not DEFLATE at all.
@@ -391,7 +391,8 @@ const RECEIVE = Symbol('receive');
  * offer on its initiator peer. The connection then opens, and each end sends on its own
  * channel while simple-peer, as an initiator, reads only its own: both ends counted the
  * peer as connected and heard nothing from it, for good. (A plain y-webrtc peer on the
- * other end still does not hear this one: it reads only its own channel.)
+ * other end still does not hear this one: it reads only its own channel.) The offer itself
+ * is taken after rolling ours back (setRemoteDescription below).
  */
 function readAsOwn(theirs: RTCDataChannel, own: RTCDataChannel): void {
 	const receive = (own as unknown as Record<typeof RECEIVE, (event: MessageEvent) => void>)[
@@ -436,6 +437,17 @@ export function chunkedRtc(
 					}
 				});
 			}
+		}
+		/**
+		 * An offer while this end's own offer is out (glare, answered the y-webrtc way): roll
+		 * ours back first, as browsers do by themselves and @roamhq/wrtc does not (it refused
+		 * the offer, and the connection stayed half-made).
+		 */
+		override async setRemoteDescription(description: RTCSessionDescriptionInit): Promise<void> {
+			if (description?.type === 'offer' && this.signalingState === 'have-local-offer') {
+				await super.setLocalDescription({ type: 'rollback' });
+			}
+			return super.setRemoteDescription(description);
 		}
 		override createDataChannel(label: string, init?: RTCDataChannelInit): RTCDataChannel {
 			const channel = chunkedChannel(super.createDataChannel(label, init), stats, hooks);
