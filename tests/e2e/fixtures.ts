@@ -142,15 +142,21 @@ export const test = base.extend<Fixtures>({
 	}
 });
 
-/** The page's address and its connection badge, for a failed test's report. */
+/** The page's address and its connection badge, for a failed test's report. Never throws. */
 async function whereThePersonIs(page: Page): Promise<string> {
 	if (page.isClosed()) return 'page closed';
-	const badge = page.getByTestId('connection');
-	const state =
-		(await badge.count()) === 1
-			? `${await badge.getAttribute('data-state')}: ${await badge.innerText()}`
-			: 'no connection badge';
-	return `${page.url()} (${state})`;
+	// A crashed or navigating page must not hold up (or break) the report.
+	const quick = { timeout: 1000 };
+	try {
+		const badge = page.getByTestId('connection');
+		const state =
+			(await badge.count()) === 1
+				? `${await badge.getAttribute('data-state', quick)}: ${await badge.innerText(quick)}`
+				: 'no connection badge';
+		return `${page.url()} (${state})`;
+	} catch (error) {
+		return `${page.url()} (badge unreadable: ${error instanceof Error ? error.message : error})`;
+	}
 }
 
 export { expect };

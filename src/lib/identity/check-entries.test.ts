@@ -232,6 +232,28 @@ describe('checkEntries', () => {
 		);
 	});
 
+	it('parses a request of more text than is hashed at once as parseEntry does, in order', async () => {
+		// 24 records of ~250 KB (6 MB): several groups of hashing. Every other id is right.
+		const jobs = Array.from({ length: 24 }, (_, i): EntryJob => {
+			const record = `{"text":"${String(i).padEnd(250_000, 'x')}"}`;
+			return {
+				id: i % 2 ? sha256Hex(record) : sha256Hex(`not ${i}`),
+				record,
+				signature: 'AAAA',
+				author: 'nobody',
+				publicKey: 'not a key',
+				checkSignature: true
+			};
+		});
+		const result = await checkEntries(core, jobs);
+		const expected = jobs.map((j) =>
+			parseEntry(j.id, { record: j.record, signature: j.signature })
+		);
+		expect(result.outcomes.map((o) => o.parsed)).toEqual(expected);
+		expect(expected.map((e) => !e.ok && e.message)).toContain('record does not match its id');
+		expect(new Set(expected.map((e) => !e.ok && e.code)).size).toBe(2);
+	});
+
 	it('answers a malformed request with an error, never throws', async () => {
 		const bad = [
 			{ seq: 'x', keys: [], jobs: [], entries: [] },

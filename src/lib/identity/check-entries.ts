@@ -5,7 +5,8 @@
  * verify-core.ts.
  */
 import { signingKeyFor } from '../model/country';
-import { finishEntry, readEntry } from '../model/record';
+import { finishEntry, readEntry, type ParsedRecord, type ReadEntry } from '../model/record';
+import type { Result } from '../model/result';
 import { handleRequest, type VerifyCore } from './verify-core';
 import type {
 	EntryBatchResult,
@@ -20,6 +21,9 @@ import type {
 
 const NO_KEYS: ReadonlyMap<string, string> = new Map();
 
+/** Record text hashed at once, at most (one larger record goes alone). */
+const HASH_BUDGET_BYTES = 4 * 1024 * 1024;
+
 /**
  * Parse each entry as parseEntry does (its checks, its errors), then verify those that name
  * the job's author and are signed with that author's key (not genesis or citizen records,
@@ -33,21 +37,10 @@ export async function checkEntries(
 	const jobs: VerifyJob[] = [];
 	/** For each job, the entry it came from. */
 	const from: number[] = [];
-	const reads = entries.map((entry) => {
-		const { record, signature } = (entry ?? {}) as Partial<EntryJob>;
-		return readEntry({ record, signature });
-	});
-	// The ids' hashes by the backend, all at once: in a browser worker noble's JS SHA-256 of
-	// each record cost about as much as the rest of parsing it.
-	const hashes = await Promise.all(
-		reads.map((read) => (read.ok ? core.sha256Hex(read.value.bytes) : null))
-	);
+	const parsedEntries = await parseAll(core, entries);
 	entries.forEach((entry, i) => {
-		const { id, author, publicKey } = (entry ?? {}) as Partial<EntryJob>;
-		const read = reads[i]!;
-		const parsed = read.ok
-			? finishEntry(typeof id === 'string' ? id : '', read.value, hashes[i]!)
-			: read;
+		const { author, publicKey } = (entry ?? {}) as Partial<EntryJob>;
+		const parsed = parsedEntries[i]!;
 		if (!parsed.ok) {
 			outcomes.push({ parsed, outcome: null });
 			return;
@@ -78,6 +71,41 @@ export async function checkEntries(
 		fast: result.fast.map((j) => from[j]!),
 		facts: result.facts.map(([j, facts]) => [from[j]!, facts])
 	};
+}
+
+/**
+ * parseEntry of each entry, with the ids hashed by the core's backend (in a browser worker
+ * noble's JS SHA-256 of a record cost about as much as the rest of parsing it): many at once,
+ * but only HASH_BUDGET_BYTES of text in flight, and its bytes let go once hashed.
+ */
+async function parseAll(
+	core: VerifyCore,
+	entries: readonly EntryJob[]
+): Promise<Result<ParsedRecord>[]> {
+	const parsed: Result<ParsedRecord>[] = [];
+	let group: { index: number; id: string; read: ReadEntry; hash: Promise<string> }[] = [];
+	let groupBytes = 0;
+	const finishGroup = async () => {
+		const hashes = await Promise.all(group.map((g) => g.hash));
+		group.forEach((g, k) => (parsed[g.index] = finishEntry(g.id, g.read, hashes[k]!)));
+		group = [];
+		groupBytes = 0;
+	};
+	for (const [index, entry] of entries.entries()) {
+		const { id, record, signature } = (entry ?? {}) as Partial<EntryJob>;
+		const read = readEntry({ record, signature });
+		if (!read.ok) {
+			parsed[index] = read;
+			continue;
+		}
+		const size = read.value.bytes.byteLength;
+		if (group.length && groupBytes + size > HASH_BUDGET_BYTES) await finishGroup();
+		const hash = core.sha256Hex(read.value.bytes);
+		group.push({ index, id: typeof id === 'string' ? id : '', read: read.value, hash });
+		groupBytes += size;
+	}
+	await finishGroup();
+	return parsed;
 }
 
 /** A worker's answer to any request: `entries` are parsed here, plain jobs go to the core. */

@@ -10,5 +10,7 @@ import type { Deflate } from './deflate';
 
 const deflateRawAsync = promisify(deflateRaw);
 
-export const nodeDeflate: Deflate = async (bytes) =>
-	new Uint8Array(await deflateRawAsync(bytes, { level: 1 }));
+export const nodeDeflate: Deflate = async (bytes) => {
+	const out = await deflateRawAsync(bytes, { level: 1 });
+	return new Uint8Array(out.buffer, out.byteOffset, out.byteLength);
+};
