@@ -271,10 +271,13 @@ export class CountryConnection extends ObservableV2<Events> {
 		for (const provider of this.providers) {
 			dropListeners.set(provider, (reason) => {
 				if (this.signalingDropped++ === 0) {
+					const why =
+						reason === 'refused'
+							? 'an offer from a new peer, with this room already at its connection limit'
+							: 'a peer there has another secret, or sent something unreadable';
 					console.warn(
-						`Dropped a signaling message in ${provider.roomName} (${reason}): ` +
-							'a peer there has another secret, or sent something unreadable. Counted on the ' +
-							'diagnostics page; later ones are not logged.'
+						`Dropped a signaling message in ${provider.roomName} (${reason}): ${why}. ` +
+							'Counted on the diagnostics page; later ones are not logged.'
 					);
 				}
 				this.refresh();

@@ -160,6 +160,56 @@ describe('guardSignaling', () => {
 		]);
 	});
 
+	it('refuses offers from new peers once a room holds maxConns connections, in both rooms', async () => {
+		const { key, conn, emit, settle, seen, drops } = await setup();
+		for (const provider of conn.providers as Set<GuardedProvider>) provider.maxConns = 3;
+		const offer = (from: string, to = 'me') => ({
+			type: 'signal',
+			from,
+			to,
+			signal: { type: 'offer', sdp: 'v=0' }
+		});
+		const publicRoom = [...(conn.providers as Set<GuardedProvider>)].find(
+			(p) => p.roomName === PUBLIC
+		)!;
+		const flood = Array.from({ length: 5 }, (_, i) => ({
+			type: 'publish',
+			topic: PUBLIC,
+			data: offer(`stranger-${i}`)
+		}));
+		for (const [i, message] of flood.entries()) {
+			emit(message);
+			// y-webrtc opens a connection for each offer it takes.
+			if (seen.includes(message)) publicRoom.room!.webrtcConns.set(`stranger-${i}`, {});
+		}
+		// 'known' was there: two more fit under 3, the other three are refused.
+		expect(seen).toEqual(flood.slice(0, 2));
+		expect(drops).toEqual([
+			[PUBLIC, 'refused'],
+			[PUBLIC, 'refused'],
+			[PUBLIC, 'refused']
+		]);
+		// A full room still takes a renegotiation from a peer it holds, offers meant for other
+		// peers (y-webrtc ignores them unread), and answers.
+		const passing = [
+			{ type: 'publish', topic: PUBLIC, data: offer('known') },
+			{ type: 'publish', topic: PUBLIC, data: offer('someone', 'someone else') },
+			{ type: 'publish', topic: PUBLIC, data: offer('tab') }
+		];
+		for (const message of passing) emit(message);
+		expect(seen.slice(2)).toEqual(passing);
+		// The citizens' room, sealed: its own count, the same rule.
+		const citizens = [...(conn.providers as Set<GuardedProvider>)].find(
+			(p) => p.roomName === ROOM
+		)!;
+		citizens.room!.webrtcConns.set('other', {}).set('another', {});
+		const sealed = { type: 'publish', topic: ROOM, data: await seal(offer('late'), key) };
+		emit(sealed);
+		await settle(seen.length + drops.length + 1);
+		expect(drops.at(-1)).toEqual([ROOM, 'refused']);
+		expect(seen).not.toContain(sealed);
+	});
+
 	// y-webrtc ignores, before reading them, messages for another peer, its own and those of a
 	// tab of this browser: in a room of three, answers between the other two pass every peer.
 	it('passes answers y-webrtc ignores unread: for another peer, its own, a tab’s', async () => {

@@ -10,12 +10,17 @@
 import * as decoding from 'lib0/decoding';
 import { base64ToBytes } from '../identity/base64';
 
-/** Why a signaling message was dropped. */
-export type SignalingDrop = 'undecryptable' | 'malformed';
+/**
+ * Why a signaling message was dropped. 'refused': an offer from a new peer while this room
+ * already holds as many connections as y-webrtc allows itself to open (`maxConns`).
+ */
+export type SignalingDrop = 'undecryptable' | 'malformed' | 'refused';
 
 /** The parts of y-webrtc's room and provider the guard reads. */
 export type GuardedProvider = {
 	roomName: string;
+	/** y-webrtc's cap on the connections it opens itself (on announces). */
+	maxConns?: number;
 	room: {
 		key: CryptoKey | null;
 		peerId: string;
@@ -94,13 +99,42 @@ export const answerableIn =
 			room.webrtcConns.has(from));
 
 /**
+ * Whether y-webrtc's handler should take an offer in this room. It answers every offer
+ * addressed to it with a new peer connection, without the cap it keeps for announces: anyone
+ * in the room could make this browser open connections without end. An offer from a new
+ * peer is refused once the room holds `maxConns` connections (pending ones are given up
+ * after PENDING_CONNECTION_MS, so a flood of offers cannot hold the room full for long).
+ */
+export const offerableIn =
+	(room: GuardedProvider['room'], maxConns = Infinity): AnswerCheck =>
+	({ from, to }) =>
+		room === null ||
+		to !== room.peerId ||
+		room.webrtcConns.has(from) ||
+		room.bcConns.has(from) ||
+		room.webrtcConns.size < maxConns;
+
+/** Why y-webrtc's handler must not see a (decrypted or plain) payload, or null. */
+export function signalingDrop(
+	data: unknown,
+	answerable?: AnswerCheck,
+	offerable: AnswerCheck = () => true
+): SignalingDrop | null {
+	if (!isSignalingPayload(data, answerable)) return 'malformed';
+	const d = data as { type?: unknown; from: string; to?: unknown; signal?: { type?: unknown } };
+	const offer = d.type === 'signal' && d.signal?.type === 'offer';
+	return offer && !offerable({ from: d.from, to: d.to }) ? 'refused' : null;
+}
+
+/**
  * Opens a payload as y-webrtc seals it (`AES-GCM`, iv, ciphertext; inside, lib0's `writeAny`)
  * and tells whether it decrypts with `key` and reads as a signaling payload.
  */
 export async function opensWith(
 	data: unknown,
 	key: CryptoKey,
-	answerable?: AnswerCheck
+	answerable?: AnswerCheck,
+	offerable?: AnswerCheck
 ): Promise<SignalingDrop | null> {
 	if (typeof data !== 'string') return 'malformed';
 	const sealed = base64ToBytes(data);
@@ -129,7 +163,7 @@ export async function opensWith(
 	}
 	try {
 		const payload = decoding.readAny(decoding.createDecoder(plain));
-		return isSignalingPayload(payload, answerable) ? null : 'malformed';
+		return signalingDrop(payload, answerable, offerable);
 	} catch {
 		return 'malformed';
 	}
@@ -162,6 +196,7 @@ export function guardSignaling(
 			const room = provider.room;
 			const key = room?.key;
 			const answerable = answerableIn(room);
+			const offerable = offerableIn(room, provider.maxConns);
 			/** y-webrtc's handler, a throw in it counted as a dropped message (never uncaught). */
 			const handOver = () => {
 				try {
@@ -171,12 +206,12 @@ export function guardSignaling(
 				}
 			};
 			if (!key) {
-				if (isSignalingPayload(message.data, answerable)) return handOver();
-				return onDrop(provider, 'malformed');
+				const drop = signalingDrop(message.data, answerable, offerable);
+				return drop ? onDrop(provider, drop) : handOver();
 			}
 			queue = queue
 				.then(async () => {
-					const drop = await opensWith(message.data, key, answerable);
+					const drop = await opensWith(message.data, key, answerable, offerable);
 					if (drop) onDrop(provider, drop);
 					else handOver();
 				})
