@@ -19,7 +19,8 @@ import {
 import { nodeRtc } from './support/node-peer';
 import { testPageOrigin } from './support/plain-peer';
 
-const WAIT_MS = 5000;
+/** Far longer than two peers on one machine take to connect (about a second). */
+const WAIT_MS = 20_000;
 const EVERYTHING = [...AT_CONNECT, AFTER_HEARING];
 
 function expectHeardEverything(result: GlareResult) {

@@ -38,11 +38,18 @@ export type GlareResult = {
 export const AT_CONNECT = [40, 100_000, 300_000];
 export const AFTER_HEARING = 200_000;
 
+/** After both ends connected, how long to wait for what they send (it takes milliseconds). */
+export const HEARING_MS = 2000;
+
+/**
+ * Run the glare; resolves once both ends heard everything, or HEARING_MS after both
+ * connected, or after `maxMs` whatever happened.
+ */
 export async function runGlare(
 	Peer: SimplePeerClass,
 	wrtc: RtcImplementation,
 	stats: ChunkStats | null,
-	waitMs: number
+	maxMs: number
 ): Promise<GlareResult> {
 	const options = { initiator: true, wrtc, config: { iceServers: [] } };
 	const a = new Peer(options);
@@ -71,13 +78,17 @@ export async function runGlare(
 	});
 	const expected = AT_CONNECT.length + 1;
 	let connections = 0;
-	const allHeard = new Promise<void>((resolve) => {
+	const done = new Promise<void>((resolve) => {
+		setTimeout(resolve, maxMs);
 		for (const [peer, heard] of [
 			[a, result.heardByA],
 			[b, result.heardByB]
 		] as const) {
 			peer.on('connect', () => {
-				if (++connections === 2) result.connected = true;
+				if (++connections === 2) {
+					result.connected = true;
+					setTimeout(resolve, HEARING_MS);
+				}
 				for (const size of AT_CONNECT) peer.send(new Uint8Array(size).fill(size % 251));
 			});
 			peer.on('data', (data) => {
@@ -89,7 +100,7 @@ export async function runGlare(
 			peer.on('error', (error) => result.errors.push(error.message));
 		}
 	});
-	await Promise.race([allHeard, new Promise((resolve) => setTimeout(resolve, waitMs))]);
+	await done;
 	a.destroy();
 	b.destroy();
 	result.framesReceived = stats?.framesReceived ?? 0;
