@@ -216,6 +216,20 @@ export function stalledConnections<C extends PendingConnection>(
 	return stalled;
 }
 
+/**
+ * Take a provider out of y-webrtc's shared signaling sockets (one per URL per page) and out
+ * of its rooms. y-webrtc's destroy() leaves the rooms but not the sockets: a closed country
+ * stayed among a socket's providers, so the socket never closed, and the signaling guard,
+ * which finds a room by name among them, could judge a reopened country's messages by the
+ * closed one's rooms and secret. Its disconnect() leaves the sockets but keeps them listed,
+ * and would leave them again on the next one: a socket closed long ago would then drop the
+ * live socket of its URL from y-webrtc's registry. So the list is emptied here.
+ */
+function leaveSignaling(provider: WebrtcProvider): void {
+	provider.disconnect();
+	provider.signalingConns = [];
+}
+
 function browserRtc(): RtcImplementation | null {
 	if (typeof RTCPeerConnection === 'undefined') return null;
 	return { RTCPeerConnection, RTCSessionDescription, RTCIceCandidate };
@@ -232,6 +246,7 @@ export class CountryConnection extends ObservableV2<Events> {
 	private readonly onRemoteUpdate: (update: Uint8Array, origin: unknown) => void;
 	private lastStatus = '';
 	private isDestroyed = false;
+	private readonly signalingUrls: readonly string[];
 
 	constructor(
 		private readonly docs: CountryDocs,
@@ -239,6 +254,7 @@ export class CountryConnection extends ObservableV2<Events> {
 	) {
 		super();
 		this.online = options.online ?? true;
+		this.signalingUrls = options.signaling;
 		const base = options.rtc ?? browserRtc();
 		if (!base) throw new Error('No WebRTC implementation: pass `rtc` when not in a browser');
 		const rtc = chunkedRtc(base, this.stats, {
@@ -284,7 +300,7 @@ export class CountryConnection extends ObservableV2<Events> {
 			});
 		}
 		this.guardSignaling();
-		if (!this.online) for (const p of this.providers) p.disconnect();
+		if (!this.online) for (const provider of this.providers) leaveSignaling(provider);
 		for (const provider of this.providers) {
 			// Failing, the room keeps y-webrtc's own relay: slower, never wrong.
 			relayToTabsAfterPeers(provider).catch(() => {});
@@ -335,7 +351,7 @@ export class CountryConnection extends ObservableV2<Events> {
 		this.online = online;
 		for (const provider of this.providers) {
 			if (online) provider.connect();
-			else provider.disconnect();
+			else leaveSignaling(provider);
 		}
 		// Going online may have opened new signaling connections.
 		if (online) this.guardSignaling();
@@ -365,7 +381,8 @@ export class CountryConnection extends ObservableV2<Events> {
 	}
 
 	get status(): ConnectionStatus {
-		const seen = new Map<string, boolean>();
+		// Every configured server is listed, offline too (the providers then hold no socket).
+		const seen = new Map<string, boolean>(this.signalingUrls.map((url) => [url, false]));
 		let peers = 0;
 		for (const provider of this.providers) {
 			for (const conn of provider.signalingConns) {
@@ -409,7 +426,10 @@ export class CountryConnection extends ObservableV2<Events> {
 		this.isDestroyed = true;
 		clearInterval(this.timer);
 		this.docs.publicDoc.off('update', this.onRemoteUpdate);
-		for (const provider of this.providers) provider.destroy();
+		for (const provider of this.providers) {
+			leaveSignaling(provider);
+			provider.destroy();
+		}
 		super.destroy();
 	}
 
