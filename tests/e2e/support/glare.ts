@@ -26,8 +26,9 @@ export type GlareResult = {
 	heardByA: number[];
 	heardByB: number[];
 	errors: string[];
-	/** Frames received by both ends together (chunked channels only). */
+	/** Frames received, and messages dropped, by both ends together (chunked channels only). */
 	framesReceived: number;
+	dropped: number;
 };
 
 /**
@@ -38,12 +39,16 @@ export type GlareResult = {
 export const AT_CONNECT = [40, 100_000, 300_000];
 export const AFTER_HEARING = 200_000;
 
-/** After both ends connected, how long to wait for what they send (it takes milliseconds). */
+/**
+ * Over plain channels, how long after both ends connected to listen for what they send: it
+ * takes milliseconds when it arrives at all.
+ */
 export const HEARING_MS = 2000;
 
 /**
- * Run the glare; resolves once both ends heard everything, or HEARING_MS after both
- * connected, or after `maxMs` whatever happened.
+ * Run the glare; resolves once both ends heard everything, or (`stats` null: plain
+ * channels, expected deaf) HEARING_MS after both connected, or after `maxMs` whatever
+ * happened.
  */
 export async function runGlare(
 	Peer: SimplePeerClass,
@@ -59,20 +64,24 @@ export async function runGlare(
 		heardByA: [],
 		heardByB: [],
 		errors: [],
-		framesReceived: 0
+		framesReceived: 0,
+		dropped: 0
 	};
 	let bOffered = false;
 	const forB: unknown[] = [];
 	a.on('signal', (signal) => {
-		// A's offer (and candidates) reach B only once B has offered too: that is glare.
+		// A's offer (and candidates) reach B only once B has offered too, and gathered its
+		// first candidate: that is glare. (Rolled back before it gathered any, Chromium
+		// sometimes gathers none for its answer: the connection never opens, and the app's
+		// watch over pending connections, peers.ts, starts again.)
 		if (bOffered) b.signal(signal);
 		else forB.push(signal);
 	});
 	b.on('signal', (signal) => {
-		if (signal.type === 'offer') {
+		if (signal.type === 'offer') return; // A has the higher token: B's offer is ignored
+		if (!bOffered) {
 			bOffered = true;
 			for (const waiting of forB.splice(0)) b.signal(waiting);
-			return; // A has the higher token: B's offer is ignored
 		}
 		a.signal(signal);
 	});
@@ -87,7 +96,7 @@ export async function runGlare(
 			peer.on('connect', () => {
 				if (++connections === 2) {
 					result.connected = true;
-					setTimeout(resolve, HEARING_MS);
+					if (!stats) setTimeout(resolve, HEARING_MS);
 				}
 				for (const size of AT_CONNECT) peer.send(new Uint8Array(size).fill(size % 251));
 			});
@@ -104,5 +113,6 @@ export async function runGlare(
 	a.destroy();
 	b.destroy();
 	result.framesReceived = stats?.framesReceived ?? 0;
+	result.dropped = stats?.dropped ?? 0;
 	return result;
 }
