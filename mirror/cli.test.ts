@@ -32,6 +32,19 @@ const PASSPHRASE = 'correct horse battery';
 
 type Run = { code: number | null; stdout: string; stderr: string };
 
+/** `mirror` arguments with a signaling server nobody listens on (port 1 of loopback). */
+const mirrorNowhere = (country: string, data: string, out: string) => [
+	'mirror',
+	'--country',
+	country,
+	'--signal',
+	'ws://127.0.0.1:1',
+	'--data',
+	data,
+	'--out',
+	out
+];
+
 function run(
 	args: string[],
 	options: { env?: Record<string, string | undefined>; cwd?: string } = {}
@@ -1048,21 +1061,7 @@ describe('webocracy mirror (bad input; syncing is in tests/e2e/mirror.test.ts)',
 		expect(
 			(await run(['mirror', '--country', countryA, '--data', 'd', '--out', 'o'])).stderr
 		).toContain('--signal');
-		expect(
-			(
-				await run([
-					'mirror',
-					'--country',
-					'abc',
-					'--signal',
-					'ws://127.0.0.1:1',
-					'--data',
-					'd',
-					'--out',
-					'o'
-				])
-			).code
-		).toBe(2);
+		expect((await run(mirrorNowhere('abc', 'd', 'o'))).code).toBe(2);
 	});
 
 	it('a damaged invite link: exit 3, "damaged"', async () => {
@@ -1156,17 +1155,7 @@ describe('webocracy mirror (bad input; syncing is in tests/e2e/mirror.test.ts)',
 		const data = join(dir, 'foreign-data');
 		await (await import('node:fs/promises')).mkdir(data);
 		await writeFile(join(data, 'updates.log'), 'precious');
-		const result = await run([
-			'mirror',
-			'--country',
-			countryA,
-			'--signal',
-			'ws://127.0.0.1:1',
-			'--data',
-			data,
-			'--out',
-			join(dir, 'f-site')
-		]);
+		const result = await run(mirrorNowhere(countryA, data, join(dir, 'f-site')));
 		expect(result.code).toBe(3);
 		expect(result.stderr).toContain('is not a mirror log');
 		expect(await readFile(join(data, 'updates.log'), 'utf8')).toBe('precious');
@@ -1179,15 +1168,7 @@ describe('webocracy mirror (bad input; syncing is in tests/e2e/mirror.test.ts)',
 		[['--max-connections', '8'], 'needs --serve']
 	])('%j: exit 2', async (extra, message) => {
 		const result = await run([
-			'mirror',
-			'--country',
-			countryA,
-			'--signal',
-			'ws://127.0.0.1:1',
-			'--data',
-			join(dir, 'cap-data'),
-			'--out',
-			join(dir, 'cap-site'),
+			...mirrorNowhere(countryA, join(dir, 'cap-data'), join(dir, 'cap-site')),
 			...extra
 		]);
 		expect(result.code).toBe(2);

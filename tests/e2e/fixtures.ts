@@ -86,6 +86,18 @@ export async function joinAsNewcomer(page: Page, link: string, name: string) {
 	await expect(page.getByTestId('country-name')).toBeVisible();
 }
 
+/** Ada founds a country and Bob joins it by invite; both end on the front page, unlocked. */
+export async function twoCitizens(newPerson: () => Promise<Page>, name: string) {
+	const ada = await newPerson();
+	await createIdentity(ada, 'Ada');
+	const countryId = await foundCountry(ada, name);
+	const link = await invite(ada);
+	const bob = await newPerson();
+	await joinAsNewcomer(bob, link, 'Bob');
+	await expect(ada.getByTestId('citizens')).toContainText('Bob');
+	return { ada, bob, countryId, link };
+}
+
 /** Change one's display name on the country page: a signed write, visible to everyone. */
 export async function rename(page: Page, name: string) {
 	await openSection(page, 'Country');

@@ -12,26 +12,14 @@ import {
 	fillNewIdentity,
 	foundCountry,
 	invite,
-	joinAsNewcomer,
 	navigate,
 	openSection,
-	test
+	test,
+	twoCitizens
 } from './fixtures';
 import { makeFounder, NodePeer, signWith } from './support/node-peer';
 
 const AREA = 'Citizens’ area';
-
-/** Ada founds a country and Bob joins it; both end on the front page, unlocked. */
-async function twoCitizens(newPerson: () => Promise<Page>, name: string) {
-	const ada = await newPerson();
-	await createIdentity(ada, 'Ada');
-	const countryId = await foundCountry(ada, name);
-	const link = await invite(ada);
-	const bob = await newPerson();
-	await joinAsNewcomer(bob, link, 'Bob');
-	await expect(ada.getByTestId('citizens')).toContainText('Bob');
-	return { ada, bob, countryId, link };
-}
 
 async function openThread(page: Page, title: string, body: string) {
 	await openSection(page, AREA);

@@ -5,16 +5,7 @@
  */
 import type { Page } from '@playwright/test';
 import { makePage } from '../../src/lib/model';
-import {
-	createIdentity,
-	expect,
-	foundCountry,
-	invite,
-	joinAsNewcomer,
-	openSection,
-	test,
-	unlock
-} from './fixtures';
+import { expect, joinAsNewcomer, openSection, test, unlock, twoCitizens } from './fixtures';
 import { inviteUrl, makeFounder, NodePeer, seedCountry, signWith } from './support/node-peer';
 
 const BASE = `http://127.0.0.1:${process.env.E2E_PORT ?? 4173}`;
@@ -23,18 +14,6 @@ const SECRET = 'test-secret-pages-0123456789';
 
 const ABOUT = 'About our country';
 const ORIGINAL = 'We are a small country.\nWe drink tea.\nWe vote on Sundays.';
-
-/** Ada founds a country and Bob joins it; both see each other. */
-async function twoCitizens(newPerson: () => Promise<Page>, name: string) {
-	const ada = await newPerson();
-	await createIdentity(ada, 'Ada');
-	await foundCountry(ada, name);
-	const link = await invite(ada);
-	const bob = await newPerson();
-	await joinAsNewcomer(bob, link, 'Bob');
-	await expect(ada.getByTestId('citizens')).toContainText('Bob');
-	return { ada, bob };
-}
 
 /** Write a new page from the Pages section; ends on the page itself. */
 async function writePage(page: Page, title: string, body: string) {

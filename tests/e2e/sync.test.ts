@@ -9,7 +9,8 @@ import {
 	joinAsNewcomer,
 	PASSPHRASE,
 	rename,
-	test
+	test,
+	twoCitizens
 } from './fixtures';
 import { PENDING_CONNECTION_MS } from '../../src/lib/sync/peers';
 
@@ -58,13 +59,7 @@ test('invite → join over WebRTC: both see each other as citizens', async ({ ne
 });
 
 test('partition: both write offline, reconnect, converge', async ({ newPerson }) => {
-	const ada = await newPerson();
-	await createIdentity(ada, 'Ada');
-	await foundCountry(ada, 'Partitionia');
-	const link = await invite(ada);
-	const bob = await newPerson();
-	await joinAsNewcomer(bob, link, 'Bob');
-	await expect(ada.getByTestId('citizens')).toContainText('Bob');
+	const { ada, bob } = await twoCitizens(newPerson, 'Partitionia');
 
 	await ada.context().setOffline(true);
 	await bob.context().setOffline(true);
@@ -88,13 +83,7 @@ test('partition: both write offline, reconnect, converge', async ({ newPerson })
 test('a lost offer or answer does not keep two people apart: the connection is tried again', async ({
 	newPerson
 }) => {
-	const ada = await newPerson();
-	await createIdentity(ada, 'Ada');
-	await foundCountry(ada, 'Lostland');
-	const link = await invite(ada);
-	const bob = await newPerson();
-	await joinAsNewcomer(bob, link, 'Bob');
-	await expect(ada.getByTestId('citizens')).toContainText('Bob');
+	const { ada, bob } = await twoCitizens(newPerson, 'Lostland');
 
 	await bob.context().setOffline(true);
 	await expect(bob.getByTestId('connection')).toHaveAttribute('data-state', 'offline');

@@ -969,13 +969,7 @@ describe('(h) a preloaded frame shows the country before its document loads', ()
 				body: 'forged'
 			})
 		);
-		const doc = new Y.Doc();
-		const records = doc.getMap<unknown>(RECORDS_MAP);
-		const store = new RecordStore({
-			countryId: land.country,
-			records,
-			verifier: createVerifier({ useWorkers: false })
-		});
+		const { doc, records, store } = peer(null);
 		await store.preload([...land.all, post, forged]);
 		// Shown from the frame alone, as a partial view; the forgery is never valid.
 		expect(store.snapshot.partial).toBe(true);
@@ -1081,13 +1075,7 @@ describe('(i) junk for good is removed, and nothing else', () => {
 	});
 
 	it('judges what the map holds when it removes: a record that replaced the junk stays', async () => {
-		const doc = new Y.Doc();
-		const records = doc.getMap<unknown>(RECORDS_MAP);
-		const store = new RecordStore({
-			countryId: land.country,
-			records,
-			verifier: createVerifier({ useWorkers: false })
-		});
+		const { records, store } = peer(null);
 		await store.publish(land.all.filter((r) => r !== land.posts[0]));
 		const target = land.posts[0]!;
 		// The junk is judged (its text hashed) and, meanwhile, the record arrives under its id.
@@ -1114,13 +1102,7 @@ describe('(i) junk for good is removed, and nothing else', () => {
 	});
 
 	it('junk seen only in a preload removes nothing: the map’s own entries are judged', async () => {
-		const doc = new Y.Doc();
-		const records = doc.getMap<unknown>(RECORDS_MAP);
-		const store = new RecordStore({
-			countryId: land.country,
-			records,
-			verifier: createVerifier({ useWorkers: false })
-		});
+		const { doc, records, store } = peer(null);
 		const [post, other] = land.posts as [Signed, Signed];
 		// A record this peer cannot judge yet (no key for carol): never verified, never junk.
 		const stranger = await sign(

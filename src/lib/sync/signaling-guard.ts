@@ -45,15 +45,15 @@ const isPublish = (m: unknown): m is Publish =>
 	(m as Publish).type === 'publish' &&
 	typeof (m as Publish).topic === 'string';
 
-/** An answer as y-webrtc's handler sees it, and whether that handler can take it. */
-export type AnswerCheck = (answer: { from: string; to: unknown }) => boolean;
+/** Whether y-webrtc's handler may take a signal (an answer, or an offer) from `from` to `to`. */
+export type SignalCheck = (signal: { from: string; to: unknown }) => boolean;
 
 /**
  * What y-webrtc's handler reads of a decrypted (or plain) signaling payload without checks:
  * `from`, a `signal` object, and for an answer it reads (`answerable`) the connection to
  * `from`, which throws when the room has none.
  */
-export function isSignalingPayload(data: unknown, answerable: AnswerCheck = () => true): boolean {
+export function isSignalingPayload(data: unknown, answerable: SignalCheck = () => true): boolean {
 	if (typeof data !== 'object' || data === null) return false;
 	const d = data as { type?: unknown; from?: unknown; to?: unknown; signal?: unknown };
 	if (typeof d.from !== 'string') return false;
@@ -90,7 +90,7 @@ function isWellFormedSignal(signal: unknown): signal is { type?: unknown } {
  * for the others pass by every peer: they are not dropped (nor counted as dropped).
  */
 export const answerableIn =
-	(room: GuardedProvider['room']): AnswerCheck =>
+	(room: GuardedProvider['room']): SignalCheck =>
 	({ from, to }) =>
 		room !== null &&
 		((to !== undefined && to !== room.peerId) ||
@@ -106,7 +106,7 @@ export const answerableIn =
  * after PENDING_CONNECTION_MS, so a flood of offers cannot hold the room full for long).
  */
 export const offerableIn =
-	(room: GuardedProvider['room'], maxConns = Infinity): AnswerCheck =>
+	(room: GuardedProvider['room'], maxConns = Infinity): SignalCheck =>
 	({ from, to }) =>
 		room === null ||
 		to !== room.peerId ||
@@ -117,8 +117,8 @@ export const offerableIn =
 /** Why y-webrtc's handler must not see a (decrypted or plain) payload, or null. */
 export function signalingDrop(
 	data: unknown,
-	answerable?: AnswerCheck,
-	offerable: AnswerCheck = () => true
+	answerable?: SignalCheck,
+	offerable: SignalCheck = () => true
 ): SignalingDrop | null {
 	if (!isSignalingPayload(data, answerable)) return 'malformed';
 	const d = data as { type?: unknown; from: string; to?: unknown; signal?: { type?: unknown } };
@@ -133,8 +133,8 @@ export function signalingDrop(
 export async function opensWith(
 	data: unknown,
 	key: CryptoKey,
-	answerable?: AnswerCheck,
-	offerable?: AnswerCheck
+	answerable?: SignalCheck,
+	offerable?: SignalCheck
 ): Promise<SignalingDrop | null> {
 	if (typeof data !== 'string') return 'malformed';
 	const sealed = base64ToBytes(data);

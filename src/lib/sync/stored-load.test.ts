@@ -14,6 +14,26 @@ function docsFor(id: string): CountryDocs {
 	open.push(docs);
 	return docs;
 }
+
+/** Open `id`'s documents while every call of one IndexedDB store method throws `error`. */
+async function openRefusing(
+	id: string,
+	method: 'getAllKeys' | 'put',
+	error: DOMException
+): Promise<CountryDocs> {
+	const proto = IDBObjectStore.prototype;
+	const original = proto[method];
+	proto[method] = () => {
+		throw error;
+	};
+	try {
+		const docs = docsFor(id);
+		await docs.whenLoaded;
+		return docs;
+	} finally {
+		(proto as Record<typeof method, unknown>)[method] = original;
+	}
+}
 afterEach(async () => {
 	await Promise.all(open.splice(0).map((d) => d.destroy()));
 });
@@ -433,18 +453,11 @@ describe('damaged stored data', () => {
 		await first.flushed();
 		open.splice(open.indexOf(first), 1);
 		await first.destroy();
-		const proto = IDBObjectStore.prototype;
-		const getAllKeys = proto.getAllKeys;
-		proto.getAllKeys = function () {
-			throw new DOMException('the disk said no', 'UnknownError');
-		};
-		let docs: CountryDocs;
-		try {
-			docs = docsFor(id);
-			await docs.whenLoaded;
-		} finally {
-			proto.getAllKeys = getAllKeys;
-		}
+		const docs = await openRefusing(
+			id,
+			'getAllKeys',
+			new DOMException('the disk said no', 'UnknownError')
+		);
 		expect(docs.records.size).toBe(0);
 		expect(docs.loadProblem?.rows).toBeNull();
 		expect(docs.loadProblem?.message).toMatch(/could not be read \(the disk said no\)/);
@@ -683,18 +696,7 @@ describe('damaged rows, once', () => {
 		await addRows(name, ['not an update']);
 		open.splice(open.indexOf(first), 1);
 		await first.destroy();
-		const proto = IDBObjectStore.prototype;
-		const put = proto.put;
-		proto.put = function () {
-			throw new DOMException('no room', 'QuotaExceededError');
-		};
-		let docs: CountryDocs;
-		try {
-			docs = docsFor(id);
-			await docs.whenLoaded;
-		} finally {
-			proto.put = put;
-		}
+		const docs = await openRefusing(id, 'put', new DOMException('no room', 'QuotaExceededError'));
 		expect(docs.records.get('good')).toBe(1);
 		expect(docs.loadProblem?.rows).toBe(1);
 		expect(docs.loadProblem?.message).toMatch(
